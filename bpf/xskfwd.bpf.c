@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The xskfwd classifier: decides, per frame, whether it is ours.
+ *
+ *   chosen (matches a rule, or there are no rules) and well formed
+ *       -> redirect to the AF_XDP socket bound to the frame's rx queue;
+ *          when no socket is bound there, XDP_PASS (counted as no-socket)
+ *   chosen but malformed (IP/L4 lengths disagree with the frame)
+ *       -> XDP_DROP (counted)
+ *   not chosen -> XDP_PASS to the host stack
+ *
+ * "Malformed" means an IPv4/IPv6 header that is truncated or has a bad
+ * version/IHL, a total/payload length longer than the frame, or a UDP/TCP
+ * header that does not fit the IP payload. Frames too short to show the
+ * fields a rule needs simply do not match that rule. Ethernet padding
+ * (frame longer than the IP length) is normal and not malformed.
+ *
+ * One instance of this object is loaded per interface, so each interface has
+ * its own rules, socket map and counters. Rules are written by user space
+ * into xf_rules before any socket is put into xf_xsks; nr_rules is fixed at
+ * load time.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+#include <xdp/xdp_helpers.h>
+
+#include "xskfwd_shared.h"
+
+#define ETH_P_8021Q_ 0x8100
+#define ETH_P_8021AD_ 0x88A8
+#define MAX_VLAN_TAGS 2
+#define MAX_IPV6_EXT 4
+#define IP_OFFSET_MASK 0x1fff
+
+const volatile __u32 nr_rules = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XF_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct xf_rule);
+} xf_rules SEC(".maps");
+
+/* max_entries is set by user space to the highest served queue + 1. */
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u32);
+} xf_xsks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XF_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} xf_counters SEC(".maps");
+
+/* Run before other programs in a libxdp dispatcher; chain on XDP_PASS. */
+struct {
+	__uint(priority, 10);
+	__uint(XDP_PASS, 1);
+} XDP_RUN_CONFIG(xskfwd_xdp);
+
+struct vlan_hdr_ {
+	__be16 tci;
+	__be16 proto;
+};
+
+/* What the parser learned about one frame. */
+struct pkt {
+	__u16 ethertype;
+	__u16 vlan_id;
+	__u8 has_vlan;
+	__u8 family; /* 0: not IP */
+	__u8 proto;
+	__u8 has_proto;
+	__u8 has_ports;
+	__u8 malformed;
+	__u16 sport;
+	__u16 dport;
+	__u32 src[4];
+	__u32 dst[4];
+};
+
+static __always_inline void count(__u32 which)
+{
+	__u64 *v = bpf_map_lookup_elem(&xf_counters, &which);
+
+	if (v)
+		*v += 1;
+}
+
+/* L4 header at @l4 with @len bytes of IP payload (from the IP header). */
+static __always_inline void parse_l4(void *l4, void *data_end, __u32 len, struct pkt *p)
+{
+	if (p->proto == IPPROTO_UDP) {
+		struct udphdr *udp = l4;
+
+		if (len < sizeof(*udp) || (void *)(udp + 1) > data_end) {
+			p->malformed = 1;
+			return;
+		}
+		if (bpf_ntohs(udp->len) < sizeof(*udp) || bpf_ntohs(udp->len) > len)
+			p->malformed = 1;
+		p->sport = bpf_ntohs(udp->source);
+		p->dport = bpf_ntohs(udp->dest);
+		p->has_ports = 1;
+	} else if (p->proto == IPPROTO_TCP) {
+		struct tcphdr *tcp = l4;
+
+		if (len < sizeof(*tcp) || (void *)(tcp + 1) > data_end) {
+			p->malformed = 1;
+			return;
+		}
+		if (tcp->doff < 5 || tcp->doff * 4 > len)
+			p->malformed = 1;
+		p->sport = bpf_ntohs(tcp->source);
+		p->dport = bpf_ntohs(tcp->dest);
+		p->has_ports = 1;
+	} else if (p->proto == IPPROTO_SCTP) {
+		__be16 *ports = l4; /* source, destination: first of a 12-byte header */
+
+		if (len < 12 || (void *)l4 + 12 > data_end) {
+			p->malformed = 1;
+			return;
+		}
+		p->sport = bpf_ntohs(ports[0]);
+		p->dport = bpf_ntohs(ports[1]);
+		p->has_ports = 1;
+	}
+}
+
+static __always_inline void parse_ipv4(void *l3, void *data_end, struct pkt *p)
+{
+	struct iphdr *iph = l3;
+	__u32 hlen, tot;
+
+	p->family = 4;
+	if ((void *)(iph + 1) > data_end) {
+		p->malformed = 1;
+		return;
+	}
+	p->src[0] = iph->saddr;
+	p->dst[0] = iph->daddr;
+	p->proto = iph->protocol;
+	p->has_proto = 1;
+	hlen = iph->ihl * 4;
+	tot = bpf_ntohs(iph->tot_len);
+	if (iph->version != 4 || hlen < sizeof(*iph) || tot < hlen ||
+	    (void *)iph + tot > data_end) {
+		p->malformed = 1;
+		return;
+	}
+	if (bpf_ntohs(iph->frag_off) & IP_OFFSET_MASK)
+		return; /* not the first fragment: no L4 header */
+	parse_l4((void *)iph + hlen, data_end, tot - hlen, p);
+}
+
+static __always_inline void parse_ipv6(void *l3, void *data_end, struct pkt *p)
+{
+	struct ipv6hdr *ip6 = l3;
+	void *cur;
+	__u32 left, i;
+	__u8 next;
+
+	p->family = 6;
+	if ((void *)(ip6 + 1) > data_end) {
+		p->malformed = 1;
+		return;
+	}
+	__builtin_memcpy(p->src, &ip6->saddr, 16);
+	__builtin_memcpy(p->dst, &ip6->daddr, 16);
+	left = bpf_ntohs(ip6->payload_len);
+	if (ip6->version != 6 || (void *)(ip6 + 1) + left > data_end) {
+		p->malformed = 1;
+		return;
+	}
+	next = ip6->nexthdr;
+	cur = ip6 + 1;
+	for (i = 0; i < MAX_IPV6_EXT; i++) {
+		__u8 *ext = cur;
+		__u32 len;
+
+		if (next != IPPROTO_HOPOPTS && next != IPPROTO_ROUTING && next != IPPROTO_DSTOPTS &&
+		    next != IPPROTO_FRAGMENT && next != IPPROTO_AH)
+			break;
+		if ((void *)(ext + 8) > data_end || left < 8) {
+			p->malformed = 1;
+			return;
+		}
+		if (next == IPPROTO_FRAGMENT) {
+			len = 8;
+			/* offset in bytes 2-3, upper 13 bits */
+			if ((((__u16)ext[2] << 8 | ext[3]) & 0xfff8) != 0) {
+				p->proto = ext[0];
+				p->has_proto = 1;
+				return; /* not the first fragment */
+			}
+		} else if (next == IPPROTO_AH) {
+			len = ((__u32)ext[1] + 2) * 4;
+		} else {
+			len = ((__u32)ext[1] + 1) * 8;
+		}
+		if (len > left) {
+			p->malformed = 1;
+			return;
+		}
+		next = ext[0];
+		cur += len;
+		left -= len;
+	}
+	p->proto = next;
+	p->has_proto = 1;
+	parse_l4(cur, data_end, left, p);
+}
+
+static __always_inline void parse(struct xdp_md *ctx, struct pkt *p)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	void *cur;
+	__u16 proto;
+	int i;
+
+	if ((void *)(eth + 1) > data_end)
+		return;
+	proto = bpf_ntohs(eth->h_proto);
+	cur = eth + 1;
+	for (i = 0; i < MAX_VLAN_TAGS; i++) {
+		struct vlan_hdr_ *vh = cur;
+
+		if (proto != ETH_P_8021Q_ && proto != ETH_P_8021AD_)
+			break;
+		if ((void *)(vh + 1) > data_end)
+			return;
+		if (!p->has_vlan) {
+			p->vlan_id = bpf_ntohs(vh->tci) & 0x0fff;
+			p->has_vlan = 1;
+		}
+		proto = bpf_ntohs(vh->proto);
+		cur = vh + 1;
+	}
+	p->ethertype = proto;
+	if (proto == ETH_P_IP)
+		parse_ipv4(cur, data_end, p);
+	else if (proto == ETH_P_IPV6)
+		parse_ipv6(cur, data_end, p);
+}
+
+static __always_inline int prefix_match(const __u32 *addr, const __u32 *val, const __u32 *mask)
+{
+	return ((addr[0] & mask[0]) == val[0]) && ((addr[1] & mask[1]) == val[1]) &&
+	       ((addr[2] & mask[2]) == val[2]) && ((addr[3] & mask[3]) == val[3]);
+}
+
+static __always_inline int rule_match(const struct xf_rule *r, const struct pkt *p)
+{
+	__u32 f = r->fields;
+
+	if ((f & XF_F_ETHERTYPE) && p->ethertype != r->ethertype)
+		return 0;
+	if ((f & XF_F_VLAN) && (!p->has_vlan || p->vlan_id != r->vlan_id))
+		return 0;
+	if ((f & XF_F_FAMILY) && p->family != r->family)
+		return 0;
+	if ((f & XF_F_PROTO) && (!p->has_proto || p->proto != r->proto))
+		return 0;
+	if ((f & XF_F_SRC) && !prefix_match(p->src, r->src, r->src_mask))
+		return 0;
+	if ((f & XF_F_DST) && !prefix_match(p->dst, r->dst, r->dst_mask))
+		return 0;
+	if ((f & XF_F_SPORT) && (!p->has_ports || p->sport < r->sport_lo || p->sport > r->sport_hi))
+		return 0;
+	if ((f & XF_F_DPORT) && (!p->has_ports || p->dport < r->dport_lo || p->dport > r->dport_hi))
+		return 0;
+	return 1;
+}
+
+static __always_inline int chosen(const struct pkt *p)
+{
+	__u32 i;
+
+	if (nr_rules == 0)
+		return 1;
+	for (i = 0; i < XF_MAX_RULES; i++) {
+		struct xf_rule *r;
+
+		if (i >= nr_rules)
+			break;
+		r = bpf_map_lookup_elem(&xf_rules, &i);
+		if (r && rule_match(r, p))
+			return 1;
+	}
+	return 0;
+}
+
+SEC("xdp")
+int xskfwd_xdp(struct xdp_md *ctx)
+{
+	struct pkt p = {};
+	long ret;
+
+	parse(ctx, &p);
+	if (!chosen(&p)) {
+		count(XF_CNT_PASS_NOMATCH);
+		return XDP_PASS;
+	}
+	if (p.malformed) {
+		count(XF_CNT_DROP_MALFORMED);
+		return XDP_DROP;
+	}
+	/* XDP_PASS is the action when no socket is bound to this queue. */
+	ret = bpf_redirect_map(&xf_xsks, ctx->rx_queue_index, XDP_PASS);
+	count(ret == XDP_REDIRECT ? XF_CNT_REDIRECTED : XF_CNT_PASS_NOSOCK);
+	return ret;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

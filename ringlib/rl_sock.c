@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * AF_XDP socket set-up, mode read-back and statistics (cold path).
+ *
+ * Sockets are created with XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD: the caller
+ * loads its own XDP program and puts the socket's fd into its XSKMAP; libxdp
+ * must not load its default program over ours.
+ */
+#include <linux/if_xdp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rl.h"
+
+#define BIND_RETRIES 20
+#define BIND_RETRY_NS (50 * 1000 * 1000L)
+
+static __u16 bind_flags(const struct rl_sock_opts *o)
+{
+	__u16 f = 0;
+
+	if (o->mode == RL_MODE_COPY)
+		f |= XDP_COPY;
+	else if (o->mode == RL_MODE_ZEROCOPY)
+		f |= XDP_ZEROCOPY;
+	if (o->need_wakeup)
+		f |= XDP_USE_NEED_WAKEUP;
+	return f;
+}
+
+static int read_zerocopy(int fd, bool *zc)
+{
+	struct xdp_options opts = {};
+	socklen_t len = sizeof(opts);
+
+	if (getsockopt(fd, SOL_XDP, XDP_OPTIONS, &opts, &len))
+		return -errno;
+	*zc = opts.flags & XDP_OPTIONS_ZEROCOPY;
+	return 0;
+}
+
+int rl_sock_create(struct rl_sock **out, struct rl_umem *u, const struct rl_sock_opts *o)
+{
+	struct xsk_socket_config cfg = {
+		.rx_size = o->rx_size,
+		.tx_size = o->tx_size,
+		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+		.bind_flags = bind_flags(o),
+	};
+	struct timespec pause = { 0, BIND_RETRY_NS };
+	struct rl_sock *s;
+	int err, tries;
+
+	if (strlen(o->ifname) >= IF_NAMESIZE)
+		return -ENAMETOOLONG;
+	s = aligned_alloc(RL_CACHELINE, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	memset(s, 0, sizeof(*s));
+	strcpy(s->ifname, o->ifname);
+	s->queue = o->queue;
+	s->umem = u;
+
+	/*
+	 * The first socket is the UMEM's own fd and takes over the rings made
+	 * with it (libxdp copies them into s->fill/s->comp). EBUSY: the queue
+	 * still has a closing socket's pool; the kernel releases it shortly.
+	 */
+	for (tries = 0;; tries++) {
+		err = xsk_socket__create_shared(&s->xsk, o->ifname, o->queue, u->umem, &s->rx,
+						&s->tx, &s->fill, &s->comp, &cfg);
+		if (err != -EBUSY || tries == BIND_RETRIES)
+			break;
+		nanosleep(&pause, NULL);
+		if (!u->nsocks) {
+			err = rl_umem_reregister(u);
+			if (err)
+				break;
+		}
+	}
+	if (err)
+		goto err_free;
+	s->fd = xsk_socket__fd(s->xsk);
+	err = read_zerocopy(s->fd, &s->zerocopy);
+	if (err)
+		goto err_delete;
+	/* The kernel gives every socket on the UMEM the first one's flags. */
+	s->need_wakeup = o->need_wakeup;
+	u->nsocks++;
+	*out = s;
+	return 0;
+
+err_delete:
+	xsk_socket__delete(s->xsk);
+err_free:
+	free(s);
+	return err;
+}
+
+void rl_sock_destroy(struct rl_sock *s)
+{
+	if (!s)
+		return;
+	xsk_socket__delete(s->xsk);
+	s->umem->nsocks--;
+	free(s);
+}
+
+int rl_sock_xdp_stats(const struct rl_sock *s, struct rl_xdp_stats *st)
+{
+	struct xdp_statistics k = {};
+	socklen_t len = sizeof(k);
+
+	if (getsockopt(s->fd, SOL_XDP, XDP_STATISTICS, &k, &len))
+		return -errno;
+	/* Older kernels return only the first three fields: the rest stay 0. */
+	memset(st, 0, sizeof(*st));
+	st->rx_dropped = k.rx_dropped;
+	st->rx_invalid_descs = k.rx_invalid_descs;
+	st->tx_invalid_descs = k.tx_invalid_descs;
+	if (len >= sizeof(k)) {
+		st->rx_ring_full = k.rx_ring_full;
+		st->rx_fill_ring_empty_descs = k.rx_fill_ring_empty_descs;
+		st->tx_ring_empty_descs = k.tx_ring_empty_descs;
+	}
+	return 0;
+}

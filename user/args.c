@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Strict number and list parsing for options (see args.h). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+
+int xf_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out, char *err)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || !isdigit((unsigned char)*s)) {
+		snprintf(err, XF_ERRLEN, "'%s' is not a number", s ? s : "");
+		return -EINVAL;
+	}
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end) {
+		snprintf(err, XF_ERRLEN, "'%s' is not a number", s);
+		return -EINVAL;
+	}
+	if (v < min || v > max) {
+		snprintf(err, XF_ERRLEN, "%s is out of range (%u..%u)", s, min, max);
+		return -EINVAL;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_item(const char *s, size_t len, uint32_t max, uint32_t *v, char *err)
+{
+	char buf[16];
+
+	if (!len || len >= sizeof(buf)) {
+		snprintf(err, XF_ERRLEN, "'%.*s' is not a number", (int)len, s);
+		return -EINVAL;
+	}
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return xf_parse_u32(buf, 0, max, v, err);
+}
+
+int xf_parse_list(const char *s, uint32_t max, uint32_t *out, uint32_t *n, char *err)
+{
+	bool seen[4096];
+	const char *p = s;
+	uint32_t lo, hi, v, count = 0;
+
+	if (max >= sizeof(seen) / sizeof(seen[0]))
+		max = sizeof(seen) / sizeof(seen[0]) - 1;
+	memset(seen, 0, sizeof(seen));
+	if (!s || !*s) {
+		snprintf(err, XF_ERRLEN, "empty list");
+		return -EINVAL;
+	}
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		const char *dash = memchr(p, '-', len);
+
+		if (dash) {
+			if (parse_item(p, dash - p, max, &lo, err) ||
+			    parse_item(dash + 1, len - (dash - p) - 1, max, &hi, err))
+				return -EINVAL;
+			if (hi < lo) {
+				snprintf(err, XF_ERRLEN, "range '%.*s' runs backwards", (int)len,
+					 p);
+				return -EINVAL;
+			}
+		} else {
+			if (parse_item(p, len, max, &lo, err))
+				return -EINVAL;
+			hi = lo;
+		}
+		for (v = lo; v <= hi; v++)
+			seen[v] = true;
+		p += len;
+		if (*p == ',' && !*++p) {
+			snprintf(err, XF_ERRLEN, "list '%s' ends with a comma", s);
+			return -EINVAL;
+		}
+	}
+	for (v = 0; v <= max; v++) {
+		if (!seen[v])
+			continue;
+		if (count == XF_MAX_LIST) {
+			snprintf(err, XF_ERRLEN, "more than %d entries", XF_MAX_LIST);
+			return -EINVAL;
+		}
+		out[count++] = v;
+	}
+	*n = count;
+	return 0;
+}

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The forward poller loop (design in fwd_poller.h). */
+#include <poll.h>
+#include <sched.h>
+
+#include "fwd_poller.h"
+
+#define IDLE_SPINS 2048
+#define IDLE_POLL_MS 100
+
+static uint32_t service(struct fwd_poller *fp, struct rl_sock *s)
+{
+	uint32_t n = rl_complete(s, &fp->pool, s->comp.size);
+
+	rl_fill(s, &fp->pool, s->fill.size);
+	return n;
+}
+
+static bool tx_pending(const struct rl_sock *s)
+{
+	return s->tx.cached_prod != __atomic_load_n(s->tx.consumer, __ATOMIC_ACQUIRE);
+}
+
+void *fwd_poller_run(void *arg)
+{
+	struct fwd_poller *fp = arg;
+	struct rl_sock *a = fp->sock[0], *b = fp->sock[1];
+	struct pollfd pfd[2] = { { .fd = a->fd, .events = POLLIN },
+				 { .fd = b->fd, .events = POLLIN } };
+	uint32_t idle = 0, work;
+	int err, i;
+
+	if (fp->cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(fp->cpu, &set);
+		/* Best effort: the caller reported the placement it asked for. */
+		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	}
+	while (!atomic_load_explicit(fp->stop, memory_order_relaxed)) {
+		work = service(fp, a) + service(fp, b);
+		work += rl_rx_to_tx(a, b, fp->batch);
+		work += rl_rx_to_tx(b, a, fp->batch);
+		for (i = 0; i < 2; i++) {
+			err = rl_tx_kick(fp->sock[i]);
+			if (err) {
+				fp->error = err;
+				fp->error_port = i;
+				atomic_store(fp->failed, true);
+				return NULL;
+			}
+			rl_fill_kick(fp->sock[i]);
+		}
+		if (work) {
+			idle = 0;
+			continue;
+		}
+		if (++idle < IDLE_SPINS || tx_pending(a) || tx_pending(b))
+			continue;
+		rl_stat_add(fp->idle_sleeps, 1);
+		poll(pfd, 2, IDLE_POLL_MS);
+		idle = 0;
+	}
+	return NULL;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The forward poller: one thread per queue number q, pinned to one CPU,
+ * cross-connecting the sockets (A,q) and (B,q). Both sockets share the UMEM;
+ * the poller owns a disjoint slice of it (its rl_pool), and every frame it
+ * puts on a fill or tx ring comes back through one of its two sockets, so
+ * no frame ever crosses threads and nothing is locked.
+ *
+ * One loop iteration, never blocking while there is work:
+ *   completions of A and B -> pool; pool -> fill rings of A and B;
+ *   rx(A) -> tx(B) and rx(B) -> tx(A), at most --batch each, never more
+ *   than the tx ring has room for (no drops in user space); kick each tx
+ *   ring that holds unsent descriptors (a partial batch leaves at once).
+ * After IDLE_SPINS iterations without work and nothing left to send it
+ * sleeps in poll() on both sockets (bounded, so a stop request is seen).
+ */
+#ifndef XF_FWD_POLLER_H
+#define XF_FWD_POLLER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "rl.h"
+
+struct fwd_poller {
+	struct rl_sock *sock[2]; /* port A, port B on this queue */
+	struct rl_pool pool;
+	uint32_t queue;
+	int cpu; /* -1: not pinned */
+	uint32_t batch;
+	const atomic_bool *stop;
+	atomic_bool *failed; /* set when this poller stops on an error */
+	pthread_t thread;
+	bool started;
+	int error;	/* -errno that stopped it, 0 */
+	int error_port; /* which socket it came from */
+	/* written by the poller, read by the stats side */
+	uint64_t idle_sleeps __attribute__((aligned(RL_CACHELINE)));
+};
+
+/* pthread entry point: runs until *stop, or an error (sets error/failed). */
+void *fwd_poller_run(void *arg);
+
+#endif

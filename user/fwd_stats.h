@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Counters of the forward mode, as the user reads them.
+ *
+ * Per (port, queue) and summed per port: what our pollers moved (user-space
+ * counters of ringlib), what the kernel reports for the socket
+ * (XDP_STATISTICS), and, per port, the classifier's counters. "drops" is
+ * every frame of ours that was lost on the way: dropped by the socket
+ * (rx_dropped, which includes an empty fill ring, and rx_ring_full),
+ * invalid tx descriptors, and malformed frames the classifier dropped.
+ */
+#ifndef XF_FWD_STATS_H
+#define XF_FWD_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rl.h"
+#include "xskfwd_shared.h"
+
+struct xf_queue_totals {
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, tx_completed;
+	struct rl_xdp_stats k;
+};
+
+struct xf_port_totals {
+	struct xf_queue_totals sum;
+	uint64_t xdp[XF_CNT_MAX];
+};
+
+/* Add one socket's counters into @t (reads kernel statistics: a syscall). */
+void xf_queue_totals_add(struct xf_queue_totals *t, const struct rl_sock *s);
+uint64_t xf_port_drops(const struct xf_port_totals *t);
+
+/* One line per second for a port: rates from @prev to @now over @secs. */
+void xf_print_rate(FILE *f, bool json, double t, const char *port,
+		   const struct xf_port_totals *prev, const struct xf_port_totals *now,
+		   double secs);
+
+/* Exit summary for a port, with its @nq queues' totals. */
+void xf_print_summary(FILE *f, bool json, const char *port, const struct xf_port_totals *t,
+		      const uint32_t *queues, const struct xf_queue_totals *qt, uint32_t nq,
+		      double secs);
+
+#endif

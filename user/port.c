@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Ports: interface facts, the per-interface lock, and the classifier's
+ * life cycle (open skeleton -> set rodata -> hand to libxdp -> attach ->
+ * write rules -> map sockets -> detach). See port.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "log.h"
+#include "port.h"
+#include "xskfwd.skel.h"
+
+#define LOCK_DIR "/run/xskfwd"
+
+const char *xf_attach_mode_name(enum xdp_attach_mode mode)
+{
+	switch (mode) {
+	case XDP_MODE_NATIVE:
+		return "native";
+	case XDP_MODE_SKB:
+		return "skb";
+	case XDP_MODE_HW:
+		return "hw";
+	default:
+		return "unspec";
+	}
+}
+
+static int ethtool_ioctl(const char *name, void *cmd)
+{
+	struct ifreq ifr = {};
+	int fd, err = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifr.ifr_data = cmd;
+	if (ioctl(fd, SIOCETHTOOL, &ifr))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static int read_mtu(const char *name, uint32_t *mtu)
+{
+	struct ifreq ifr = {};
+	int fd, err = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFMTU, &ifr))
+		err = -errno;
+	else
+		*mtu = (uint32_t)ifr.ifr_mtu;
+	close(fd);
+	return err;
+}
+
+/* Channels as ethtool reports them; else the rx-N entries in sysfs; else 1. */
+static uint32_t count_queues(const char *name)
+{
+	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
+	char path[64];
+	struct dirent *de;
+	uint32_t n = 0;
+	DIR *d;
+
+	if (!ethtool_ioctl(name, &ch) && ch.combined_count + ch.rx_count)
+		return ch.combined_count + ch.rx_count;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", name);
+	d = opendir(path);
+	if (d) {
+		while ((de = readdir(d)))
+			n += !strncmp(de->d_name, "rx-", 3);
+		closedir(d);
+	}
+	return n ? n : 1;
+}
+
+static int take_lock(struct xf_port *p)
+{
+	char path[128], pid[32] = "";
+	struct stat ns;
+	ssize_t len;
+	int fd;
+
+	if (stat("/proc/self/ns/net", &ns) || (mkdir(LOCK_DIR, 0755) && errno != EEXIST)) {
+		xf_warn("%s: cannot use %s (%s): a classifier left by a killed run will not "
+			"be recognised",
+			p->name, LOCK_DIR, strerror(errno));
+		return 0;
+	}
+	snprintf(path, sizeof(path), LOCK_DIR "/%lu-%d.lock", (unsigned long)ns.st_ino, p->ifindex);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		xf_warn("%s: %s: %s", p->name, path, strerror(errno));
+		return 0;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		len = pread(fd, pid, sizeof(pid) - 1, 0);
+		pid[len > 0 ? len : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		xf_err("%s: in use by another xskfwd (pid %s)", p->name, *pid ? pid : "?");
+		close(fd);
+		return -EBUSY;
+	}
+	len = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) || pwrite(fd, pid, len, 0) != len)
+		xf_debug("%s: could not record pid in %s", p->name, path);
+	p->lock_fd = fd;
+	return 0;
+}
+
+int xf_port_open(struct xf_port *p, const char *name)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	p->lock_fd = -1;
+	if (strlen(name) >= IF_NAMESIZE || !(p->ifindex = (int)if_nametoindex(name))) {
+		xf_err("%s: no such interface", name);
+		return -ENODEV;
+	}
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	err = read_mtu(name, &p->mtu);
+	if (err) {
+		xf_err("%s: cannot read MTU: %s", name, strerror(-err));
+		return err;
+	}
+	snprintf(p->driver, sizeof(p->driver), "%s",
+		 ethtool_ioctl(name, &info) ? "unknown" : info.driver);
+	p->nqueues = count_queues(name);
+	return take_lock(p);
+}
+
+/* Detach a classifier of ours left attached by a run that no longer exists. */
+static int remove_stale(struct xf_port *p)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(p->ifindex);
+	struct xdp_program *prog;
+	enum xdp_attach_mode mode;
+	int err = 0;
+
+	if (libxdp_get_error(mp))
+		return 0; /* nothing attached */
+	mode = xdp_multiprog__attach_mode(mp);
+	if (xdp_multiprog__is_legacy(mp)) {
+		prog = xdp_multiprog__main_prog(mp);
+		if (prog && !strcmp(xdp_program__name(prog), XF_PROG_NAME)) {
+			err = xdp_multiprog__detach(mp);
+			p->replaced_stale = !err;
+		}
+	} else {
+		for (prog = xdp_multiprog__next_prog(NULL, mp); prog;
+		     prog = xdp_multiprog__next_prog(prog, mp)) {
+			if (strcmp(xdp_program__name(prog), XF_PROG_NAME))
+				continue;
+			err = xdp_program__detach(prog, p->ifindex, mode, 0);
+			p->replaced_stale = !err;
+			break;
+		}
+	}
+	xdp_multiprog__close(mp);
+	if (err)
+		xf_err("%s: cannot remove the classifier left by a killed xskfwd: %s", p->name,
+		       strerror(-err));
+	return err;
+}
+
+static void explain_attach_error(const struct xf_port *p, enum xdp_attach_mode mode, int err)
+{
+	struct xdp_multiprog *mp;
+	struct xdp_program *other;
+
+	if (err == -EOPNOTSUPP && mode == XDP_MODE_NATIVE) {
+		xf_err("%s: driver %s has no native XDP support; use --xdp-mode skb", p->name,
+		       p->driver);
+		return;
+	}
+	if (err == -EBUSY || err == -EEXIST) {
+		mp = xdp_multiprog__get_from_ifindex(p->ifindex);
+		other = libxdp_get_error(mp) ? NULL : xdp_multiprog__main_prog(mp);
+		xf_err("%s: another XDP program (%s, id %u) is attached and cannot be shared "
+		       "without a libxdp dispatcher (is bpffs mounted at /sys/fs/bpf?); xskfwd "
+		       "does not remove it",
+		       p->name, other ? xdp_program__name(other) : "?",
+		       other ? xdp_program__id(other) : 0);
+		if (!libxdp_get_error(mp))
+			xdp_multiprog__close(mp);
+		return;
+	}
+	if (err == -EPERM) {
+		xf_err("%s: attaching XDP needs CAP_BPF and CAP_NET_ADMIN (or root)", p->name);
+		return;
+	}
+	xf_err("%s: attaching the XDP program in %s mode: %s", p->name, xf_attach_mode_name(mode),
+	       strerror(-err));
+}
+
+static int write_rules(struct xf_port *p, const struct xf_rule *rules, uint32_t nr)
+{
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < nr; i++) {
+		err = bpf_map__update_elem(p->skel->maps.xf_rules, &i, sizeof(i), &rules[i],
+					   sizeof(rules[i]), 0);
+		if (err) {
+			xf_err("%s: writing rule %u: %s", p->name, i + 1, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+int xf_port_attach(struct xf_port *p, const struct xf_rule *rules, uint32_t nr, uint32_t max_queue,
+		   enum xdp_attach_mode mode)
+{
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, .prog_name = XF_PROG_NAME);
+	struct xdp_multiprog *mp;
+	int err;
+
+	err = remove_stale(p);
+	if (err)
+		return err;
+	p->skel = xskfwd_bpf__open();
+	if (!p->skel) {
+		err = -errno;
+		xf_err("%s: opening the embedded BPF object: %s", p->name, strerror(-err));
+		return err;
+	}
+	p->skel->rodata->nr_rules = nr;
+	err = bpf_map__set_max_entries(p->skel->maps.xf_xsks, max_queue + 1);
+	if (err)
+		goto err_destroy;
+	opts.obj = p->skel->obj;
+	p->prog = xdp_program__create(&opts);
+	err = (int)libxdp_get_error(p->prog);
+	if (err) {
+		p->prog = NULL;
+		xf_err("%s: preparing the XDP program: %s", p->name, strerror(-err));
+		goto err_destroy;
+	}
+	err = xdp_program__attach(p->prog, p->ifindex, mode, 0);
+	if (err) {
+		explain_attach_error(p, mode, err);
+		goto err_close;
+	}
+	p->mode = mode;
+	mp = xdp_multiprog__get_from_ifindex(p->ifindex);
+	if (!libxdp_get_error(mp)) {
+		p->dispatcher = !xdp_multiprog__is_legacy(mp);
+		xdp_multiprog__close(mp);
+	}
+	err = write_rules(p, rules, nr);
+	if (err)
+		goto err_detach;
+	return 0;
+
+err_detach:
+	xdp_program__detach(p->prog, p->ifindex, mode, 0);
+err_close:
+	xdp_program__close(p->prog);
+	p->prog = NULL;
+err_destroy:
+	xskfwd_bpf__destroy(p->skel);
+	p->skel = NULL;
+	return err;
+}
+
+int xf_port_map_socket(struct xf_port *p, uint32_t queue, int fd)
+{
+	int err = bpf_map__update_elem(p->skel->maps.xf_xsks, &queue, sizeof(queue), &fd,
+				       sizeof(fd), 0);
+
+	if (err)
+		xf_err("%s/q%u: adding the socket to the XSKMAP: %s", p->name, queue,
+		       strerror(-err));
+	return err;
+}
+
+int xf_port_counters(const struct xf_port *p, uint64_t *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t vals[ncpu > 0 ? ncpu : 1];
+	uint32_t k;
+	int c, err;
+
+	if (ncpu <= 0)
+		return -EINVAL;
+	for (k = 0; k < XF_CNT_MAX; k++) {
+		out[k] = 0;
+		err = bpf_map__lookup_elem(p->skel->maps.xf_counters, &k, sizeof(k), vals,
+					   sizeof(vals), 0);
+		if (err)
+			return err;
+		for (c = 0; c < ncpu; c++)
+			out[k] += vals[c];
+	}
+	return 0;
+}
+
+void xf_port_detach(struct xf_port *p)
+{
+	int err;
+
+	if (p->prog) {
+		err = xdp_program__detach(p->prog, p->ifindex, p->mode, 0);
+		if (err)
+			xf_warn("%s: detaching the XDP program: %s", p->name, strerror(-err));
+		xdp_program__close(p->prog);
+		p->prog = NULL;
+	}
+	if (p->skel) {
+		xskfwd_bpf__destroy(p->skel);
+		p->skel = NULL;
+	}
+}
+
+void xf_port_close(struct xf_port *p)
+{
+	xf_port_detach(p);
+	if (p->lock_fd >= 0) {
+		close(p->lock_fd);
+		p->lock_fd = -1;
+	}
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * A port: one network interface that xskfwd attaches to.
+ *
+ * A port owns its copy of the classifier (a skeleton of bpf/xskfwd.bpf.c:
+ * its own rules, socket map and counters), attached through libxdp so other
+ * XDP programs can share the interface (dispatcher) where bpffs allows it.
+ *
+ * Recovery: a port takes an exclusive lock file per (network namespace,
+ * ifindex) under /run/xskfwd. Holding it proves no other live xskfwd uses
+ * the interface, so a classifier of ours found attached must have been left
+ * by a killed run: it is detached before ours is attached. Programs that
+ * are not ours are never removed.
+ */
+#ifndef XF_PORT_H
+#define XF_PORT_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <xdp/libxdp.h>
+
+#include "xskfwd_shared.h"
+
+struct xskfwd_bpf;
+
+struct xf_port {
+	char name[IF_NAMESIZE];
+	int ifindex;
+	uint32_t mtu;
+	uint32_t nqueues; /* rx queues (channels) the device reports */
+	char driver[32];
+	int lock_fd;
+	struct xskfwd_bpf *skel;
+	struct xdp_program *prog;
+	enum xdp_attach_mode mode; /* as attached */
+	bool dispatcher;	   /* attached through a libxdp dispatcher */
+	bool replaced_stale;	   /* a killed run's classifier was removed */
+};
+
+/*
+ * Look up @name, read its MTU, driver and queue count, and take its lock.
+ * Returns 0, -ENODEV, or -EBUSY when another xskfwd holds the interface
+ * (after printing which).
+ */
+int xf_port_open(struct xf_port *p, const char *name);
+
+/*
+ * Load the classifier with @nr rules, sized for queues 0..@max_queue, and
+ * attach it in @mode (XDP_MODE_NATIVE or XDP_MODE_SKB), replacing a stale
+ * one of ours. Prints a one-line cause and returns -errno on failure.
+ */
+int xf_port_attach(struct xf_port *p, const struct xf_rule *rules, uint32_t nr, uint32_t max_queue,
+		   enum xdp_attach_mode mode);
+
+/* Point the classifier's entry for @queue at the AF_XDP socket @fd. */
+int xf_port_map_socket(struct xf_port *p, uint32_t queue, int fd);
+
+/* Sum the classifier's per-CPU counters into @out[XF_CNT_MAX]. */
+int xf_port_counters(const struct xf_port *p, uint64_t *out);
+
+/* Detach and unload the classifier (idempotent). */
+void xf_port_detach(struct xf_port *p);
+/* Detach if needed, release the lock. */
+void xf_port_close(struct xf_port *p);
+
+const char *xf_attach_mode_name(enum xdp_attach_mode mode);
+
+#endif
