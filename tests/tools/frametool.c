@@ -89,47 +89,47 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXIT_OK			0
-#define EXIT_FAILED		1
-#define EXIT_USAGE		2
-#define EXIT_RUNTIME		3
+#define EXIT_OK 0
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+#define EXIT_RUNTIME 3
 
-#define MAGIC			"XFT1"
-#define MARKER_LEN		12	/* magic, run id, sequence number */
-#define MARKER_ID_LEN		8	/* magic, run id */
-#define MIN_SIZE		14
-#define MAX_SIZE		1518
-#define MAX_TYPES		4
-#define MAX_SIZES		64
-#define MAX_SHAPES		(MAX_TYPES * MAX_SIZES)
-#define MAX_COUNT		1000000UL
-#define MAX_FRAMES		100000000ULL
-#define SPORT_BASE		10000
-#define VLAN_ID			100
-#define VLAN_HLEN		4
-#define RXBUF_SIZE		65536
-#define RCVBUF_BYTES		(64 << 20)
-#define DRAIN_BATCH		1024
-#define SEND_RETRY_NS		100000LL	/* 100 us between send retries */
-#define SEND_RETRIES		10000		/* about 1 s in total */
-#define MAX_PROBLEM_LINES	10
-#define NETNS_DIR		"/var/run/netns/"
+#define MAGIC "XFT1"
+#define MARKER_LEN 12	/* magic, run id, sequence number */
+#define MARKER_ID_LEN 8 /* magic, run id */
+#define MIN_SIZE 14
+#define MAX_SIZE 1518
+#define MAX_TYPES 4
+#define MAX_SIZES 64
+#define MAX_SHAPES (MAX_TYPES * MAX_SIZES)
+#define MAX_COUNT 1000000UL
+#define MAX_FRAMES 100000000ULL
+#define SPORT_BASE 10000
+#define VLAN_ID 100
+#define VLAN_HLEN 4
+#define RXBUF_SIZE 65536
+#define RCVBUF_BYTES (64 << 20)
+#define DRAIN_BATCH 1024
+#define SEND_RETRY_NS 100000LL /* 100 us between send retries */
+#define SEND_RETRIES 10000     /* about 1 s in total */
+#define MAX_PROBLEM_LINES 10
+#define NETNS_DIR "/var/run/netns/"
 
-#define ST_SEEN			0x01
-#define ST_INTACT		0x02
+#define ST_SEEN 0x01
+#define ST_INTACT 0x02
 
 enum ftype { FT_IPV4, FT_IPV6, FT_ARP, FT_VLAN };
 enum expect { EXPECT_ALL, EXPECT_NONE, EXPECT_ANY };
 
 struct type_info {
 	const char *name;
-	size_t hdr_len;		/* headers before the payload: minimum size */
+	size_t hdr_len; /* headers before the payload: minimum size */
 };
 
 static const struct type_info type_info[] = {
 	[FT_IPV4] = { "ipv4", 14 + 20 + 8 },
 	[FT_IPV6] = { "ipv6", 14 + 40 + 8 },
-	[FT_ARP]  = { "arp",  14 + 28 },
+	[FT_ARP] = { "arp", 14 + 28 },
 	[FT_VLAN] = { "vlan", 18 + 20 + 8 },
 };
 
@@ -173,7 +173,7 @@ struct config {
 struct shape {
 	enum ftype type;
 	size_t size;
-	bool tiny;		/* payload too short for the full marker */
+	bool tiny; /* payload too short for the full marker */
 	uint64_t tiny_sent;
 	uint64_t tiny_got;
 };
@@ -194,7 +194,7 @@ struct run {
 	unsigned int nshapes;
 	unsigned int nskipped;
 	uint64_t total;
-	uint8_t *state;		/* ST_* per sequence number */
+	uint8_t *state; /* ST_* per sequence number */
 	struct counters c;
 	unsigned long problems;
 	uint8_t txbuf[MAX_SIZE];
@@ -205,46 +205,46 @@ struct run {
 static volatile sig_atomic_t stop_requested;
 
 static const char usage_text[] =
-"Usage: frametool xfer --tx NS:IF --rx NS:IF [options]\n"
-"       frametool --help | frametool xfer --help\n"
-"\n"
-"Send crafted Ethernet frames from interface IF in network namespace NS (--tx)\n"
-"and check, in the same process, that they arrive byte-for-byte intact on the\n"
-"receiving interface (--rx). NS is a name under /var/run/netns (as made by\n"
-"'ip netns add'), or '-' for the current namespace.\n"
-"\n"
-"Options:\n"
-"  --tx NS:IF            sending interface (required)\n"
-"  --rx NS:IF            receiving interface (required)\n"
-"  --types LIST          comma list of ipv4 (IPv4/UDP), ipv6 (IPv6/UDP),\n"
-"                        arp (ARP request), vlan (802.1Q VID 100, IPv4/UDP)\n"
-"                        (default: ipv4,ipv6,arp,vlan)\n"
-"  --sizes LIST          frame sizes in bytes, Ethernet header included, no FCS,\n"
-"                        14..1518 (default: 60,61,64,128,1000,1514); pairs below\n"
-"                        a type's minimum (ipv4 42, arp 42, vlan 46, ipv6 62)\n"
-"                        are skipped\n"
-"  --count N             frames per (type,size) pair (default: 1)\n"
-"  --flows N             cycle the UDP source port over N values from 10000\n"
-"                        (default: 1)\n"
-"  --dport P             UDP destination port (default: 9)\n"
-"  --src-ip A            IPv4 source and ARP sender IP (default: 198.18.0.100)\n"
-"  --dst-ip B            IPv4 destination and ARP target IP (default: 198.18.0.200)\n"
-"  --src-ip6 A           IPv6 source (default: 2001:db8::100)\n"
-"  --dst-ip6 B           IPv6 destination (default: 2001:db8::200)\n"
-"  --dst-mac MAC         destination MAC (default: the rx interface's MAC)\n"
-"  --interval-us U       pause between frames in microseconds (default: 200;\n"
-"                        0 = as fast as possible)\n"
-"  --timeout-ms T        wait for frames after the last send (default: 2000)\n"
-"  --expect all|none|any all: every frame received once and intact (default)\n"
-"                        none: no frame received (waits the full timeout)\n"
-"                        any: only report\n"
-"  --json                print the report as one JSON object\n"
-"  --quiet               no per-problem lines on stderr\n"
-"  -h, --help            show this help\n"
-"\n"
-"Report (stdout): sent N received N intact N corrupt N duplicate N missing N other N\n"
-"Exit status: 0 expectation met, 1 expectation not met, 2 usage error,\n"
-"3 runtime error.\n";
+	"Usage: frametool xfer --tx NS:IF --rx NS:IF [options]\n"
+	"       frametool --help | frametool xfer --help\n"
+	"\n"
+	"Send crafted Ethernet frames from interface IF in network namespace NS (--tx)\n"
+	"and check, in the same process, that they arrive byte-for-byte intact on the\n"
+	"receiving interface (--rx). NS is a name under /var/run/netns (as made by\n"
+	"'ip netns add'), or '-' for the current namespace.\n"
+	"\n"
+	"Options:\n"
+	"  --tx NS:IF            sending interface (required)\n"
+	"  --rx NS:IF            receiving interface (required)\n"
+	"  --types LIST          comma list of ipv4 (IPv4/UDP), ipv6 (IPv6/UDP),\n"
+	"                        arp (ARP request), vlan (802.1Q VID 100, IPv4/UDP)\n"
+	"                        (default: ipv4,ipv6,arp,vlan)\n"
+	"  --sizes LIST          frame sizes in bytes, Ethernet header included, no FCS,\n"
+	"                        14..1518 (default: 60,61,64,128,1000,1514); pairs below\n"
+	"                        a type's minimum (ipv4 42, arp 42, vlan 46, ipv6 62)\n"
+	"                        are skipped\n"
+	"  --count N             frames per (type,size) pair (default: 1)\n"
+	"  --flows N             cycle the UDP source port over N values from 10000\n"
+	"                        (default: 1)\n"
+	"  --dport P             UDP destination port (default: 9)\n"
+	"  --src-ip A            IPv4 source and ARP sender IP (default: 198.18.0.100)\n"
+	"  --dst-ip B            IPv4 destination and ARP target IP (default: 198.18.0.200)\n"
+	"  --src-ip6 A           IPv6 source (default: 2001:db8::100)\n"
+	"  --dst-ip6 B           IPv6 destination (default: 2001:db8::200)\n"
+	"  --dst-mac MAC         destination MAC (default: the rx interface's MAC)\n"
+	"  --interval-us U       pause between frames in microseconds (default: 200;\n"
+	"                        0 = as fast as possible)\n"
+	"  --timeout-ms T        wait for frames after the last send (default: 2000)\n"
+	"  --expect all|none|any all: every frame received once and intact (default)\n"
+	"                        none: no frame received (waits the full timeout)\n"
+	"                        any: only report\n"
+	"  --json                print the report as one JSON object\n"
+	"  --quiet               no per-problem lines on stderr\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Report (stdout): sent N received N intact N corrupt N duplicate N missing N other N\n"
+	"Exit status: 0 expectation met, 1 expectation not met, 2 usage error,\n"
+	"3 runtime error.\n";
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -280,8 +280,7 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-__attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -293,8 +292,8 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-__attribute__((format(printf, 2, 3)))
-static int ep_error(const struct endpoint *ep, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int ep_error(const struct endpoint *ep,
+							  const char *fmt, ...)
 {
 	va_list ap;
 
@@ -317,7 +316,7 @@ static int install_signals(void)
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: interrupt ppoll() */
+	sa.sa_handler = on_signal; /* no SA_RESTART: interrupt ppoll() */
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
 		return -1;
@@ -326,8 +325,8 @@ static int install_signals(void)
 
 /* ---------------------------------------------------------------- parsing */
 
-static int parse_ulong(const char *opt, const char *s, unsigned long min,
-		       unsigned long max, unsigned long *out)
+static int parse_ulong(const char *opt, const char *s, unsigned long min, unsigned long max,
+		       unsigned long *out)
 {
 	unsigned long v;
 	char *end;
@@ -346,8 +345,7 @@ static int parse_ulong(const char *opt, const char *s, unsigned long min,
 
 /* Call fn for every element of a comma list; stop at the first error. */
 static int for_each_item(const char *opt, const char *list,
-			 int (*fn)(struct config *, const char *, const char *),
-			 struct config *cfg)
+			 int (*fn)(struct config *, const char *, const char *), struct config *cfg)
 {
 	char item[64];
 	const char *p = list;
@@ -380,7 +378,7 @@ static int add_type(struct config *cfg, const char *opt, const char *name)
 		return usage_error("%s: '%s' is not a type (ipv4, ipv6, arp, vlan)", opt, name);
 	for (i = 0; i < cfg->ntypes; i++)
 		if (cfg->types[i] == (enum ftype)t)
-			return 0;	/* listed twice: once is enough */
+			return 0; /* listed twice: once is enough */
 	cfg->types[cfg->ntypes++] = (enum ftype)t;
 	return 0;
 }
@@ -436,8 +434,9 @@ static int parse_mac(const char *opt, const char *s, uint8_t *mac)
 	unsigned int b[ETH_ALEN];
 	int n = -1, i;
 
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4],
-		   &b[5], &n) != ETH_ALEN || n < 0 || s[n])
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &n) !=
+		    ETH_ALEN ||
+	    n < 0 || s[n])
 		return usage_error("%s: '%s' is not a MAC address", opt, s);
 	for (i = 0; i < ETH_ALEN; i++)
 		mac[i] = (uint8_t)b[i];
@@ -458,30 +457,44 @@ static int parse_expect(const char *opt, const char *s, enum expect *e)
 }
 
 enum {
-	OPT_TX = 256, OPT_RX, OPT_TYPES, OPT_SIZES, OPT_COUNT, OPT_FLOWS, OPT_DPORT,
-	OPT_SRC_IP, OPT_DST_IP, OPT_SRC_IP6, OPT_DST_IP6, OPT_DST_MAC,
-	OPT_INTERVAL, OPT_TIMEOUT, OPT_EXPECT, OPT_JSON, OPT_QUIET,
+	OPT_TX = 256,
+	OPT_RX,
+	OPT_TYPES,
+	OPT_SIZES,
+	OPT_COUNT,
+	OPT_FLOWS,
+	OPT_DPORT,
+	OPT_SRC_IP,
+	OPT_DST_IP,
+	OPT_SRC_IP6,
+	OPT_DST_IP6,
+	OPT_DST_MAC,
+	OPT_INTERVAL,
+	OPT_TIMEOUT,
+	OPT_EXPECT,
+	OPT_JSON,
+	OPT_QUIET,
 };
 
 static const struct option long_opts[] = {
-	{ "tx",		 required_argument, NULL, OPT_TX },
-	{ "rx",		 required_argument, NULL, OPT_RX },
-	{ "types",	 required_argument, NULL, OPT_TYPES },
-	{ "sizes",	 required_argument, NULL, OPT_SIZES },
-	{ "count",	 required_argument, NULL, OPT_COUNT },
-	{ "flows",	 required_argument, NULL, OPT_FLOWS },
-	{ "dport",	 required_argument, NULL, OPT_DPORT },
-	{ "src-ip",	 required_argument, NULL, OPT_SRC_IP },
-	{ "dst-ip",	 required_argument, NULL, OPT_DST_IP },
-	{ "src-ip6",	 required_argument, NULL, OPT_SRC_IP6 },
-	{ "dst-ip6",	 required_argument, NULL, OPT_DST_IP6 },
-	{ "dst-mac",	 required_argument, NULL, OPT_DST_MAC },
+	{ "tx", required_argument, NULL, OPT_TX },
+	{ "rx", required_argument, NULL, OPT_RX },
+	{ "types", required_argument, NULL, OPT_TYPES },
+	{ "sizes", required_argument, NULL, OPT_SIZES },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "flows", required_argument, NULL, OPT_FLOWS },
+	{ "dport", required_argument, NULL, OPT_DPORT },
+	{ "src-ip", required_argument, NULL, OPT_SRC_IP },
+	{ "dst-ip", required_argument, NULL, OPT_DST_IP },
+	{ "src-ip6", required_argument, NULL, OPT_SRC_IP6 },
+	{ "dst-ip6", required_argument, NULL, OPT_DST_IP6 },
+	{ "dst-mac", required_argument, NULL, OPT_DST_MAC },
 	{ "interval-us", required_argument, NULL, OPT_INTERVAL },
-	{ "timeout-ms",	 required_argument, NULL, OPT_TIMEOUT },
-	{ "expect",	 required_argument, NULL, OPT_EXPECT },
-	{ "json",	 no_argument,	    NULL, OPT_JSON },
-	{ "quiet",	 no_argument,	    NULL, OPT_QUIET },
-	{ "help",	 no_argument,	    NULL, 'h' },
+	{ "timeout-ms", required_argument, NULL, OPT_TIMEOUT },
+	{ "expect", required_argument, NULL, OPT_EXPECT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -611,9 +624,10 @@ static int build_shapes(struct run *r)
 		min = type_info[cfg->types[t]].hdr_len;
 		for (i = 0; i < cfg->nsizes; i++) {
 			if (cfg->sizes[i] < min) {
-				fprintf(stderr, "frametool: skipping %s at %zu bytes "
-					"(minimum %zu)\n", type_info[cfg->types[t]].name,
-					cfg->sizes[i], min);
+				fprintf(stderr,
+					"frametool: skipping %s at %zu bytes "
+					"(minimum %zu)\n",
+					type_info[cfg->types[t]].name, cfg->sizes[i], min);
 				r->nskipped++;
 				continue;
 			}
@@ -627,8 +641,8 @@ static int build_shapes(struct run *r)
 		return usage_error("nothing to send: every size is below its type's minimum");
 	r->total = (uint64_t)cfg->count * r->nshapes;
 	if (r->total > MAX_FRAMES)
-		return usage_error("--count: %lu x %u shapes is more than %llu frames",
-				   cfg->count, r->nshapes, MAX_FRAMES);
+		return usage_error("--count: %lu x %u shapes is more than %llu frames", cfg->count,
+				   r->nshapes, MAX_FRAMES);
 	return 0;
 }
 
@@ -661,13 +675,12 @@ static uint16_t udp_csum(uint32_t pseudo, const uint8_t *udp, size_t len)
 {
 	uint16_t c = csum_fold(csum_add(pseudo, udp, len));
 
-	return c ? c : 0xffff;	/* 0 means "no checksum" */
+	return c ? c : 0xffff; /* 0 means "no checksum" */
 }
 
 static uint8_t pattern_byte(uint32_t seq, size_t i)
 {
-	return (uint8_t)(i * 7 + seq * 0x9d + (seq >> 8) * 0x3b + (seq >> 16) * 0x17 +
-			 (seq >> 24));
+	return (uint8_t)(i * 7 + seq * 0x9d + (seq >> 8) * 0x3b + (seq >> 16) * 0x17 + (seq >> 24));
 }
 
 /* 16 bits of the run id, carried in the IPv4 identification field */
@@ -706,8 +719,7 @@ static void put_payload(const struct run *r, uint8_t *p, size_t len, uint32_t se
 		p[i] = pattern_byte(seq, i);
 }
 
-static void put_udp(const struct run *r, uint8_t *udp, size_t len, uint32_t seq,
-		    unsigned int flow)
+static void put_udp(const struct run *r, uint8_t *udp, size_t len, uint32_t seq, unsigned int flow)
 {
 	put_be16(udp, (uint16_t)(SPORT_BASE + flow));
 	put_be16(udp + 2, (uint16_t)r->cfg->dport);
@@ -726,7 +738,7 @@ static void put_ipv4_udp(const struct run *r, uint8_t *ip, size_t len, uint32_t 
 	ip[0] = 0x45;
 	ip[1] = 0;
 	put_be16(ip + 2, (uint16_t)len);
-	put_be16(ip + 4, run_tag16(r));	/* id: free to use, DF is set */
+	put_be16(ip + 4, run_tag16(r)); /* id: free to use, DF is set */
 	put_be16(ip + 6, 0x4000);	/* DF */
 	ip[8] = 64;
 	ip[9] = IPPROTO_UDP;
@@ -797,7 +809,7 @@ static size_t build_frame(const struct run *r, const struct shape *s, uint32_t s
 		break;
 	case FT_VLAN:
 		put_be16(f + 12, ETH_P_8021Q);
-		put_be16(f + 14, VLAN_ID);	/* PCP 0, DEI 0 */
+		put_be16(f + 14, VLAN_ID); /* PCP 0, DEI 0 */
 		put_be16(f + 16, ETH_P_IP);
 		put_ipv4_udp(r, f + 18, len - 18, seq, flow);
 		break;
@@ -812,8 +824,7 @@ static unsigned int seq_flow(const struct run *r, uint32_t seq)
 
 /* ----------------------------------------------------------------- report */
 
-__attribute__((format(printf, 2, 3)))
-static void problem(struct run *r, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void problem(struct run *r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -831,8 +842,8 @@ static void seq_problem(struct run *r, uint32_t seq, const char *what)
 {
 	const struct shape *s = seq_shape(r, seq);
 
-	problem(r, "seq %" PRIu32 " (%s, %zu bytes): %s", seq, type_info[s->type].name,
-		s->size, what);
+	problem(r, "seq %" PRIu32 " (%s, %zu bytes): %s", seq, type_info[s->type].name, s->size,
+		what);
 }
 
 static void report_missing(struct run *r)
@@ -847,7 +858,8 @@ static void report_missing(struct run *r)
 	for (i = 0; i < r->nshapes; i++) {
 		s = &r->shapes[i];
 		if (s->tiny && s->tiny_got < s->tiny_sent)
-			problem(r, "%s, %zu bytes: %" PRIu64 " of %" PRIu64
+			problem(r,
+				"%s, %zu bytes: %" PRIu64 " of %" PRIu64
 				" frame(s) missing (too short for a sequence number)",
 				type_info[s->type].name, s->size, s->tiny_sent - s->tiny_got,
 				s->tiny_sent);
@@ -866,8 +878,8 @@ static void print_report(const struct run *r)
 		printf("{\"sent\":%" PRIu64 ",\"received\":%" PRIu64 ",\"intact\":%" PRIu64
 		       ",\"corrupt\":%" PRIu64 ",\"duplicate\":%" PRIu64 ",\"missing\":%" PRIu64
 		       ",\"other\":%" PRIu64 ",\"skipped_shapes\":%u}\n",
-		       c->sent, c->received, c->intact, c->corrupt, c->duplicate, missing,
-		       c->other, r->nskipped);
+		       c->sent, c->received, c->intact, c->corrupt, c->duplicate, missing, c->other,
+		       r->nskipped);
 	else
 		printf("sent %" PRIu64 " received %" PRIu64 " intact %" PRIu64 " corrupt %" PRIu64
 		       " duplicate %" PRIu64 " missing %" PRIu64 " other %" PRIu64 "\n",
@@ -884,17 +896,19 @@ static int judge(const struct run *r)
 	case EXPECT_ALL:
 		if (c->sent && c->intact == c->sent && !c->corrupt && !c->duplicate)
 			return EXIT_OK;
-		fprintf(stderr, "frametool: expectation 'all' failed: %" PRIu64 " of %" PRIu64
+		fprintf(stderr,
+			"frametool: expectation 'all' failed: %" PRIu64 " of %" PRIu64
 			" frame(s) intact, %" PRIu64 " missing, %" PRIu64 " corrupt, %" PRIu64
-			" duplicate\n", c->intact, c->sent, c->sent - c->intact, c->corrupt,
-			c->duplicate);
+			" duplicate\n",
+			c->intact, c->sent, c->sent - c->intact, c->corrupt, c->duplicate);
 		return EXIT_FAILED;
 	case EXPECT_NONE:
 		if (!c->received)
 			return EXIT_OK;
-		fprintf(stderr, "frametool: expectation 'none' failed: %" PRIu64
-			" frame(s) of this run received (%" PRIu64 " sent)\n", c->received,
-			c->sent);
+		fprintf(stderr,
+			"frametool: expectation 'none' failed: %" PRIu64
+			" frame(s) of this run received (%" PRIu64 " sent)\n",
+			c->received, c->sent);
 		return EXIT_FAILED;
 	case EXPECT_ANY:
 		break;
@@ -1059,9 +1073,12 @@ static int rx_one(struct run *r)
 	uint8_t *f = r->rxbuf + VLAN_HLEN;
 	struct iovec iov = { .iov_base = f, .iov_len = RXBUF_SIZE };
 	struct msghdr msg = {
-		.msg_name = &sll, .msg_namelen = sizeof(sll),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf.buf, .msg_controllen = sizeof(cbuf.buf),
+		.msg_name = &sll,
+		.msg_namelen = sizeof(sll),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf.buf,
+		.msg_controllen = sizeof(cbuf.buf),
 	};
 	size_t cap, len;
 	ssize_t n;
@@ -1078,7 +1095,7 @@ static int rx_one(struct run *r)
 	if (aux && (aux->tp_status & TP_STATUS_VLAN_VALID) && cap >= 2 * ETH_ALEN) {
 		/* put the stripped tag back between the MAC addresses and the type */
 		tpid = (aux->tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux->tp_vlan_tpid
-								      : ETH_P_8021Q;
+								    : ETH_P_8021Q;
 		memmove(f - VLAN_HLEN, f, 2 * ETH_ALEN);
 		f -= VLAN_HLEN;
 		put_be16(f + 12, tpid);
@@ -1164,7 +1181,7 @@ static int send_frame(struct run *r, const uint8_t *f, size_t len)
 	}
 }
 
-#define SEND_STOPPED	(-1)
+#define SEND_STOPPED (-1)
 
 /* Returns 0 when sent, SEND_STOPPED when interrupted, EXIT_RUNTIME on error. */
 static int send_one(struct run *r, uint32_t seq)
@@ -1310,8 +1327,7 @@ static int open_sockets(struct config *cfg)
 
 	orig_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (orig_ns < 0) {
-		fprintf(stderr, "frametool: cannot open /proc/self/ns/net: %s\n",
-			strerror(errno));
+		fprintf(stderr, "frametool: cannot open /proc/self/ns/net: %s\n", strerror(errno));
 		return EXIT_RUNTIME;
 	}
 	ret = open_endpoint(&cfg->rx, orig_ns, true);
@@ -1376,7 +1392,7 @@ static int xfer(struct config *cfg)
 		goto out;
 	if (!cfg->have_dst_mac)
 		memcpy(cfg->dst_mac, cfg->rx.mac, ETH_ALEN);
-	r->state = calloc(r->total, 1);	/* pages are only touched as frames go out */
+	r->state = calloc(r->total, 1); /* pages are only touched as frames go out */
 	if (!r->state || install_signals()) {
 		fprintf(stderr, "frametool: out of memory or signals unavailable\n");
 		ret = EXIT_RUNTIME;
