@@ -89,12 +89,10 @@ unit: $(UNIT_BIN)
 integration: all
 	$(Q)bash tests/integration/run.sh
 
-test: deps
-	$(Q)$(MAKE) --no-print-directory all unit
-	$(Q)$(MAKE) --no-print-directory integration
+test:
+	$(Q)bash scripts/test.sh
 
-demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+demo:
 	$(Q)bash scripts/demo.sh
 
 format:

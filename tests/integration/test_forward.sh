@@ -1,0 +1,254 @@
+# shellcheck shell=bash
+# test_forward.sh - xskfwd forward on the veth rig: gen -- fwd -- sink.
+#
+# Every test runs the real classifier and real AF_XDP sockets on veth pairs
+# in namespaces made by setup_file (prefix xtf-, or xtq- for the 4-queue rig)
+# and removed by teardown_file. The forwarder is started per test and
+# stopped by SIGINT, so each test also checks a clean exit. What is asserted
+# is what a user checks: frames arrive byte-for-byte (frametool), ping and TCP
+# work, counters add up, the errors read right, nothing is left attached.
+
+RIG_PREFIX=xtf-
+QRIG_PREFIX=xtq-
+
+setup_file() {
+	require_root
+	require_cmd ip ethtool
+	[ -x "$XF_BIN/xskfwd" ] && [ -x "$XF_BIN/frametool" ] || fail "build first: make"
+	"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
+	eval "$("$XF_RIG" env --prefix "$RIG_PREFIX")"
+}
+
+teardown_file() {
+	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null 2>&1 || true
+	"$XF_RIG" down --prefix "$QRIG_PREFIX" >/dev/null 2>&1 || true
+}
+
+# fwd_start ARGS...: start the forwarder on fwd0/fwd1 and wait until it runs.
+# FWD_LOG is its output (kept after it stops).
+fwd_start() {
+	bg_start fwd ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" "$@"
+	FWD_LOG=$(bg_log fwd)
+	if ! wait_until 10 grep -q '^forwarding ' "$FWD_LOG"; then
+		cat "$FWD_LOG"
+		fail "the forwarder did not start"
+	fi
+}
+
+# fwd_stop: SIGINT, expect exit status 0 and no XDP program left behind.
+fwd_stop() {
+	bg_stop fwd INT
+	assert_eq 0 "$BG_STATUS" "forwarder exit status after SIGINT"
+	assert_no_xdp "$RIG_FWD" "$RIG_FWD_A"
+	assert_no_xdp "$RIG_FWD" "$RIG_FWD_B"
+}
+
+assert_no_xdp() {
+	local out
+	out=$(ip -n "$1" link show dev "$2")
+	case "$out" in
+	*prog/xdp*) fail "$1:$2 still has an XDP program: $out" ;;
+	esac
+}
+
+# summary_field PORT[/qN] FIELD: a counter from the forwarder's exit summary.
+summary_field() {
+	local line
+	line=$(grep "^summary $1[ :]" "$FWD_LOG" | head -n 1 || true)
+	[ -n "$line" ] || fail "no summary line for $1"
+	sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$line"
+}
+
+frames() { # frametool xfer with the rig's names; extra args pass through
+	"$XF_BIN/frametool" xfer "$@"
+}
+
+test_frames_intact_both_ways() {
+	fwd_start
+	# Every shape: IPv4/UDP, IPv6/UDP, ARP, 802.1Q; 60..1514 bytes.
+	frames --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" --count 3 \
+		--sizes 60,61,64,128,1000,1514 --types ipv4,ipv6,arp,vlan |
+		tee "$XF_TEST_TMP/ab"
+	frames --tx "$RIG_SINK:$RIG_SINK_IF" --rx "$RIG_GEN:$RIG_GEN_IF" --count 3 \
+		--sizes 60,61,64,128,1000,1514 --types ipv4,ipv6,arp,vlan |
+		tee "$XF_TEST_TMP/ba"
+	# 4 types x 6 sizes, less IPv6 at 60 and 61 (below its minimum): 22 x 3
+	assert_file_contains "$XF_TEST_TMP/ab" "sent 66 received 66 intact 66"
+	assert_file_contains "$XF_TEST_TMP/ba" "sent 66 received 66 intact 66"
+	fwd_stop
+	# The forwarder saw at least those frames, and lost none.
+	assert_ge "$(summary_field "$RIG_FWD_A" rx_packets)" 66 "fwd0 rx_packets"
+	assert_ge "$(summary_field "$RIG_FWD_B" rx_packets)" 66 "fwd1 rx_packets"
+	assert_eq "$(summary_field "$RIG_FWD_A" rx_packets)" \
+		"$(summary_field "$RIG_FWD_B" tx_completed)" "fwd0 rx = fwd1 tx completed"
+	assert_eq 0 "$(summary_field "$RIG_FWD_A" drops)" "fwd0 drops"
+	assert_eq 0 "$(summary_field "$RIG_FWD_B" drops)" "fwd1 drops"
+}
+
+tcp_rx_done() { ! bg_running tcp_rx; }
+
+test_ping_and_tcp_transfer() {
+	require_cmd socat sha256sum ping
+	fwd_start
+	ip netns exec "$RIG_GEN" ping -c 3 -i 0.2 -W 2 "$RIG_SINK_IP"
+	ip netns exec "$RIG_GEN" ping -6 -c 3 -i 0.2 -W 2 "$RIG_SINK_IP6"
+	head -c 10000000 /dev/urandom >"$XF_TEST_TMP/send"
+	bg_start tcp_rx ip netns exec "$RIG_SINK" \
+		socat -u TCP-LISTEN:5001,reuseaddr,bind="$RIG_SINK_IP" OPEN:"$XF_TEST_TMP/recv",creat,trunc
+	wait_until 5 ip netns exec "$RIG_SINK" ss -ltn "sport = :5001" | grep -q LISTEN ||
+		fail "socat did not listen"
+	timeout 60 ip netns exec "$RIG_GEN" socat -u OPEN:"$XF_TEST_TMP/send" TCP:"$RIG_SINK_IP":5001
+	wait_until 10 tcp_rx_done || fail "receiver did not finish"
+	assert_eq "$(sha256sum <"$XF_TEST_TMP/send")" "$(sha256sum <"$XF_TEST_TMP/recv")" \
+		"sha256 of the 10 MB transfer"
+	fwd_stop
+}
+
+test_single_packet_crosses() {
+	fwd_start
+	# One frame, no other traffic: nothing may wait for a full batch.
+	frames --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" --types ipv4 --sizes 64 \
+		--count 1 --timeout-ms 1000 | tee "$XF_TEST_TMP/one"
+	assert_file_contains "$XF_TEST_TMP/one" "sent 1 received 1 intact 1"
+	fwd_stop
+}
+
+test_match_udp_dport() {
+	require_cmd ping
+	fwd_start --match "udp dport 5000"
+	frames --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" --types ipv4,ipv6,vlan \
+		--sizes 64,1000 --dport 5000 --count 2 | tee "$XF_TEST_TMP/m5000"
+	assert_file_contains "$XF_TEST_TMP/m5000" "sent 12 received 12 intact 12"
+	# Not chosen: the forwarder host's own stack answers its ping (ARP too).
+	ip netns exec "$RIG_GEN" ping -c 2 -i 0.2 -W 2 "$RIG_FWD_IP"
+	# Not chosen: UDP to 5001 does not cross.
+	frames --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" --types ipv4,ipv6 \
+		--sizes 64 --dport 5001 --count 3 --timeout-ms 1000 --expect none |
+		tee "$XF_TEST_TMP/m5001"
+	assert_file_contains "$XF_TEST_TMP/m5001" "sent 6 received 0"
+	fwd_stop
+	assert_eq 12 "$(summary_field "$RIG_FWD_A" xdp_redirected)" "fwd0 frames redirected"
+	# 6 UDP frames to port 5001 and 2 pings (plus ARP) went to the host stack
+	assert_ge "$(summary_field "$RIG_FWD_A" xdp_pass_nomatch)" 8 "fwd0 frames passed"
+}
+
+test_zero_copy_refused_on_veth() {
+	local rc=0
+	ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" \
+		--mode zero-copy --duration 1 >"$XF_TEST_TMP/out" 2>"$XF_TEST_TMP/err" || rc=$?
+	cat "$XF_TEST_TMP/err"
+	assert_eq 1 "$rc" "exit status of a refused zero-copy bind"
+	assert_eq 1 "$(wc -l <"$XF_TEST_TMP/err")" "lines of error output"
+	assert_file_contains "$XF_TEST_TMP/err" "$RIG_FWD_A/q0: zero-copy bind refused"
+	assert_no_xdp "$RIG_FWD" "$RIG_FWD_A"
+	assert_no_xdp "$RIG_FWD" "$RIG_FWD_B"
+	# auto falls back to copy, and says so
+	fwd_start
+	assert_file_contains "$FWD_LOG" "$RIG_FWD_A/q0: driver veth, xdp native"
+	assert_file_contains "$FWD_LOG" "bind copy"
+	fwd_stop
+}
+
+test_restart_after_kill9() {
+	fwd_start
+	frames --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" --types ipv4 --sizes 64 \
+		--count 5 >/dev/null
+	bg_stop fwd KILL
+	# A killed run leaves its classifier attached ...
+	ip -n "$RIG_FWD" link show dev "$RIG_FWD_A" | grep -q 'prog/xdp' ||
+		fail "expected the killed run's XDP program to be left attached"
+	# ... and the next start replaces it and forwards.
+	fwd_start
+	assert_file_contains "$FWD_LOG" "$RIG_FWD_A: replaced the classifier left by a killed xskfwd"
+	frames --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" --count 2 |
+		tee "$XF_TEST_TMP/again"
+	assert_file_contains "$XF_TEST_TMP/again" "missing 0"
+	fwd_stop
+}
+
+test_second_instance_refused() {
+	local rc=0
+	fwd_start
+	ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" \
+		--duration 1 >/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
+	assert_eq 1 "$rc" "exit status of a second instance"
+	assert_file_contains "$XF_TEST_TMP/err" "$RIG_FWD_A: in use by another xskfwd (pid"
+	# the first one is unharmed
+	frames --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" --types ipv4 --sizes 64 \
+		--count 3 >/dev/null
+	fwd_stop
+}
+
+test_mtu_too_large_refused() {
+	local rc=0
+	ip -n "$RIG_FWD" link set dev "$RIG_FWD_A" mtu 2000
+	ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" \
+		--frame-size 2048 --duration 1 >/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
+	ip -n "$RIG_FWD" link set dev "$RIG_FWD_A" mtu 1500
+	cat "$XF_TEST_TMP/err"
+	assert_eq 1 "$rc" "exit status"
+	assert_file_contains "$XF_TEST_TMP/err" \
+		"$RIG_FWD_A: MTU 2000 does not fit 2048-byte frames (at most MTU 1774): use --frame-size 4096"
+	assert_no_xdp "$RIG_FWD" "$RIG_FWD_A"
+}
+
+test_bad_arguments() {
+	local x="$XF_BIN/xskfwd" rc
+	# each: exit status 2 and exactly one line naming the problem
+	while IFS='|' read -r expect args; do
+		rc=0
+		# shellcheck disable=SC2086
+		eval "\"$x\" $args" >/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
+		assert_eq 2 "$rc" "exit status of: xskfwd $args"
+		assert_eq 1 "$(wc -l <"$XF_TEST_TMP/err")" "error lines of: xskfwd $args"
+		assert_file_contains "$XF_TEST_TMP/err" "$expect" "error of: xskfwd $args"
+	done <<'EOF'
+need exactly two interfaces|forward
+need exactly two interfaces|forward a
+IF_A and IF_B must differ|forward a a
+--queues: range '3-1' runs backwards|forward a b --queues 3-1
+--match: 'udp dport x': 'x' is not a port|forward a b --match 'udp dport x'
+--match: 'bogus': unknown word 'bogus'|forward a b --match bogus
+--frame-size: must be 2048 or 4096|forward a b --frame-size 3000
+--ring-size: must be a power of two|forward a b --ring-size 1000
+--mode: must be auto, copy or zero-copy|forward a b --mode fast
+--xdp-mode: must be native or skb|forward a b --xdp-mode hw
+--nope: unknown option|forward a b --nope
+unknown command 'bogus'|bogus
+EOF
+	rc=0
+	"$x" forward --help >"$XF_TEST_TMP/help" || rc=$?
+	assert_eq 0 "$rc" "forward --help exit status"
+	assert_file_contains "$XF_TEST_TMP/help" "--match RULE"
+	rc=0
+	"$x" forward nosuch0 nosuch1 2>"$XF_TEST_TMP/err" || rc=$?
+	assert_eq 1 "$rc" "exit status for a missing interface"
+	assert_file_contains "$XF_TEST_TMP/err" "nosuch0: no such interface"
+}
+
+test_four_queues_all_used() {
+	local q rx tx
+	"$XF_RIG" up --prefix "$QRIG_PREFIX" --queues 4 >/dev/null
+	eval "$("$XF_RIG" env --prefix "$QRIG_PREFIX")"
+	fwd_start --queues 0-3
+	for q in 0 1 2 3; do
+		assert_file_contains "$FWD_LOG" "$RIG_FWD_A/q$q: driver veth"
+	done
+	# Many flows: the sender's queue choice hashes them over all 4 queues.
+	frames --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" --types ipv4,ipv6 \
+		--sizes 64,1000 --flows 64 --count 100 --interval-us 50 | tee "$XF_TEST_TMP/q"
+	assert_file_contains "$XF_TEST_TMP/q" "sent 400 received 400 intact 400"
+	fwd_stop
+	for q in 0 1 2 3; do
+		rx=$(summary_field "$RIG_FWD_A/q$q" rx_packets)
+		tx=$(summary_field "$RIG_FWD_B/q$q" tx_packets)
+		echo "queue $q: fwd0 rx $rx, fwd1 tx $tx"
+		assert_ge "$rx" 1 "fwd0/q$q rx_packets"
+		assert_ge "$tx" 1 "fwd1/q$q tx_packets"
+	done
+	# Every frame the classifier redirected was received by a socket.
+	assert_eq "$(summary_field "$RIG_FWD_A" xdp_redirected)" \
+		"$(summary_field "$RIG_FWD_A" rx_packets)" "fwd0 redirected = received"
+	assert_eq 0 "$(summary_field "$RIG_FWD_A" drops)" "fwd0 drops"
+	"$XF_RIG" down --prefix "$QRIG_PREFIX" >/dev/null
+}
