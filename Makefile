@@ -7,6 +7,13 @@
 #   make clean
 # Variables: V=1 (echo commands), SAN=address|thread|undefined, CC, CLANG, BPFTOOL.
 
+# A sanitizer build gets its own folder (objects never mix), unless BUILD is
+# given on the command line.
+ifneq ($(SAN),)
+ifneq ($(origin BUILD),command line)
+BUILD   := build/san-$(SAN)
+endif
+endif
 BUILD   ?= build
 CC      ?= gcc
 CLANG   ?= clang
