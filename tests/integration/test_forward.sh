@@ -86,6 +86,7 @@ test_frames_intact_both_ways() {
 }
 
 tcp_rx_done() { ! bg_running tcp_rx; }
+tcp_rx_listening() { ip netns exec "$RIG_SINK" ss -Hltn "sport = :5001" | grep -q .; }
 
 test_ping_and_tcp_transfer() {
 	require_cmd socat sha256sum ping
@@ -95,8 +96,7 @@ test_ping_and_tcp_transfer() {
 	head -c 10000000 /dev/urandom >"$XF_TEST_TMP/send"
 	bg_start tcp_rx ip netns exec "$RIG_SINK" \
 		socat -u TCP-LISTEN:5001,reuseaddr,bind="$RIG_SINK_IP" OPEN:"$XF_TEST_TMP/recv",creat,trunc
-	wait_until 5 ip netns exec "$RIG_SINK" ss -ltn "sport = :5001" | grep -q LISTEN ||
-		fail "socat did not listen"
+	wait_until 5 tcp_rx_listening || fail "socat did not listen"
 	timeout 60 ip netns exec "$RIG_GEN" socat -u OPEN:"$XF_TEST_TMP/send" TCP:"$RIG_SINK_IP":5001
 	wait_until 10 tcp_rx_done || fail "receiver did not finish"
 	assert_eq "$(sha256sum <"$XF_TEST_TMP/send")" "$(sha256sum <"$XF_TEST_TMP/recv")" \

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# deps.sh - install the Debian packages xskfwd needs to build and test.
+#
+# Usage:
+#   scripts/deps.sh           install whatever is missing (needs root)
+#   scripts/deps.sh --check   only report what is missing; exit 1 if anything is
+#   scripts/deps.sh --help
+#
+# Each package is checked with dpkg-query; `apt-get update` runs once, and only
+# when something is missing. Quiet on success: prints one line
+# ("deps: all present" or "deps: installed X Y ..."). Also warns (without
+# failing) when /sys/fs/bpf is not a mounted bpf filesystem.
+# Targets Debian 12 (bookworm).
+set -euo pipefail
+
+PACKAGES=(
+	clang llvm libxdp-dev libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
+	make gcc libc6-dev libcmocka-dev iproute2 ethtool iputils-ping socat
+	procps coreutils
+)
+
+usage() {
+	sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+die() {
+	echo "deps: error: $*" >&2
+	exit 1
+}
+
+# is_installed PKG: true if dpkg reports PKG as fully installed.
+is_installed() {
+	local status
+	status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) || return 1
+	[[ "$status" == "install ok installed" ]]
+}
+
+# missing_packages: prints the missing packages, space separated.
+missing_packages() {
+	local p out=()
+	for p in "${PACKAGES[@]}"; do
+		is_installed "$p" || out+=("$p")
+	done
+	echo "${out[*]}"
+}
+
+check_bpffs() {
+	local fstype
+	fstype=$(stat -f -c %T /sys/fs/bpf 2>/dev/null || true)
+	if [[ "$fstype" != "bpf_fs" ]]; then
+		echo "deps: warning: /sys/fs/bpf is not a bpf filesystem (mount -t bpf bpf /sys/fs/bpf); libxdp will attach without its dispatcher" >&2
+	fi
+}
+
+main() {
+	local check_only=0
+	while (($#)); do
+		case "$1" in
+		--check) check_only=1 ;;
+		-h | --help) usage; exit 0 ;;
+		*) die "unknown argument '$1' (see --help)" ;;
+		esac
+		shift
+	done
+
+	command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this script needs Debian/Ubuntu"
+
+	local missing
+	missing=$(missing_packages)
+	check_bpffs
+
+	if [[ -z "$missing" ]]; then
+		echo "deps: all present"
+		exit 0
+	fi
+
+	if ((check_only)); then
+		echo "deps: missing: $missing"
+		exit 1
+	fi
+
+	[[ $EUID -eq 0 ]] || die "missing packages ($missing); run as root to install them"
+
+	local log
+	log=$(mktemp /tmp/xskfwd-deps.XXXXXX)
+	# shellcheck disable=SC2086 # word splitting of $missing is intended
+	if ! { apt-get update -q &&
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing; } >"$log" 2>&1; then
+		tail -n 20 "$log" >&2
+		die "apt-get failed installing: $missing (log: $log)"
+	fi
+	rm -f "$log"
+
+	local still
+	still=$(missing_packages)
+	[[ -z "$still" ]] || die "still missing after install: $still"
+	echo "deps: installed $missing"
+}
+
+main "$@"

@@ -1,0 +1,285 @@
+# shellcheck shell=bash
+# lib.sh - helpers for xskfwd's integration tests (tests/integration/test_*.sh).
+#
+# Sourced by run.sh before each test file; test files do not source it
+# themselves. Modelled on xdp-tools' lib/testing/test_runner.sh.
+#
+# A test file defines functions named test_* and optionally setup_file /
+# teardown_file (once around the file's tests, in the file's shell, so
+# variables set by setup_file are seen by the tests) and setup / teardown
+# (around each test, in the test's own subshell). Each test runs in a
+# subshell with `set -eE -o pipefail`: any failing command fails the test.
+#
+# Exit statuses of a test: 0 pass, 77 skip (see skip), anything else fail.
+#
+# Variables: XF_ROOT (repo top), XF_BIN (built binaries, default
+# $XF_ROOT/build), XF_RIG (scripts/rig.sh); per test: XF_TEST_NAME,
+# XF_TEST_LOG (its log file), XF_TEST_TMP (a scratch dir removed afterwards).
+#
+# Helpers (see each function's comment):
+#   skip REASON                      end the test as skipped
+#   fail MSG                         end the test as failed
+#   assert_eq EXPECTED ACTUAL [WHAT] string equality
+#   assert_ne UNEXPECTED ACTUAL [WHAT]
+#   assert_ge A B [WHAT]             integer A >= B
+#   assert_contains HAYSTACK NEEDLE [WHAT]
+#   assert_file_contains FILE NEEDLE [WHAT]   (fixed string, grep -F)
+#   wait_until TIMEOUT_S CMD...      poll CMD every 0.1 s; 1 on timeout
+#   bg_start NAME CMD...             start CMD in the background, log to a file
+#   bg_stop NAME [SIGNAL]            stop it (SIGINT, then SIGKILL); sets BG_STATUS
+#   bg_pid NAME / bg_log NAME / bg_running NAME
+#   require_root / require_cmd CMD...  skip unless satisfied
+
+# BG_STATUS/BG_KILLED are set for the tests to read.
+# shellcheck disable=SC2034
+[[ -n "${_XF_LIB_SOURCED:-}" ]] && return 0
+_XF_LIB_SOURCED=1
+
+XF_ROOT=${XF_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+XF_BIN=${XF_BIN:-$XF_ROOT/build}
+XF_RIG=${XF_RIG:-$XF_ROOT/scripts/rig.sh}
+export XF_ROOT XF_BIN XF_RIG
+
+# Exit status that means "skipped".
+readonly XF_SKIP_RC=77
+
+# Seconds bg_stop waits after its signal before SIGKILL.
+XF_BG_STOP_TIMEOUT=${XF_BG_STOP_TIMEOUT:-5}
+
+# _xf_where: "file:line" of the test code that called a helper.
+_xf_where() {
+	local i
+	for ((i = 1; i < ${#BASH_SOURCE[@]}; i++)); do
+		if [[ "${BASH_SOURCE[i]}" != "${BASH_SOURCE[0]}" ]]; then
+			echo "${BASH_SOURCE[i]##*/}:${BASH_LINENO[i - 1]}"
+			return
+		fi
+	done
+	echo "?"
+}
+
+# skip REASON: end the current test (or setup/setup_file) as skipped.
+skip() {
+	local reason=${1:-no reason given}
+	echo "SKIP: $reason" >&2
+	if [[ -n "${_XF_SKIP_FILE:-}" ]]; then
+		printf '%s\n' "$reason" >"$_XF_SKIP_FILE"
+	fi
+	exit "$XF_SKIP_RC"
+}
+
+# fail MSG: print MSG (with the caller's file:line) and end the test as failed.
+fail() {
+	echo "FAIL: ${1:-failed} ($(_xf_where))" >&2
+	exit 1
+}
+
+# assert_eq EXPECTED ACTUAL [WHAT]
+assert_eq() {
+	[[ "$1" == "$2" ]] || fail "${3:-value}: expected '$1', got '$2'"
+}
+
+# assert_ne UNEXPECTED ACTUAL [WHAT]
+assert_ne() {
+	[[ "$1" != "$2" ]] || fail "${3:-value}: expected anything but '$1'"
+}
+
+# assert_ge A B [WHAT]: integers, A >= B.
+assert_ge() {
+	[[ "$1" =~ ^-?[0-9]+$ ]] || fail "${3:-value}: '$1' is not an integer"
+	[[ "$2" =~ ^-?[0-9]+$ ]] || fail "${3:-value}: '$2' is not an integer"
+	(($1 >= $2)) || fail "${3:-value}: expected >= $2, got $1"
+}
+
+# assert_contains HAYSTACK NEEDLE [WHAT]: NEEDLE is a fixed substring.
+assert_contains() {
+	[[ "$1" == *"$2"* ]] || fail "${3:-output}: '$2' not found in: $(printf '%s' "$1" | head -c 2000)"
+}
+
+# assert_file_contains FILE NEEDLE [WHAT]: NEEDLE is a fixed string (grep -F).
+assert_file_contains() {
+	[[ -f "$1" ]] || fail "${3:-file}: $1 does not exist"
+	grep -qF -- "$2" "$1" || fail "${3:-file}: '$2' not found in $1"
+}
+
+# wait_until TIMEOUT_S CMD...: run CMD every 0.1 s until it succeeds (return
+# 0) or TIMEOUT_S seconds have passed (return 1). CMD's output is not hidden.
+wait_until() {
+	local timeout=$1 end
+	shift
+	[[ "$timeout" =~ ^[0-9]+(\.[0-9]+)?$ ]] || fail "wait_until: bad timeout '$timeout'"
+	end=$(awk -v n="${EPOCHREALTIME/./}" -v t="$timeout" 'BEGIN { printf "%.0f", n + t * 1000000 }')
+	while :; do
+		if "$@"; then
+			return 0
+		fi
+		((${EPOCHREALTIME/./} < end)) || return 1
+		sleep 0.1
+	done
+}
+
+require_root() {
+	[[ $EUID -eq 0 ]] || skip "needs root"
+}
+
+# require_cmd CMD...: skip naming the first command that is not found.
+require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip "command not found: $c"
+	done
+}
+
+# --- background processes ---------------------------------------------------
+# Registry: one file per name in $_XF_BG_DIR holding "PID STARTTIME
+# STARTER_SHELL_PID LOG", so
+# only processes started here are ever signalled (STARTTIME guards against
+# PID reuse). Each background process leads its own process group.
+
+# _xf_stat PID: set _XF_ST_STATE and _XF_ST_PGRP and _XF_ST_START from
+# /proc/PID/stat (builtins only: this is called in polling loops).
+_xf_stat() {
+	local line
+	{ read -r line <"/proc/$1/stat"; } 2>/dev/null || return 1
+	line=${line##*) }
+	# shellcheck disable=SC2086
+	set -- $line
+	_XF_ST_STATE=$1 _XF_ST_PGRP=$3 _XF_ST_START=${20}
+}
+
+# _xf_starttime PID: its start time (empty if gone).
+_xf_starttime() {
+	_xf_stat "$1" && echo "$_XF_ST_START"
+	return 0
+}
+
+# _xf_alive PID STARTTIME: true if that very process exists and is not a zombie.
+_xf_alive() {
+	_xf_stat "$1" || return 1
+	[[ "$_XF_ST_STATE" != [ZX] && "$_XF_ST_START" == "$2" ]]
+}
+
+# _xf_group_alive PGID: true if any non-zombie process is in that group.
+_xf_group_alive() {
+	local f
+	for f in /proc/[0-9]*/stat; do
+		f=${f#/proc/}
+		_xf_stat "${f%/stat}" || continue
+		[[ "$_XF_ST_PGRP" == "$1" && "$_XF_ST_STATE" != [ZX] ]] && return 0
+	done
+	return 1
+}
+
+_xf_bg_file() {
+	[[ "$1" =~ ^[A-Za-z0-9_.-]+$ ]] || fail "bad background process name '$1'"
+	[[ -n "${_XF_BG_DIR:-}" ]] || fail "background processes can only be used inside a test"
+	echo "$_XF_BG_DIR/$1"
+}
+
+# bg_start NAME CMD...: start CMD in the background (its own process group,
+# stdin /dev/null, stdout+stderr to a log file; see bg_log) and register it
+# under NAME. Call it directly in the test, not inside $(...).
+bg_start() {
+	local name=$1
+	shift
+	(($#)) || fail "bg_start $name: no command"
+	local f log pid st had_m=0
+	f=$(_xf_bg_file "$name") || exit 1
+	if [[ -f "$f" ]] && bg_running "$name"; then
+		fail "bg_start: '$name' is already running"
+	fi
+	log="${_XF_BG_LOG_PREFIX:-${TMPDIR:-/tmp}/xf-bg}.bg-$name.log"
+	[[ $- == *m* ]] && had_m=1
+	set -m
+	if [[ "$(type -t "$1")" == file ]]; then
+		"$@" </dev/null >"$log" 2>&1 &
+	else
+		# A function or builtin: it runs in a subshell, which must not
+		# inherit job control.
+		{
+			set +m
+			"$@"
+		} </dev/null >"$log" 2>&1 &
+	fi
+	pid=$!
+	((had_m)) || set +m
+	st=$(_xf_starttime "$pid")
+	echo "$pid ${st:--} $BASHPID $log" >"$f"
+	echo "bg_start $name: pid $pid: $* (log $log)"
+}
+
+# bg_pid NAME: print the PID of background process NAME.
+bg_pid() {
+	local f pid
+	f=$(_xf_bg_file "$1") || exit 1
+	[[ -f "$f" ]] || fail "no background process '$1'"
+	read -r pid _ <"$f"
+	echo "$pid"
+}
+
+# bg_log NAME: print the path of background process NAME's log.
+bg_log() {
+	local f log
+	f=$(_xf_bg_file "$1") || exit 1
+	[[ -f "$f" ]] || fail "no background process '$1'"
+	read -r _ _ _ log <"$f"
+	echo "$log"
+}
+
+# bg_running NAME: true if background process NAME is still running.
+bg_running() {
+	local f pid st
+	f=$(_xf_bg_file "$1") || exit 1
+	[[ -f "$f" ]] || return 1
+	read -r pid st _ <"$f"
+	_xf_alive "$pid" "$st"
+}
+
+# bg_stop NAME [SIGNAL]: send SIGNAL (default INT) to NAME's process group,
+# wait up to $XF_BG_STOP_TIMEOUT s, then SIGKILL the group; unregister it.
+# Sets BG_STATUS to its exit status (128+N if killed by signal N; empty if
+# unknown) and BG_KILLED=1 if SIGKILL was needed. Returns 0 unless NAME is
+# unknown, so check BG_STATUS yourself.
+bg_stop() {
+	local name=$1 sig=${2:-INT}
+	local f pid st starter end
+	f=$(_xf_bg_file "$name") || exit 1
+	[[ -f "$f" ]] || fail "bg_stop: no background process '$name'"
+	read -r pid st starter _ <"$f"
+	BG_STATUS=
+	BG_KILLED=0
+	if _xf_alive "$pid" "$st"; then
+		kill -s "$sig" -- "-$pid" 2>/dev/null || kill -s "$sig" "$pid" 2>/dev/null || true
+		end=$((${EPOCHREALTIME/./} + XF_BG_STOP_TIMEOUT * 1000000))
+		while _xf_alive "$pid" "$st" && ((${EPOCHREALTIME/./} < end)); do
+			sleep 0.05
+		done
+		if _xf_alive "$pid" "$st"; then
+			echo "bg_stop $name: still running ${XF_BG_STOP_TIMEOUT}s after SIG$sig, sending SIGKILL"
+			kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+			BG_KILLED=1
+		fi
+	fi
+	# Stragglers left in its process group (children of a wrapper) go too.
+	if _xf_group_alive "$pid"; then
+		kill -KILL -- "-$pid" 2>/dev/null || true
+	fi
+	# Only the shell that started it can collect its exit status (teardown
+	# runs in a subshell of the test, for instance).
+	if [[ "$starter" == "$BASHPID" ]]; then
+		if wait "$pid" 2>/dev/null; then BG_STATUS=0; else BG_STATUS=$?; fi
+	fi
+	rm -f "$f"
+	echo "bg_stop $name: pid $pid stopped${BG_STATUS:+, status $BG_STATUS}"
+	return 0
+}
+
+# _xf_bg_stop_all: stop every still-registered background process.
+_xf_bg_stop_all() {
+	local f
+	[[ -d "${_XF_BG_DIR:-}" ]] || return 0
+	for f in "$_XF_BG_DIR"/*; do
+		[[ -f "$f" ]] || continue
+		bg_stop "${f##*/}"
+	done
+}
