@@ -269,17 +269,30 @@ static int default_queues(struct fwd *f)
 	return 0;
 }
 
-static int default_cpus(struct fwd_opts *o)
+/* Default: every CPU we may run on. Given: each must be one of those. */
+static int choose_cpus(struct fwd_opts *o)
 {
 	cpu_set_t set;
+	uint32_t i;
 	int c;
 
-	if (sched_getaffinity(0, sizeof(set), &set))
+	if (sched_getaffinity(0, sizeof(set), &set)) {
+		xf_err("cannot read the CPUs this process may use: %s", strerror(errno));
 		return -errno;
+	}
+	for (i = 0; i < o->ncpus; i++) {
+		if (!CPU_ISSET(o->cpus[i], &set)) {
+			xf_err("--cpus: CPU %u is not available to this process (%d allowed)",
+			       o->cpus[i], CPU_COUNT(&set));
+			return -EINVAL;
+		}
+	}
+	if (o->ncpus)
+		return 0;
 	for (c = 0; c < CPU_SETSIZE && o->ncpus < XF_MAX_LIST; c++)
 		if (CPU_ISSET(c, &set))
 			o->cpus[o->ncpus++] = (uint32_t)c;
-	return o->ncpus ? 0 : -ENOENT;
+	return 0;
 }
 
 static const char *mode_name(enum rl_bind_mode m)
@@ -570,10 +583,9 @@ static int setup(struct fwd *f)
 	}
 	if (!f->o.nqueues)
 		default_queues(f);
-	if (!f->o.ncpus && default_cpus(&f->o)) {
-		xf_err("cannot read the CPUs this process may use");
-		return -EINVAL;
-	}
+	err = choose_cpus(&f->o);
+	if (err)
+		return err;
 	for (i = 0; i < f->o.nqueues; i++)
 		if (f->o.queues[i] > max_queue)
 			max_queue = f->o.queues[i];

@@ -252,3 +252,23 @@ test_four_queues_all_used() {
 	assert_eq 0 "$(summary_field "$RIG_FWD_A" drops)" "fwd0 drops"
 	"$XF_RIG" down --prefix "$QRIG_PREFIX" >/dev/null
 }
+
+test_missing_queue_and_cpu_refused() {
+	local rc=0 ncpu
+	# The rig's veths have one queue: asking for queue 1 must fail at bind.
+	ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" \
+		--queues 0-1 --duration 1 >/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
+	cat "$XF_TEST_TMP/err"
+	assert_eq 1 "$rc" "exit status for a queue the interface lacks"
+	assert_file_contains "$XF_TEST_TMP/err" \
+		"$RIG_FWD_A/q1: bind: Invalid argument (the interface has 1 queue: 0-0)"
+	assert_no_xdp "$RIG_FWD" "$RIG_FWD_A"
+	assert_no_xdp "$RIG_FWD" "$RIG_FWD_B"
+	rc=0
+	ncpu=$(nproc --all)
+	ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" \
+		--cpus "$ncpu" --duration 1 >/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
+	cat "$XF_TEST_TMP/err"
+	assert_eq 1 "$rc" "exit status for a CPU that does not exist"
+	assert_file_contains "$XF_TEST_TMP/err" "--cpus: CPU $ncpu is not available to this process"
+}
