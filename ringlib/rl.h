@@ -60,6 +60,7 @@ struct rl_umem {
 	uint32_t fill_size;
 	uint32_t comp_size;
 	uint32_t nsocks;
+	bool need_wakeup; /* the first socket's choice; the kernel gives it to all */
 	/* Rings made with the UMEM; libxdp hands them to its first socket. */
 	struct xsk_ring_prod fill0;
 	struct xsk_ring_cons comp0;

@@ -86,7 +86,9 @@ int rl_sock_create(struct rl_sock **out, struct rl_umem *u, const struct rl_sock
 	if (err)
 		goto err_delete;
 	/* The kernel gives every socket on the UMEM the first one's flags. */
-	s->need_wakeup = o->need_wakeup;
+	if (!u->nsocks)
+		u->need_wakeup = o->need_wakeup;
+	s->need_wakeup = u->need_wakeup;
 	u->nsocks++;
 	*out = s;
 	return 0;

@@ -19,7 +19,13 @@ int xf_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out, char 
 		return -EINVAL;
 	}
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	/* Decimal, or hex after 0x; never octal ("010" is ten). */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		v = strtoull(s + 2, &end, 16);
+	else
+		v = strtoull(s, &end, 10);
+	if (end == s + 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		errno = EINVAL; /* "0x" alone */
 	if (errno || *end) {
 		snprintf(err, XF_ERRLEN, "'%s' is not a number", s);
 		return -EINVAL;

@@ -490,6 +490,7 @@ static void report_summary(const struct fwd *f, double secs)
 {
 	struct xf_queue_totals qt[XF_MAX_LIST];
 	struct xf_port_totals t;
+	uint32_t i;
 	int k;
 
 	for (k = 0; k < 2; k++) {
@@ -497,6 +498,12 @@ static void report_summary(const struct fwd *f, double secs)
 		xf_print_summary(stdout, f->o.json, f->port[k].name, &t, f->o.queues, qt,
 				 f->npollers, secs);
 	}
+	/* Never expected: the kernel handed back a frame that was not in flight. */
+	for (i = 0; i < f->npollers; i++)
+		if (f->pollers[i].pool.errors)
+			xf_warn("q%u: %llu completed frame(s) were foreign or already free, and "
+				"were ignored",
+				f->pollers[i].queue, (unsigned long long)f->pollers[i].pool.errors);
 }
 
 static int start_pollers(struct fwd *f)

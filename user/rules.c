@@ -144,6 +144,17 @@ static int set_proto(struct xf_rule *r, __u8 proto, char *err)
 	return 0;
 }
 
+/* A field given twice would silently lose its first value: refuse it. */
+static int claim(struct xf_rule *r, __u32 field, const char *word, char *err)
+{
+	if (r->fields & field) {
+		snprintf(err, XF_ERRLEN, "'%s' given twice", word);
+		return -EINVAL;
+	}
+	r->fields |= field;
+	return 0;
+}
+
 static int parse_term(struct cursor *c, struct xf_rule *r, char *err)
 {
 	const char *t = c->tok[c->i];
@@ -176,18 +187,18 @@ static int parse_term(struct cursor *c, struct xf_rule *r, char *err)
 	if (!strcmp(t, "src") || !strcmp(t, "dst")) {
 		bool src = t[0] == 's';
 
-		if (!(a = next_arg(c, "an address or prefix", err)))
+		if (!(a = next_arg(c, "an address or prefix", err)) ||
+		    claim(r, src ? XF_F_SRC : XF_F_DST, t, err))
 			return -EINVAL;
-		r->fields |= src ? XF_F_SRC : XF_F_DST;
 		return parse_prefix(a, r, src ? r->src : r->dst, src ? r->src_mask : r->dst_mask,
 				    err);
 	}
 	if (!strcmp(t, "sport") || !strcmp(t, "dport")) {
 		bool src = t[0] == 's';
 
-		if (!(a = next_arg(c, "a port or range", err)))
+		if (!(a = next_arg(c, "a port or range", err)) ||
+		    claim(r, src ? XF_F_SPORT : XF_F_DPORT, t, err))
 			return -EINVAL;
-		r->fields |= src ? XF_F_SPORT : XF_F_DPORT;
 		return src ? parse_ports(a, &r->sport_lo, &r->sport_hi, err)
 			   : parse_ports(a, &r->dport_lo, &r->dport_hi, err);
 	}
@@ -198,16 +209,16 @@ static int parse_term(struct cursor *c, struct xf_rule *r, char *err)
 			snprintf(err, XF_ERRLEN, "'%s' is not an ethertype (0x0600-0xffff)", a);
 			return -EINVAL;
 		}
-		r->fields |= XF_F_ETHERTYPE;
+		if (claim(r, XF_F_ETHERTYPE, t, err))
+			return -EINVAL;
 		r->ethertype = (__u16)v;
 		return 0;
 	}
 	if (!strcmp(t, "vlan")) {
 		if (!(a = next_arg(c, "a VLAN id", err)))
 			return -EINVAL;
-		if (xf_parse_u32(a, 0, 4095, &v, err))
+		if (xf_parse_u32(a, 0, 4095, &v, err) || claim(r, XF_F_VLAN, t, err))
 			return -EINVAL;
-		r->fields |= XF_F_VLAN;
 		r->vlan_id = (__u16)v;
 		return 0;
 	}

@@ -1,0 +1,784 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Unit tests of ringlib's batched ring helpers (ringlib/rl.h: rl_fill,
+ * rl_complete, rl_rx_to_tx) over libxdp's ring accessors (xdp/xsk.h),
+ * against a stand-in for the kernel side of the AF_XDP rings.
+ *
+ * The rings are built by hand over plain memory the way libxdp's
+ * xsk_umem__create / xsk_socket__create set them up after mmap (producer
+ * rings: cached_prod = *producer, cached_cons = *consumer + size; consumer
+ * rings: cached_prod = *producer, cached_cons = *consumer), with the
+ * producer and consumer indices on separate cache lines. No socket, no
+ * syscall: rl_tx_kick() and rl_fill_kick() are not called.
+ *
+ * First a few single-threaded cases pin down how much each helper moves
+ * (its max, the room on the ring it produces to, the frames in the pool) and
+ * what it writes. Then the stress test: like the forwarder, frames received
+ * on socket A are sent on socket B, both sharing one rl_pool. A "kernel"
+ * thread, with acquire loads and release stores of the ring indices like the
+ * kernel's xsk_queue.h, turns A's fill entries into rx descriptors (frame
+ * base + 256 bytes of headroom, a length derived from a sequence number) and
+ * consumes B's tx ring, checking every descriptor is the next one in
+ * sequence (address, length, options), then completes it on B's completion
+ * ring. It also tracks, per frame, that no frame is handed to the fill ring
+ * while it is still on the rx/tx path, and it stops serving tx now and then
+ * until both the tx and rx rings are full, so the back-pressure paths run.
+ * The test's thread is the poller: rl_complete(B), rl_fill(A),
+ * rl_rx_to_tx(A, B, batch), until XF_RINGS_ITEMS (default RINGS_ITEMS)
+ * descriptors have gone round. Three cases, batch 1, 7 and 64, with small
+ * rings of different shapes so that every ring wraps and fills in one of
+ * them (a completion ring smaller than tx, a fill ring smaller than rx, a
+ * pool smaller than the rings), and indices that start from 0 or just below
+ * 2^32. At the end every counter must match the
+ * totals and the pool must hold every frame again. A run that makes no
+ * progress for NO_PROGRESS_S seconds fails instead of hanging. Under
+ * ThreadSanitizer this also checks the ring accesses for data races.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rl.h"
+
+#define RINGS_ITEMS 5000000ull /* descriptors per stress case; env XF_RINGS_ITEMS */
+#define FRAME_SIZE 2048u
+#define HEADROOM 256u	   /* where the kernel puts a packet in its frame (aligned mode) */
+#define STALL_EVERY 20000u /* the kernel stops serving tx every this many packets */
+#define HIST_SIZE 8192u	   /* > frames in flight: addresses remembered per sequence number */
+#define NO_PROGRESS_S 10
+#define GARBAGE 0xa5	      /* fresh ring memory, so unwritten entries show */
+#define WRAP_BASE 0xfffff000u /* ring indices that wrap past 2^32 early on */
+
+_Static_assert(!(HIST_SIZE & (HIST_SIZE - 1)), "history size");
+
+/* What the kernel maps for one ring: indices on their own cache lines. */
+struct fake_ring {
+	uint32_t producer __attribute__((aligned(RL_CACHELINE)));
+	uint32_t consumer __attribute__((aligned(RL_CACHELINE)));
+	uint32_t flags __attribute__((aligned(RL_CACHELINE)));
+};
+
+/* The kernel's side of one ring: its own index is kept here. */
+struct kring {
+	struct fake_ring *f;
+	void *desc;
+	uint32_t size;
+	uint32_t mask;
+	uint32_t prod; /* rings the kernel produces to (rx, completion) */
+	uint32_t cons; /* rings the kernel consumes from (fill, tx) */
+};
+
+struct ksock {
+	struct kring rx, tx, fill, comp;
+};
+
+static void *zalloc64(size_t size)
+{
+	size_t rounded = (size + RL_CACHELINE - 1) & ~(size_t)(RL_CACHELINE - 1);
+	void *p = aligned_alloc(RL_CACHELINE, rounded);
+
+	assert_non_null(p);
+	memset(p, 0, rounded);
+	return p;
+}
+
+static void kring_new(struct kring *k, uint32_t size, size_t entsize, uint32_t base)
+{
+	k->f = zalloc64(sizeof(*k->f));
+	k->desc = zalloc64(size * entsize);
+	memset(k->desc, GARBAGE, size * entsize);
+	k->size = size;
+	k->mask = size - 1;
+	k->prod = k->cons = base;
+	k->f->producer = k->f->consumer = base;
+}
+
+static void kring_free(struct kring *k)
+{
+	free(k->f);
+	free(k->desc);
+}
+
+/* As libxdp sets up a ring user space produces to (fill, tx). */
+static void prod_init(struct xsk_ring_prod *r, struct kring *k)
+{
+	r->mask = k->size - 1;
+	r->size = k->size;
+	r->producer = &k->f->producer;
+	r->consumer = &k->f->consumer;
+	r->ring = k->desc;
+	r->flags = &k->f->flags;
+	r->cached_prod = *r->producer;
+	r->cached_cons = *r->consumer + r->size;
+}
+
+/* As libxdp sets up a ring user space consumes from (rx, completion). */
+static void cons_init(struct xsk_ring_cons *r, struct kring *k)
+{
+	r->mask = k->size - 1;
+	r->size = k->size;
+	r->producer = &k->f->producer;
+	r->consumer = &k->f->consumer;
+	r->ring = k->desc;
+	r->flags = &k->f->flags;
+	r->cached_prod = *r->producer;
+	r->cached_cons = *r->consumer;
+}
+
+static struct rl_sock *sock_new(struct ksock *k, uint32_t rx, uint32_t tx, uint32_t fill,
+				uint32_t comp, uint32_t base)
+{
+	struct rl_sock *s = zalloc64(sizeof(*s));
+
+	s->fd = -1;
+	s->need_wakeup = false;
+	kring_new(&k->rx, rx, sizeof(struct xdp_desc), base);
+	kring_new(&k->tx, tx, sizeof(struct xdp_desc), base);
+	kring_new(&k->fill, fill, sizeof(uint64_t), base);
+	kring_new(&k->comp, comp, sizeof(uint64_t), base);
+	cons_init(&s->rx, &k->rx);
+	prod_init(&s->tx, &k->tx);
+	prod_init(&s->fill, &k->fill);
+	cons_init(&s->comp, &k->comp);
+	return s;
+}
+
+static void sock_free(struct rl_sock *s, struct ksock *k)
+{
+	kring_free(&k->rx);
+	kring_free(&k->tx);
+	kring_free(&k->fill);
+	kring_free(&k->comp);
+	free(s);
+}
+
+/* Kernel side, as in xsk_queue.h: acquire the other side's index, release our own. */
+static uint32_t k_avail(struct kring *k)
+{
+	return __atomic_load_n(&k->f->producer, __ATOMIC_ACQUIRE) - k->cons;
+}
+
+static uint32_t k_room(struct kring *k)
+{
+	return k->size - (k->prod - __atomic_load_n(&k->f->consumer, __ATOMIC_ACQUIRE));
+}
+
+static void k_consumed(struct kring *k, uint32_t n)
+{
+	k->cons += n;
+	__atomic_store_n(&k->f->consumer, k->cons, __ATOMIC_RELEASE);
+}
+
+static void k_produced(struct kring *k, uint32_t n)
+{
+	k->prod += n;
+	__atomic_store_n(&k->f->producer, k->prod, __ATOMIC_RELEASE);
+}
+
+static uint64_t *k_addr(struct kring *k, uint32_t idx)
+{
+	return &((uint64_t *)k->desc)[idx & k->mask];
+}
+
+static struct xdp_desc *k_desc(struct kring *k, uint32_t idx)
+{
+	return &((struct xdp_desc *)k->desc)[idx & k->mask];
+}
+
+/* Packet length of sequence number @seq: 60..1514, scattered. */
+static uint32_t len_of(uint64_t seq)
+{
+	return 60 + (uint32_t)(((seq * 0x9e3779b97f4a7c15ull) >> 40) % 1455);
+}
+
+/* ---- single-threaded cases: what each helper moves ---- */
+
+static void test_fill_limits(void **state)
+{
+	const uint32_t base = 0u - 10; /* the indices pass 2^32 during the test */
+	struct rl_sock *a;
+	struct ksock ka;
+	struct rl_pool pool;
+	uint32_t i;
+
+	(void)state;
+	a = sock_new(&ka, 16, 16, 8, 8, base);
+	assert_int_equal(rl_pool_init(&pool, 4 * FRAME_SIZE, 20, FRAME_SIZE), 0);
+
+	assert_int_equal(rl_fill(a, &pool, 3), 3); /* max */
+	assert_int_equal(__atomic_load_n(&ka.fill.f->producer, __ATOMIC_RELAXED), base + 3);
+	assert_int_equal(k_avail(&ka.fill), 3);
+	assert_int_equal(rl_pool_avail(&pool), 17);
+	for (i = 0; i < 3; i++) /* the pool's frames, lowest first */
+		assert_int_equal(*k_addr(&ka.fill, ka.fill.cons + i), (4 + i) * FRAME_SIZE);
+	/* the rest of the ring is untouched */
+	assert_int_equal(*k_addr(&ka.fill, ka.fill.cons + 3), 0xa5a5a5a5a5a5a5a5ull);
+
+	assert_int_equal(rl_fill(a, &pool, 100), 5); /* room on the ring */
+	assert_int_equal(k_avail(&ka.fill), 8);
+	assert_int_equal(rl_pool_avail(&pool), 12);
+	assert_int_equal(rl_fill(a, &pool, 100), 0); /* full */
+	assert_int_equal(k_avail(&ka.fill), 8);
+	assert_int_equal(rl_pool_avail(&pool), 12);
+	assert_int_equal(a->stats.fill_starved, 0);
+
+	k_consumed(&ka.fill, 8); /* the kernel takes them all (the index wraps) */
+	assert_int_equal(rl_fill(a, &pool, 100), 8);
+	assert_int_equal(rl_pool_avail(&pool), 4);
+	for (i = 0; i < 8; i++)
+		assert_int_equal(*k_addr(&ka.fill, ka.fill.cons + i), (4 + 8 + i) * FRAME_SIZE);
+	k_consumed(&ka.fill, 5);
+	assert_int_equal(rl_fill(a, &pool, 100), 4); /* frames in the pool */
+	assert_int_equal(rl_pool_avail(&pool), 0);
+	assert_int_equal(k_avail(&ka.fill), 7);
+	assert_int_equal(a->stats.fill_starved, 0);
+	assert_int_equal(rl_fill(a, &pool, 100), 0); /* room, but no frames */
+	assert_int_equal(a->stats.fill_starved, 1);
+	assert_int_equal(k_avail(&ka.fill), 7);
+	assert_int_equal(pool.errors, 0);
+	rl_pool_fini(&pool);
+	sock_free(a, &ka);
+}
+
+static void test_rx_to_tx_limits(void **state)
+{
+	struct rl_sock *a, *b;
+	struct ksock ka, kb;
+	uint64_t bytes = 0;
+	uint32_t i, idx;
+
+	(void)state;
+	a = sock_new(&ka, 16, 16, 16, 16, WRAP_BASE + 10);
+	b = sock_new(&kb, 16, 8, 16, 16, 0u - 3);
+	for (i = 0; i < 12; i++) {
+		struct xdp_desc *d = k_desc(&ka.rx, ka.rx.prod + i);
+
+		d->addr = i * FRAME_SIZE + HEADROOM;
+		d->len = 100 + i;
+		d->options = 0x5a; /* not copied: tx options are 0 */
+	}
+	k_produced(&ka.rx, 12);
+
+	assert_int_equal(rl_rx_to_tx(a, b, 5), 5); /* max */
+	assert_int_equal(k_avail(&kb.tx), 5);
+	assert_int_equal(k_room(&ka.rx), 16 - 7); /* 5 released, 7 still there */
+	for (i = 0; i < 5; i++) {
+		struct xdp_desc *d = k_desc(&kb.tx, kb.tx.cons + i);
+
+		assert_int_equal(d->addr, i * FRAME_SIZE + HEADROOM);
+		assert_int_equal(d->len, 100 + i);
+		assert_int_equal(d->options, 0);
+	}
+	bytes = 100 + 101 + 102 + 103 + 104;
+	assert_int_equal(a->stats.rx_packets, 5);
+	assert_int_equal(a->stats.rx_bytes, bytes);
+	assert_int_equal(b->stats.tx_packets, 5);
+	assert_int_equal(b->stats.tx_bytes, bytes);
+	assert_int_equal(b->tx_outstanding, 5);
+
+	assert_int_equal(rl_rx_to_tx(a, b, 64), 3); /* room on the tx ring */
+	assert_int_equal(k_avail(&kb.tx), 8);
+	assert_int_equal(k_room(&ka.rx), 16 - 4);   /* what did not fit waits on rx */
+	assert_int_equal(rl_rx_to_tx(a, b, 64), 0); /* tx full */
+	assert_int_equal(k_room(&ka.rx), 16 - 4);
+	assert_int_equal(b->stats.tx_packets, 8);
+	assert_int_equal(b->tx_outstanding, 8);
+
+	/* the kernel sends 6: the 4 left on rx follow, in order, across the index wrap */
+	for (i = 0; i < 6; i++)
+		assert_int_equal(k_desc(&kb.tx, kb.tx.cons + i)->addr, i * FRAME_SIZE + HEADROOM);
+	k_consumed(&kb.tx, 6);
+	assert_int_equal(rl_rx_to_tx(a, b, 64), 4); /* what rx has */
+	assert_int_equal(rl_rx_to_tx(a, b, 64), 0); /* rx empty */
+	assert_int_equal(k_avail(&kb.tx), 6);
+	for (i = 0, idx = kb.tx.cons; i < 6; i++, idx++) {
+		struct xdp_desc *d = k_desc(&kb.tx, idx);
+
+		assert_int_equal(d->addr, (6 + i) * FRAME_SIZE + HEADROOM);
+		assert_int_equal(d->len, 106 + i);
+		assert_int_equal(d->options, 0);
+	}
+	assert_int_equal(k_room(&ka.rx), 16);
+	assert_int_equal(a->stats.rx_packets, 12);
+	assert_int_equal(b->stats.tx_packets, 12);
+	assert_int_equal(b->stats.tx_bytes, 12 * 100 + 66);
+	assert_int_equal(a->stats.rx_bytes, 12 * 100 + 66);
+	assert_int_equal(b->tx_outstanding, 12);
+	/* nothing on the other directions */
+	assert_int_equal(a->stats.tx_packets, 0);
+	assert_int_equal(a->tx_outstanding, 0);
+	assert_int_equal(b->stats.rx_packets, 0);
+	sock_free(a, &ka);
+	sock_free(b, &kb);
+}
+
+static void test_complete_limits(void **state)
+{
+	struct rl_pool pool;
+	struct rl_sock *b;
+	struct ksock kb;
+	uint64_t f[10];
+	uint32_t i;
+
+	(void)state;
+	b = sock_new(&kb, 16, 16, 16, 8, 0u - 6); /* the indices pass 2^32 */
+	assert_int_equal(rl_pool_init(&pool, 0, 32, FRAME_SIZE), 0);
+	assert_int_equal(rl_pool_get(&pool, f, 10), 10);
+	b->tx_outstanding = 10; /* as if rl_rx_to_tx had sent them */
+	for (i = 0; i < 6; i++)
+		*k_addr(&kb.comp, kb.comp.prod + i) = f[i] + HEADROOM;
+	k_produced(&kb.comp, 6);
+
+	assert_int_equal(rl_complete(b, &pool, 4), 4); /* max */
+	assert_int_equal(rl_pool_avail(&pool), 22 + 4);
+	assert_int_equal(k_room(&kb.comp), 8 - 2);
+	assert_int_equal(b->tx_outstanding, 6);
+	assert_int_equal(b->stats.tx_completed, 4);
+	assert_int_equal(rl_complete(b, &pool, 64), 2); /* what the ring has */
+	assert_int_equal(rl_complete(b, &pool, 64), 0);
+	assert_int_equal(rl_pool_avail(&pool), 28);
+	assert_int_equal(k_room(&kb.comp), 8);
+	assert_int_equal(b->tx_outstanding, 4);
+	assert_int_equal(b->stats.tx_completed, 6);
+	/* the frames came back as their bases, last completed on top */
+	for (i = 0; i < 6; i++)
+		assert_int_equal(rl_pool_pop(&pool), f[5 - i]);
+
+	/* the last 4, past the end of the ring's memory */
+	for (i = 0; i < 4; i++)
+		*k_addr(&kb.comp, kb.comp.prod + i) = f[6 + i] + 1;
+	k_produced(&kb.comp, 4);
+	assert_int_equal(rl_complete(b, &pool, 64), 4);
+	assert_int_equal(b->tx_outstanding, 0);
+	assert_int_equal(b->stats.tx_completed, 10);
+	assert_int_equal(rl_pool_avail(&pool), 32 - 6);
+	assert_int_equal(pool.errors, 0);
+	rl_pool_fini(&pool);
+	sock_free(b, &kb);
+}
+
+/* ---- the two-thread stress test ---- */
+
+/* One stress case; the ring sizes are the same on A and B. */
+struct stress_cfg {
+	uint32_t batch;	  /* rl_rx_to_tx's max */
+	uint32_t nframes; /* frames of the shared pool */
+	uint32_t rx, tx, fill, comp;
+	uint32_t base; /* initial ring indices */
+};
+
+struct stress {
+	/* set up by the test, read-only while running */
+	uint64_t items;
+	uint32_t nframes;
+	uint64_t first; /* the pool's first frame */
+	struct ksock *ka, *kb;
+	/* kernel thread's own state */
+	uint64_t rx_seq, tx_seq;
+	uint64_t hist[HIST_SIZE]; /* rx address by sequence number */
+	uint8_t *on_path;	  /* per frame: between fill consumption and completion */
+	uint64_t stalls, rx_full, tx_full, comp_full, fill_empty;
+	uint64_t poller_idle; /* poller rounds that moved nothing */
+	/* shared */
+	int stop;		  /* poller -> kernel: done */
+	int failed;		  /* kernel -> poller: error[] says what */
+	uint64_t kernel_progress; /* rx_seq + tx_seq, for the watchdog */
+	uint64_t poller_progress;
+	char error[256];
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *kernel_fail(struct stress *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void *kernel_fail(struct stress *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(st->error, sizeof(st->error), fmt, ap);
+	va_end(ap);
+	__atomic_store_n(&st->failed, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static uint32_t min3(uint32_t a, uint32_t b, uint32_t c)
+{
+	uint32_t m = a < b ? a : b;
+
+	return m < c ? m : c;
+}
+
+/* The kernel's side of A (fill -> rx) and B (tx -> completion). */
+static void *kernel_thread(void *arg)
+{
+	struct stress *st = arg;
+	struct kring *fill = &st->ka->fill, *rx = &st->ka->rx;
+	struct kring *tx = &st->kb->tx, *comp = &st->kb->comp;
+	uint64_t rng = 0x2545f4914f6cdd1dull, next_stall = STALL_EVERY;
+	uint64_t end = st->first + (uint64_t)st->nframes * FRAME_SIZE;
+	uint64_t last_poller = 0, last_kernel = 0;
+	double last_change = now_s();
+	uint32_t idle = 0;
+	bool stall = false;
+
+	while (!__atomic_load_n(&st->stop, __ATOMIC_ACQUIRE)) {
+		uint32_t n, i, avail, room, budget, work = 0;
+
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		budget = 1 + (uint32_t)(rng % 64); /* vary the kernel's batches too */
+		if (!((rng >> 20) % 128)) {
+			/* dawdle now and then, so the poller also finds its rings empty */
+			volatile uint32_t spin = (uint32_t)(rng >> 40) % 4096;
+
+			while (spin)
+				spin = spin - 1;
+		}
+
+		/* A: frames from the fill ring become received packets on rx */
+		avail = k_avail(fill);
+		room = k_room(rx);
+		if (avail > fill->size)
+			return kernel_fail(st, "fill ring holds %u entries (size %u)", avail,
+					   fill->size);
+		if (!room)
+			st->rx_full++;
+		if (!avail && room)
+			st->fill_empty++;
+		n = min3(avail, room, budget);
+		if (n > st->items - st->rx_seq)
+			n = (uint32_t)(st->items - st->rx_seq);
+		for (i = 0; i < n; i++) {
+			uint64_t addr = *k_addr(fill, fill->cons + i);
+			struct xdp_desc *d = k_desc(rx, rx->prod + i);
+			uint64_t f;
+
+			if (addr % FRAME_SIZE || addr < st->first || addr >= end)
+				return kernel_fail(st,
+						   "fill entry %#llx is not a frame of the pool",
+						   (unsigned long long)addr);
+			f = (addr - st->first) / FRAME_SIZE;
+			if (st->on_path[f])
+				return kernel_fail(
+					st,
+					"frame %#llx on the fill ring while still on the "
+					"rx/tx path (seq %llu)",
+					(unsigned long long)addr, (unsigned long long)st->rx_seq);
+			st->on_path[f] = 1;
+			d->addr = addr + HEADROOM;
+			d->len = len_of(st->rx_seq);
+			d->options = 0;
+			st->hist[st->rx_seq % HIST_SIZE] = d->addr;
+			st->rx_seq++;
+		}
+		if (n) {
+			k_produced(rx, n);
+			k_consumed(fill, n);
+			work += n;
+		}
+
+		/* Now and then stop serving tx until tx and rx are both full. */
+		if (!stall && st->rx_seq >= next_stall &&
+		    st->rx_seq + rx->size + tx->size <= st->items) {
+			stall = true;
+			next_stall += STALL_EVERY;
+		}
+		if (stall) {
+			if (k_avail(tx) == tx->size && !k_room(rx)) {
+				stall = false;
+				st->stalls++;
+			}
+			goto progress;
+		}
+
+		/* B: sent packets are checked and completed */
+		avail = k_avail(tx);
+		room = k_room(comp);
+		if (avail > tx->size)
+			return kernel_fail(st, "tx ring holds %u entries (size %u)", avail,
+					   tx->size);
+		if (avail == tx->size)
+			st->tx_full++;
+		if (avail && !room)
+			st->comp_full++;
+		n = min3(avail, room, budget);
+		for (i = 0; i < n; i++) {
+			const struct xdp_desc *d = k_desc(tx, tx->cons + i);
+			uint64_t seq = st->tx_seq, f;
+
+			if (seq >= st->rx_seq)
+				return kernel_fail(st, "tx descriptor %llu was never received",
+						   (unsigned long long)seq);
+			if (d->addr != st->hist[seq % HIST_SIZE] || d->len != len_of(seq) ||
+			    d->options)
+				return kernel_fail(st,
+						   "tx descriptor %llu: addr %#llx len %u options "
+						   "%#x, expected addr %#llx len %u options 0",
+						   (unsigned long long)seq,
+						   (unsigned long long)d->addr, d->len, d->options,
+						   (unsigned long long)st->hist[seq % HIST_SIZE],
+						   len_of(seq));
+			f = (d->addr - st->first) / FRAME_SIZE;
+			if (!st->on_path[f])
+				return kernel_fail(st, "frame %#llx sent twice (seq %llu)",
+						   (unsigned long long)d->addr,
+						   (unsigned long long)seq);
+			st->on_path[f] = 0;
+			*k_addr(comp, comp->prod + i) = d->addr;
+			st->tx_seq++;
+		}
+		if (n) {
+			k_produced(comp, n);
+			k_consumed(tx, n);
+			work += n;
+		}
+
+	progress:
+		if (work) {
+			__atomic_store_n(&st->kernel_progress, st->rx_seq + st->tx_seq,
+					 __ATOMIC_RELAXED);
+			idle = 0;
+			continue;
+		}
+		if (++idle % 256)
+			continue;
+		sched_yield();
+		/* Last resort if the poller hangs inside ringlib (it checks at NO_PROGRESS_S). */
+		if (__atomic_load_n(&st->poller_progress, __ATOMIC_RELAXED) != last_poller ||
+		    st->rx_seq + st->tx_seq != last_kernel) {
+			last_poller = __atomic_load_n(&st->poller_progress, __ATOMIC_RELAXED);
+			last_kernel = st->rx_seq + st->tx_seq;
+			last_change = now_s();
+		} else if (now_s() - last_change > NO_PROGRESS_S + 5) {
+			fprintf(stderr,
+				"test_rings: the poller made no progress for %d s, giving up\n",
+				NO_PROGRESS_S + 5);
+			_exit(3);
+		}
+	}
+	return NULL;
+}
+
+static uint64_t stress_items(void)
+{
+	const char *s = getenv("XF_RINGS_ITEMS");
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s)
+		return RINGS_ITEMS;
+	v = strtoull(s, &end, 10);
+	if (*end || !v)
+		fail_msg("XF_RINGS_ITEMS='%s' is not a positive number", s);
+	return v;
+}
+
+static void stress(const struct stress_cfg *cfg)
+{
+	const uint32_t batch = cfg->batch, nframes = cfg->nframes;
+	struct stress *st = calloc(1, sizeof(*st));
+	uint64_t moved = 0, bytes = 0, last = ~0ull, seq;
+	struct rl_sock *a, *b;
+	struct ksock ka, kb;
+	struct rl_pool pool;
+	double t0, t, last_change;
+	uint32_t idle = 0, n, i;
+	pthread_t kt;
+
+	assert_non_null(st);
+	assert_true(nframes > cfg->rx + cfg->tx); /* a stall must be able to fill rx and tx */
+	assert_true(nframes < HIST_SIZE);
+	st->items = stress_items();
+	st->nframes = nframes;
+	st->first = 8ull * FRAME_SIZE; /* the pool's slice does not start at 0 */
+	st->on_path = calloc(nframes, 1);
+	assert_non_null(st->on_path);
+	st->ka = &ka;
+	st->kb = &kb;
+	a = sock_new(&ka, cfg->rx, cfg->tx, cfg->fill, cfg->comp, cfg->base);
+	b = sock_new(&kb, cfg->rx, cfg->tx, cfg->fill, cfg->comp, cfg->base + 12345);
+	assert_int_equal(rl_pool_init(&pool, st->first, nframes, FRAME_SIZE), 0);
+
+	t0 = last_change = now_s();
+	assert_int_equal(pthread_create(&kt, NULL, kernel_thread, st), 0);
+	/* The poller: the forwarder's loop for one direction. */
+	while (rl_stat_read(b->stats.tx_completed) < st->items) {
+		n = rl_complete(b, &pool, b->comp.size);
+		n += rl_fill(a, &pool, a->fill.size);
+		n += rl_rx_to_tx(a, b, batch);
+		if (n) {
+			moved += n;
+			__atomic_store_n(&st->poller_progress, moved, __ATOMIC_RELAXED);
+			idle = 0;
+			continue;
+		}
+		if (__atomic_load_n(&st->failed, __ATOMIC_ACQUIRE))
+			break;
+		st->poller_idle++;
+		if (++idle % 256)
+			continue;
+		sched_yield();
+		t = now_s();
+		if (moved + __atomic_load_n(&st->kernel_progress, __ATOMIC_RELAXED) != last) {
+			last = moved + __atomic_load_n(&st->kernel_progress, __ATOMIC_RELAXED);
+			last_change = t;
+		} else if (t - last_change > NO_PROGRESS_S) {
+			break;
+		}
+	}
+	__atomic_store_n(&st->stop, 1, __ATOMIC_RELEASE);
+	assert_int_equal(pthread_join(kt, NULL), 0);
+	t = now_s() - t0;
+
+	if (st->failed)
+		fail_msg("kernel side: %s", st->error);
+	if (rl_stat_read(b->stats.tx_completed) < st->items)
+		fail_msg("no progress for %d s: %llu of %llu completed, rx_seq %llu tx_seq %llu, "
+			 "pool %u, fill %u rx %u tx %u comp %u queued",
+			 NO_PROGRESS_S, (unsigned long long)b->stats.tx_completed,
+			 (unsigned long long)st->items, (unsigned long long)st->rx_seq,
+			 (unsigned long long)st->tx_seq, rl_pool_avail(&pool), k_avail(&ka.fill),
+			 cfg->rx - k_room(&ka.rx), k_avail(&kb.tx), cfg->comp - k_room(&kb.comp));
+
+	print_message("      batch %u, %u frames: %llu packets in %.2f s (%.2f Mpps); %llu stalls; "
+		      "kernel saw rx full %llu, tx full %llu, comp full %llu, fill empty %llu; "
+		      "poller idle %llu, "
+		      "fill starved %llu\n",
+		      batch, nframes, (unsigned long long)st->items, t, st->items / t / 1e6,
+		      (unsigned long long)st->stalls, (unsigned long long)st->rx_full,
+		      (unsigned long long)st->tx_full, (unsigned long long)st->comp_full,
+		      (unsigned long long)st->fill_empty, (unsigned long long)st->poller_idle,
+		      (unsigned long long)a->stats.fill_starved);
+
+	/* every sequence number went round once, in order (the kernel checked each) */
+	assert_int_equal(st->rx_seq, st->items);
+	assert_int_equal(st->tx_seq, st->items);
+	for (seq = 0; seq < st->items; seq++)
+		bytes += len_of(seq);
+	assert_int_equal(a->stats.rx_packets, st->items);
+	assert_int_equal(a->stats.rx_bytes, bytes);
+	assert_int_equal(b->stats.tx_packets, st->items);
+	assert_int_equal(b->stats.tx_bytes, bytes);
+	assert_int_equal(b->stats.tx_completed, st->items);
+	assert_int_equal(b->tx_outstanding, 0);
+	/* nothing moved the other way */
+	assert_int_equal(a->stats.tx_packets, 0);
+	assert_int_equal(a->stats.tx_completed, 0);
+	assert_int_equal(a->tx_outstanding, 0);
+	assert_int_equal(b->stats.rx_packets, 0);
+	assert_int_equal(b->stats.fill_starved, 0);
+	/* the rings are empty but for A's fill ring, which the kernel hands back */
+	assert_int_equal(k_room(&ka.rx), cfg->rx);
+	assert_int_equal(k_avail(&kb.tx), 0);
+	assert_int_equal(k_room(&kb.comp), cfg->comp);
+	assert_int_equal(k_avail(&kb.fill), 0);
+	n = k_avail(&ka.fill);
+	assert_true(n <= cfg->fill);
+	for (i = 0; i < n; i++)
+		assert_int_equal(rl_pool_put(&pool, *k_addr(&ka.fill, ka.fill.cons + i)), 0);
+	for (i = 0; i < nframes; i++)
+		assert_int_equal(st->on_path[i], 0);
+	assert_int_equal(rl_pool_avail(&pool), nframes);
+	assert_int_equal(pool.errors, 0);
+	/* the rings wrapped and the back-pressure paths ran */
+	if (st->items >= STALL_EVERY + cfg->rx + cfg->tx) {
+		/* certain: a stall ends only once tx and rx are full */
+		assert_true(st->stalls > 0);
+		assert_true(st->tx_full > 0);
+		assert_true(st->rx_full > 0);
+	}
+	if (st->items >= 1000000) {
+		/* timing-dependent, but seen thousands of times in a run this long */
+		if (cfg->comp < cfg->tx)
+			assert_true(st->comp_full > 0);
+		if (nframes < cfg->rx + cfg->tx + cfg->fill)
+			assert_true(a->stats.fill_starved > 0);
+	}
+
+	rl_pool_fini(&pool);
+	sock_free(a, &ka);
+	sock_free(b, &kb);
+	free(st->on_path);
+	free(st);
+}
+
+static void test_stress_batch_1(void **state)
+{
+	(void)state;
+	/* the usual shape (fill and completion twice rx and tx), indices from 0 as after mmap */
+	static const struct stress_cfg cfg = {
+		.batch = 1,
+		.nframes = 4096,
+		.rx = 256,
+		.tx = 256,
+		.fill = 512,
+		.comp = 512,
+	};
+
+	stress(&cfg);
+}
+
+static void test_stress_batch_7(void **state)
+{
+	(void)state;
+	/* fewer frames than the rings hold (the pool runs dry), a completion ring that fills */
+	static const struct stress_cfg cfg = {
+		.batch = 7,
+		.nframes = 640,
+		.rx = 256,
+		.tx = 256,
+		.fill = 512,
+		.comp = 128,
+		.base = WRAP_BASE,
+	};
+
+	stress(&cfg);
+}
+
+static void test_stress_batch_64(void **state)
+{
+	(void)state;
+	/* small fill and completion rings: the kernel finds fill empty, completion full */
+	static const struct stress_cfg cfg = {
+		.batch = 64,
+		.nframes = 4096,
+		.rx = 512,
+		.tx = 256,
+		.fill = 64,
+		.comp = 64,
+		.base = WRAP_BASE + 99,
+	};
+
+	stress(&cfg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fill_limits),	cmocka_unit_test(test_rx_to_tx_limits),
+		cmocka_unit_test(test_complete_limits), cmocka_unit_test(test_stress_batch_1),
+		cmocka_unit_test(test_stress_batch_7),	cmocka_unit_test(test_stress_batch_64),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
