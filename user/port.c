@@ -94,9 +94,40 @@ static uint32_t count_queues(const char *name)
 	return n ? n : 1;
 }
 
+/*
+ * Lock files are removed at exit. A locker that opened the file just before
+ * it was unlinked would hold a lock nobody else can see, so after flock()
+ * the path must still name the locked inode; otherwise open it again.
+ */
+static int open_locked(struct xf_port *p, const char *path)
+{
+	struct stat held, named;
+	char pid[32] = "";
+	ssize_t len;
+	int fd, tries;
+
+	for (tries = 0; tries < 10; tries++) {
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return -errno;
+		if (flock(fd, LOCK_EX | LOCK_NB)) {
+			len = pread(fd, pid, sizeof(pid) - 1, 0);
+			pid[len > 0 ? len : 0] = '\0';
+			pid[strcspn(pid, "\n")] = '\0';
+			xf_err("%s: in use by another xskfwd (pid %s)", p->name, *pid ? pid : "?");
+			close(fd);
+			return -EBUSY;
+		}
+		if (!fstat(fd, &held) && !stat(path, &named) && held.st_ino == named.st_ino)
+			return fd;
+		close(fd); /* unlinked under us by the previous holder: again */
+	}
+	return -EAGAIN;
+}
+
 static int take_lock(struct xf_port *p)
 {
-	char path[128], pid[32] = "";
+	char pid[32];
 	struct stat ns;
 	ssize_t len;
 	int fd;
@@ -107,23 +138,18 @@ static int take_lock(struct xf_port *p)
 			p->name, LOCK_DIR, strerror(errno));
 		return 0;
 	}
-	snprintf(path, sizeof(path), LOCK_DIR "/%lu-%d.lock", (unsigned long)ns.st_ino, p->ifindex);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	snprintf(p->lock_path, sizeof(p->lock_path), LOCK_DIR "/%lu-%d.lock",
+		 (unsigned long)ns.st_ino, p->ifindex);
+	fd = open_locked(p, p->lock_path);
+	if (fd == -EBUSY)
+		return fd;
 	if (fd < 0) {
-		xf_warn("%s: %s: %s", p->name, path, strerror(errno));
+		xf_warn("%s: %s: %s", p->name, p->lock_path, strerror(-fd));
 		return 0;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		len = pread(fd, pid, sizeof(pid) - 1, 0);
-		pid[len > 0 ? len : 0] = '\0';
-		pid[strcspn(pid, "\n")] = '\0';
-		xf_err("%s: in use by another xskfwd (pid %s)", p->name, *pid ? pid : "?");
-		close(fd);
-		return -EBUSY;
 	}
 	len = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
 	if (ftruncate(fd, 0) || pwrite(fd, pid, len, 0) != len)
-		xf_debug("%s: could not record pid in %s", p->name, path);
+		xf_debug("%s: could not record pid in %s", p->name, p->lock_path);
 	p->lock_fd = fd;
 	return 0;
 }
@@ -339,6 +365,7 @@ void xf_port_close(struct xf_port *p)
 {
 	xf_port_detach(p);
 	if (p->lock_fd >= 0) {
+		unlink(p->lock_path); /* while still holding it: see open_locked() */
 		close(p->lock_fd);
 		p->lock_fd = -1;
 	}

@@ -10,7 +10,8 @@
  * ifindex) under /run/xskfwd. Holding it proves no other live xskfwd uses
  * the interface, so a classifier of ours found attached must have been left
  * by a killed run: it is detached before ours is attached. Programs that
- * are not ours are never removed.
+ * are not ours are never removed. The lock file is removed at exit (a
+ * killed run leaves it; the next start reuses it).
  */
 #ifndef XF_PORT_H
 #define XF_PORT_H
@@ -31,6 +32,7 @@ struct xf_port {
 	uint32_t nqueues; /* rx queues (channels) the device reports */
 	char driver[32];
 	int lock_fd;
+	char lock_path[64];
 	struct xskfwd_bpf *skel;
 	struct xdp_program *prog;
 	enum xdp_attach_mode mode; /* as attached */

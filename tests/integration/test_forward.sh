@@ -35,12 +35,18 @@ fwd_start() {
 	fi
 }
 
-# fwd_stop: SIGINT, expect exit status 0 and no XDP program left behind.
+# fwd_stop: SIGINT, expect exit status 0 and nothing left behind: no XDP
+# program, no lock file (/run/xskfwd/<netns inode>-<ifindex>.lock).
 fwd_stop() {
+	local dev lock
 	bg_stop fwd INT
 	assert_eq 0 "$BG_STATUS" "forwarder exit status after SIGINT"
-	assert_no_xdp "$RIG_FWD" "$RIG_FWD_A"
-	assert_no_xdp "$RIG_FWD" "$RIG_FWD_B"
+	for dev in "$RIG_FWD_A" "$RIG_FWD_B"; do
+		assert_no_xdp "$RIG_FWD" "$dev"
+		lock=/run/xskfwd/$(stat -L -c %i "/var/run/netns/$RIG_FWD")-$(ip netns exec \
+			"$RIG_FWD" cat "/sys/class/net/$dev/ifindex").lock
+		[ ! -e "$lock" ] || fail "lock file left behind: $lock"
+	done
 }
 
 assert_no_xdp() {
