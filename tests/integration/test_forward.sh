@@ -29,7 +29,7 @@ teardown_file() {
 fwd_start() {
 	bg_start fwd ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" "$@"
 	FWD_LOG=$(bg_log fwd)
-	if ! wait_until 10 grep -q '^forwarding ' "$FWD_LOG"; then
+	if ! wait_until 10 grep -qE '^forwarding |"type":"start"' "$FWD_LOG"; then
 		cat "$FWD_LOG"
 		fail "the forwarder did not start"
 	fi
@@ -277,4 +277,29 @@ test_missing_queue_and_cpu_refused() {
 	cat "$XF_TEST_TMP/err"
 	assert_eq 1 "$rc" "exit status for a CPU that does not exist"
 	assert_file_contains "$XF_TEST_TMP/err" "--cpus: CPU $ncpu is not available to this process"
+}
+
+test_skb_mode_and_json() {
+	local n
+	# generic XDP and JSON lines: same frames, same counters
+	fwd_start --xdp-mode skb --json
+	frames --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" --count 2 |
+		tee "$XF_TEST_TMP/skb"
+	assert_file_contains "$XF_TEST_TMP/skb" "sent 44 received 44 intact 44"
+	fwd_stop
+	cat "$FWD_LOG"
+	# Every line is a JSON record; start records say what is in use.
+	n=$(grep -cv '^{"type":"\(start\|rate\|summary\)",.*}$' "$FWD_LOG" || true)
+	assert_eq 0 "$n" "lines that are not JSON records"
+	assert_file_contains "$FWD_LOG" \
+		'{"type":"start","port":"fwd0","queue":0,"driver":"veth","xdp_mode":"skb"'
+	assert_file_contains "$FWD_LOG" '"bind_mode":"copy"'
+	n=$(grep '"type":"summary","port":"fwd1"' "$FWD_LOG" |
+		sed -n 's/.*"tx_completed":\([0-9]*\).*/\1/p')
+	assert_ge "$n" 44 "fwd1 tx_completed in the JSON summary"
+	grep '"type":"summary","port":"fwd0"' "$FWD_LOG" | grep -q '"drops":0,' ||
+		fail "fwd0 summary shows drops"
+	if command -v python3 >/dev/null; then
+		python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$FWD_LOG"
+	fi
 }
