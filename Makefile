@@ -53,9 +53,14 @@ SKEL        := $(BUILD)/xskfwd.skel.h
 .DELETE_ON_ERROR:
 .PHONY: all test unit integration demo format clean deps
 
-all: $(BUILD)/xskfwd $(BUILD)/frametool
+all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/tests/xdp_pass.bpf.o
 
 $(BUILD)/xskfwd.bpf.o: bpf/xskfwd.bpf.c bpf/xskfwd_shared.h
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/xdp_pass.bpf.o: tests/integration/xdp_pass.bpf.c
 	$(call msg,CLANG,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

@@ -303,3 +303,28 @@ test_skb_mode_and_json() {
 		python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$FWD_LOG"
 	fi
 }
+
+test_foreign_program_kept() {
+	local rc=0
+	ip -n "$RIG_FWD" link set dev "$RIG_FWD_A" xdpdrv obj "$XF_BIN/tests/xdp_pass.bpf.o" sec xdp
+	ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" \
+		--duration 1 >/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
+	cat "$XF_TEST_TMP/err"
+	ip -n "$RIG_FWD" link show dev "$RIG_FWD_A" | tee "$XF_TEST_TMP/link"
+	ip -n "$RIG_FWD" link set dev "$RIG_FWD_A" xdpdrv off
+	assert_eq 1 "$rc" "exit status when another program holds the interface"
+	assert_file_contains "$XF_TEST_TMP/err" "$RIG_FWD_A: another XDP program (foreign_pass, id"
+	assert_file_contains "$XF_TEST_TMP/link" "name foreign_pass"
+	assert_no_xdp "$RIG_FWD" "$RIG_FWD_B"
+}
+
+test_small_rings_batch1_no_wakeup() {
+	# the tuning knobs change nothing a user can see but speed
+	fwd_start --batch 1 --ring-size 64 --no-need-wakeup --frame-size 2048
+	frames --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" --count 20 \
+		--interval-us 20 | tee "$XF_TEST_TMP/small"
+	assert_file_contains "$XF_TEST_TMP/small" "sent 440 received 440 intact 440"
+	fwd_stop
+	assert_file_contains "$FWD_LOG" "need_wakeup off"
+	assert_eq 0 "$(summary_field "$RIG_FWD_A" drops)" "fwd0 drops"
+}
