@@ -3,6 +3,7 @@
 #   make test       install missing dependencies, build, unit + integration tests
 #   make unit       unit tests only (no root)
 #   make demo       the forwarder on the veth test rig for a few seconds
+#   make bench      xskfwd against the kernel's paths (build/bench/; ~12 min)
 #   make format     clang-format the C sources in place
 #   make clean
 # Variables: V=1 (echo commands), SAN=address|thread|undefined, CC, CLANG, BPFTOOL.
@@ -49,18 +50,20 @@ UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Pure-logic objects the unit tests link against (no libbpf/libxdp calls).
 UNIT_DEPS   := $(BUILD)/user/args.o $(BUILD)/user/rules.o $(BUILD)/ringlib/rl_pool.o
 SKEL        := $(BUILD)/xskfwd.skel.h
+# Programs the rig and benchmarks attach to veth ends (not part of xskfwd).
+RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.c))
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit integration demo format clean deps
+.PHONY: all test unit integration demo bench format clean deps
 
-all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/tests/xdp_pass.bpf.o
+all: $(BUILD)/xskfwd $(BUILD)/frametool $(RIG_BPF)
 
 $(BUILD)/xskfwd.bpf.o: bpf/xskfwd.bpf.c bpf/xskfwd_shared.h
 	$(call msg,CLANG,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/xdp_pass.bpf.o: tests/integration/xdp_pass.bpf.c
+$(BUILD)/rig/%.bpf.o: bpf/rig/%.bpf.c
 	$(call msg,CLANG,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -106,6 +109,9 @@ test:
 
 demo:
 	$(Q)bash scripts/demo.sh
+
+bench:
+	$(Q)bash scripts/bench.sh
 
 format:
 	$(Q)clang-format -i $(shell git ls-files '*.c' '*.h')

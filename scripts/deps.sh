@@ -4,6 +4,7 @@
 # Usage:
 #   scripts/deps.sh           install whatever is missing (needs root)
 #   scripts/deps.sh --check   only report what is missing; exit 1 if anything is
+#   scripts/deps.sh --bench   also what the benchmark needs (gnuplot)
 #   scripts/deps.sh --help
 #
 # Each package is checked with dpkg-query; `apt-get update` runs once, and only
@@ -20,7 +21,7 @@ PACKAGES=(
 )
 
 usage() {
-	sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 die() {
@@ -57,6 +58,7 @@ main() {
 	while (($#)); do
 		case "$1" in
 		--check) check_only=1 ;;
+		--bench) PACKAGES+=(gnuplot-nox) ;;
 		-h | --help) usage; exit 0 ;;
 		*) die "unknown argument '$1' (see --help)" ;;
 		esac

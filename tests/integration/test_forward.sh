@@ -306,7 +306,7 @@ test_skb_mode_and_json() {
 
 test_foreign_program_kept() {
 	local rc=0
-	ip -n "$RIG_FWD" link set dev "$RIG_FWD_A" xdpdrv obj "$XF_BIN/tests/xdp_pass.bpf.o" sec xdp
+	ip -n "$RIG_FWD" link set dev "$RIG_FWD_A" xdpdrv obj "$XF_BIN/rig/xdp_pass.bpf.o" sec xdp
 	ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" \
 		--duration 1 >/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
 	cat "$XF_TEST_TMP/err"

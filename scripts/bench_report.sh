@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# scripts/bench_report.sh DIR - summarize DIR/results.jsonl (written by
+# bench.sh): per scenario the median and min-max of its runs in Mpps, the
+# ratio to the Linux bridge (br_netfilter on) and to in-kernel XDP_REDIRECT
+# measured in the same invocation, the placement used and the CPU use of the
+# median run; latency percentiles. Writes DIR/summary.txt, DIR/summary.json
+# and, when gnuplot is there, DIR/bench.png.
+set -euo pipefail
+dir=${1:?usage: bench_report.sh DIR}
+res=$dir/results.jsonl
+[ -s "$res" ] || { echo "bench_report.sh: $res is empty" >&2; exit 1; }
+
+# One line per throughput run: scenario queues size placement pps cpu0 cpu1
+runs=$(grep '"pps"' "$res" | sed -E \
+	's/.*"scenario":"([^"]*)","queues":([0-9]+),"size":([0-9]+),"placement":"([^"]*)".*"pps":([0-9]+).*"cpu":\{(.*)\}\}$/\1 \2 \3 \4 \5 \6/' |
+	awk '{ cpu = $6; gsub(/"/, "", cpu); gsub(/:\{usr:/, "=", cpu); gsub(/,sys:/, "/", cpu);
+	       gsub(/,sirq:/, "/", cpu); gsub(/\},?/, " ", cpu); print $1, $2, $3, $4, $5, cpu }')
+
+awk -v bridge=bridge-nf-on -v devmap=xdp-devmap -v plot="$dir/plot.dat" '
+{ n[$1]++; v[$1, n[$1]] = $5; q[$1] = $2; s[$1] = $3; pl[$1] = $4
+  c = ""; for (i = 6; i <= NF; i++) c = c " " $i; cpu[$1, n[$1]] = c
+  if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } }
+END {
+  for (j = 1; j <= k; j++) {
+    sc = order[j]; m = n[sc]
+    for (a = 1; a <= m; a++) { x[a] = v[sc, a]; cc[a] = cpu[sc, a] }
+    for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) if (x[b] < x[a]) {
+      t = x[a]; x[a] = x[b]; x[b] = t; t = cc[a]; cc[a] = cc[b]; cc[b] = t }
+    med[sc] = x[int((m + 1) / 2)]; lo[sc] = x[1]; hi[sc] = x[m]; mc[sc] = cc[int((m + 1) / 2)]
+  }
+  printf "%-22s %2s %5s %9s %19s %8s %8s  %-14s %s\n", "scenario", "q", "bytes", "Mpps", "min-max", "/bridge", "/devmap", "placement", "cpu usr/sys/sirq %"
+  for (j = 1; j <= k; j++) {
+    sc = order[j]
+    rb = (bridge in med && med[bridge] > 0) ? sprintf("%.2fx", med[sc] / med[bridge]) : "-"
+    rd = (devmap in med && med[devmap] > 0) ? sprintf("%.2fx", med[sc] / med[devmap]) : "-"
+    printf "%-22s %2s %5s %9.3f %9.3f-%-9.3f %8s %8s  %-14s%s\n", sc, q[sc], s[sc], med[sc] / 1e6,
+      lo[sc] / 1e6, hi[sc] / 1e6, rb, rd, pl[sc], mc[sc]
+    printf "%s{\"scenario\":\"%s\",\"queues\":%s,\"size\":%s,\"median_pps\":%s,\"min_pps\":%s,\"max_pps\":%s,\"runs\":%s,\"placement\":\"%s\"}", (j > 1 ? ",\n" : "[\n"), sc, q[sc], s[sc], med[sc], lo[sc], hi[sc], n[sc], pl[sc] > "/dev/stderr"
+    printf "%d %s %.4f %.4f %.4f\n", j - 1, sc, med[sc] / 1e6, lo[sc] / 1e6, hi[sc] / 1e6 > plot
+  }
+  print "\n]" > "/dev/stderr"
+}' <<<"$runs" >"$dir/summary.txt" 2>"$dir/summary.json"
+
+if grep -q '"latency_us"' "$res"; then
+	{
+		echo
+		printf '%-32s %10s %9s %9s %9s %9s\n' "latency (one-way, us)" "rate pps" p50 p99 p99.9 max
+		grep '"latency_us"' "$res" | sed -E \
+			's/.*"scenario":"([^"]*)","rate":([0-9]+),"latency_us":\{"p50":([^,]*),"p99":([^,]*),"p999":([^,]*),"max":([^}]*)\}.*/\1 \2 \3 \4 \5 \6/' |
+			awk '{ printf "%-32s %10s %9s %9s %9s %9s\n", $1, $2, $3, $4, $5, $6 }'
+	} >>"$dir/summary.txt"
+fi
+cat "$dir/summary.txt"
+
+if command -v gnuplot >/dev/null; then
+	gnuplot <<EOF2
+set terminal png size 1200,600
+set output "$dir/bench.png"
+set title "xskfwd vs the kernel's paths on the veth rig (median of runs, bars: min-max)"
+set ylabel "Mpps at the sink"
+set style fill solid 0.6
+set boxwidth 0.6
+set xtics rotate by -40
+set yrange [0:*]
+plot "$dir/plot.dat" using 1:3:xtic(2) with boxes notitle, \
+     "" using 1:3:4:5 with yerrorbars lc rgb "black" notitle
+EOF2
+	echo "chart: $dir/bench.png"
+fi
