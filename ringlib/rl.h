@@ -139,6 +139,13 @@ int rl_sock_create(struct rl_sock **out, struct rl_umem *u, const struct rl_sock
 void rl_sock_destroy(struct rl_sock *s);
 /* Read the kernel's counters for @s. Returns 0 or -errno. */
 int rl_sock_xdp_stats(const struct rl_sock *s, struct rl_xdp_stats *st);
+/*
+ * Let syscalls on @s run the device's NAPI in the caller's context for up to
+ * @usecs, @budget frames at a time (SO_PREFER_BUSY_POLL, SO_BUSY_POLL,
+ * SO_BUSY_POLL_BUDGET); the poller then drives rx with rl_rx_kick().
+ * Returns 0 or -errno (-EPERM: raising SO_BUSY_POLL needs CAP_NET_ADMIN).
+ */
+int rl_sock_busy_poll(struct rl_sock *s, uint32_t usecs, uint32_t budget);
 
 /* Counter updates by the owning thread, reads from any thread. */
 #define rl_stat_add(field, n) __atomic_store_n(&(field), (field) + (n), __ATOMIC_RELAXED)
@@ -251,6 +258,15 @@ static inline int rl_tx_kick(struct rl_sock *s)
 		return 0;
 	}
 	return -errno;
+}
+
+/*
+ * With busy polling: run the device's NAPI now, from this thread (a
+ * non-blocking recvfrom() does that and returns at once).
+ */
+static inline void rl_rx_kick(struct rl_sock *s)
+{
+	recvfrom(s->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
 }
 
 /*

@@ -128,3 +128,14 @@ int rl_sock_xdp_stats(const struct rl_sock *s, struct rl_xdp_stats *st)
 	}
 	return 0;
 }
+
+int rl_sock_busy_poll(struct rl_sock *s, uint32_t usecs, uint32_t budget)
+{
+	int on = 1, us = (int)usecs, bud = (int)budget;
+
+	if (setsockopt(s->fd, SOL_SOCKET, SO_PREFER_BUSY_POLL, &on, sizeof(on)) ||
+	    setsockopt(s->fd, SOL_SOCKET, SO_BUSY_POLL, &us, sizeof(us)) ||
+	    setsockopt(s->fd, SOL_SOCKET, SO_BUSY_POLL_BUDGET, &bud, sizeof(bud)))
+		return -errno;
+	return 0;
+}

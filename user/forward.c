@@ -43,7 +43,7 @@ struct fwd_opts {
 	uint32_t nrules;
 	enum rl_bind_mode mode;
 	enum xdp_attach_mode xdp_mode;
-	uint32_t frame_size, ring_size, batch, duration;
+	uint32_t frame_size, ring_size, batch, duration, busy_poll_us;
 	bool need_wakeup, json;
 };
 
@@ -83,6 +83,8 @@ static void usage(FILE *f)
 		"                      fill/completion rings get twice as many\n"
 		"  --batch N           descriptors moved per ring operation (default 64)\n"
 		"  --no-need-wakeup    kick the kernel on every loop (for benchmarks)\n"
+		"  --busy-poll[=US]    pollers run the devices' NAPI themselves and never\n"
+		"                      sleep (SO_PREFER_BUSY_POLL; US per call, default 20)\n"
 		"  --duration S        stop after S seconds (default: run until a signal)\n"
 		"  --json              JSON lines instead of text\n"
 		"  -v, --verbose       also show libbpf/libxdp messages\n"
@@ -114,6 +116,7 @@ static int parse_opts(int argc, char **argv, struct fwd_opts *o)
 		O_RING,
 		O_BATCH,
 		O_NO_WAKEUP,
+		O_BUSY_POLL,
 		O_DURATION,
 		O_JSON
 	};
@@ -127,6 +130,7 @@ static int parse_opts(int argc, char **argv, struct fwd_opts *o)
 		{ "ring-size", required_argument, NULL, O_RING },
 		{ "batch", required_argument, NULL, O_BATCH },
 		{ "no-need-wakeup", no_argument, NULL, O_NO_WAKEUP },
+		{ "busy-poll", optional_argument, NULL, O_BUSY_POLL },
 		{ "duration", required_argument, NULL, O_DURATION },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -202,6 +206,11 @@ static int parse_opts(int argc, char **argv, struct fwd_opts *o)
 			break;
 		case O_NO_WAKEUP:
 			o->need_wakeup = false;
+			break;
+		case O_BUSY_POLL:
+			o->busy_poll_us = 20;
+			if (optarg && xf_parse_u32(optarg, 1, 1000000, &o->busy_poll_us, err))
+				return bad_arg("--busy-poll", err);
 			break;
 		case O_DURATION:
 			if (xf_parse_u32(optarg, 1, 86400 * 365, &o->duration, err))
@@ -360,6 +369,7 @@ static int setup_poller(struct fwd *f, uint32_t i)
 	fp->queue = f->o.queues[i];
 	fp->cpu = (int)f->o.cpus[i % f->o.ncpus];
 	fp->batch = f->o.batch;
+	fp->busy_poll = f->o.busy_poll_us != 0;
 	fp->stop = &f->stop;
 	fp->failed = &f->failed;
 	err = rl_pool_init(&fp->pool, i * per_poller * f->umem->frame_size, (uint32_t)per_poller,
@@ -374,6 +384,15 @@ static int setup_poller(struct fwd *f, uint32_t i)
 		if (err) {
 			explain_bind_error(f, &f->port[k], fp->queue, err);
 			return err;
+		}
+		if (f->o.busy_poll_us) {
+			err = rl_sock_busy_poll(fp->sock[k], f->o.busy_poll_us, f->o.batch);
+			if (err) {
+				xf_err("%s/q%u: busy polling: %s%s", f->port[k].name, fp->queue,
+				       strerror(-err),
+				       err == -EPERM ? " (needs CAP_NET_ADMIN)" : "");
+				return err;
+			}
 		}
 		/* Prime the fill ring before the classifier can send frames here. */
 		rl_fill(fp->sock[k], &fp->pool, fp->sock[k]->fill.size);
@@ -400,19 +419,22 @@ static void report_setup(const struct fwd *f)
 				printf("{\"type\":\"start\",\"port\":\"%s\",\"queue\":%u,"
 				       "\"driver\":\"%s\",\"xdp_mode\":\"%s\",\"dispatcher\":%s,"
 				       "\"bind_mode\":\"%s\",\"need_wakeup\":%s,\"cpu\":%d,"
-				       "\"frame_size\":%u,\"ring_size\":%u,\"rules\":%u}\n",
+				       "\"busy_poll_us\":%u,\"frame_size\":%u,\"ring_size\":%u,"
+				       "\"rules\":%u}\n",
 				       p->name, fp->queue, p->driver, xf_attach_mode_name(p->mode),
 				       p->dispatcher ? "true" : "false",
 				       s->zerocopy ? "zero-copy" : "copy",
 				       f->o.need_wakeup ? "true" : "false", fp->cpu,
-				       f->o.frame_size, f->o.ring_size, f->o.nrules);
+				       f->o.busy_poll_us, f->o.frame_size, f->o.ring_size,
+				       f->o.nrules);
 			else
 				printf("%s/q%u: driver %s, xdp %s (%s), bind %s, need_wakeup %s, "
-				       "cpu %d\n",
+				       "busy_poll %s, cpu %d\n",
 				       p->name, fp->queue, p->driver, xf_attach_mode_name(p->mode),
 				       p->dispatcher ? "libxdp dispatcher" : "single program",
 				       s->zerocopy ? "zero-copy" : "copy",
-				       f->o.need_wakeup ? "on" : "off", fp->cpu);
+				       f->o.need_wakeup ? "on" : "off",
+				       f->o.busy_poll_us ? "on" : "off", fp->cpu);
 		}
 	}
 	for (i = 0; i < f->o.nrules && !f->o.json; i++)

@@ -56,6 +56,11 @@ void *fwd_poller_run(void *arg)
 			idle = 0;
 			continue;
 		}
+		if (fp->busy_poll) {
+			rl_rx_kick(a);
+			rl_rx_kick(b);
+			continue;
+		}
 		if (++idle < IDLE_SPINS || tx_pending(a) || tx_pending(b))
 			continue;
 		rl_stat_add(fp->idle_sleeps, 1);

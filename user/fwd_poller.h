@@ -13,6 +13,8 @@
  *   ring that holds unsent descriptors (a partial batch leaves at once).
  * After IDLE_SPINS iterations without work and nothing left to send it
  * sleeps in poll() on both sockets (bounded, so a stop request is seen).
+ * With busy polling it never sleeps: when an rx ring is empty it runs that
+ * device's NAPI itself (rl_rx_kick), on its own CPU.
  */
 #ifndef XF_FWD_POLLER_H
 #define XF_FWD_POLLER_H
@@ -29,6 +31,7 @@ struct fwd_poller {
 	uint32_t queue;
 	int cpu; /* -1: not pinned */
 	uint32_t batch;
+	bool busy_poll; /* drive NAPI from this thread; never sleep */
 	const atomic_bool *stop;
 	atomic_bool *failed; /* set when this poller stops on an error */
 	pthread_t thread;

@@ -328,3 +328,12 @@ test_small_rings_batch1_no_wakeup() {
 	assert_file_contains "$FWD_LOG" "need_wakeup off"
 	assert_eq 0 "$(summary_field "$RIG_FWD_A" drops)" "fwd0 drops"
 }
+
+test_busy_poll_forwards() {
+	fwd_start --busy-poll
+	assert_file_contains "$FWD_LOG" "busy_poll on"
+	frames --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" --count 5 |
+		tee "$XF_TEST_TMP/bp"
+	assert_file_contains "$XF_TEST_TMP/bp" "sent 110 received 110 intact 110"
+	fwd_stop
+}
