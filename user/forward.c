@@ -9,7 +9,8 @@
  *   fill rings primed, sockets entered into the maps -> pollers started.
  * The main thread then only reports, once a second, until SIGINT/SIGTERM,
  * --duration, or a poller error. Tear-down detaches the classifiers first
- * (no new frames for the sockets), then closes sockets and the UMEM.
+ * (no new frames for the sockets), lets the pollers forward what is already
+ * on the rings, reports, then closes sockets, the UMEM and the classifiers.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -505,7 +506,6 @@ static void run_reports(struct fwd *f, const sigset_t *sigs)
 		if (f->o.duration && t - start >= f->o.duration)
 			break;
 	}
-	atomic_store(&f->stop, true);
 }
 
 static void report_summary(const struct fwd *f, double secs)
@@ -574,13 +574,49 @@ static void stop_pollers(struct fwd *f)
 	}
 }
 
+static bool rings_empty(const struct rl_sock *s)
+{
+	return __atomic_load_n(s->rx.producer, __ATOMIC_ACQUIRE) ==
+		       __atomic_load_n(s->rx.consumer, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(s->tx.producer, __ATOMIC_ACQUIRE) ==
+		       __atomic_load_n(s->tx.consumer, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Stop without losing what was already received: unhook the classifiers (no
+ * new frames come in), let the pollers forward what is still on the rx and
+ * tx rings (at most DRAIN_MS), then stop them.
+ */
+#define DRAIN_MS 500
+static void drain_and_stop(struct fwd *f)
+{
+	struct timespec ms = { 0, 1000 * 1000 };
+	uint32_t i, t;
+	int k;
+
+	for (k = 0; k < 2; k++)
+		xf_port_detach(&f->port[k]);
+	for (t = 0; t < DRAIN_MS && !atomic_load(&f->failed); t++) {
+		bool empty = true;
+
+		for (i = 0; i < f->npollers && empty; i++)
+			for (k = 0; k < 2; k++)
+				empty = empty && (!f->pollers[i].started ||
+						  rings_empty(f->pollers[i].sock[k]));
+		if (empty)
+			break;
+		nanosleep(&ms, NULL);
+	}
+	stop_pollers(f);
+}
+
 static void teardown(struct fwd *f)
 {
 	uint32_t i;
 	int k, err;
 
 	stop_pollers(f);
-	/* Detach first: no frame may be redirected to a socket being closed. */
+	/* Detached first: no frame may be redirected to a socket being closed. */
 	for (k = 0; k < 2; k++)
 		xf_port_detach(&f->port[k]);
 	for (i = 0; i < f->npollers; i++) {
@@ -674,7 +710,7 @@ int do_forward(int argc, char **argv)
 		ret = start_pollers(f) ? 1 : 0;
 		if (!ret)
 			run_reports(f, &sigs);
-		stop_pollers(f);
+		drain_and_stop(f);
 		report_summary(f, now_s() - start);
 		ret |= report_poller_errors(f);
 	}

@@ -348,10 +348,18 @@ void xf_port_detach(struct xf_port *p)
 {
 	int err;
 
+	if (!p->prog || p->detached)
+		return;
+	err = xdp_program__detach(p->prog, p->ifindex, p->mode, 0);
+	if (err)
+		xf_warn("%s: detaching the XDP program: %s", p->name, strerror(-err));
+	p->detached = true;
+}
+
+void xf_port_close(struct xf_port *p)
+{
+	xf_port_detach(p);
 	if (p->prog) {
-		err = xdp_program__detach(p->prog, p->ifindex, p->mode, 0);
-		if (err)
-			xf_warn("%s: detaching the XDP program: %s", p->name, strerror(-err));
 		xdp_program__close(p->prog);
 		p->prog = NULL;
 	}
@@ -359,11 +367,6 @@ void xf_port_detach(struct xf_port *p)
 		xskfwd_bpf__destroy(p->skel);
 		p->skel = NULL;
 	}
-}
-
-void xf_port_close(struct xf_port *p)
-{
-	xf_port_detach(p);
 	if (p->lock_fd >= 0) {
 		unlink(p->lock_path); /* while still holding it: see open_locked() */
 		close(p->lock_fd);

@@ -37,6 +37,7 @@ struct xf_port {
 	struct xdp_program *prog;
 	enum xdp_attach_mode mode; /* as attached */
 	bool dispatcher;	   /* attached through a libxdp dispatcher */
+	bool detached;		   /* unhooked from the interface; maps still readable */
 	bool replaced_stale;	   /* a killed run's classifier was removed */
 };
 
@@ -61,9 +62,12 @@ int xf_port_map_socket(struct xf_port *p, uint32_t queue, int fd);
 /* Sum the classifier's per-CPU counters into @out[XF_CNT_MAX]. */
 int xf_port_counters(const struct xf_port *p, uint64_t *out);
 
-/* Detach and unload the classifier (idempotent). */
+/*
+ * Unhook the classifier from the interface (idempotent): no new frames are
+ * redirected; its maps and counters stay readable until xf_port_close().
+ */
 void xf_port_detach(struct xf_port *p);
-/* Detach if needed, release the lock. */
+/* Detach if needed, unload the classifier, release the lock. */
 void xf_port_close(struct xf_port *p);
 
 const char *xf_attach_mode_name(enum xdp_attach_mode mode);
