@@ -50,6 +50,7 @@ UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_DEPS   := $(BUILD)/user/args.o $(BUILD)/user/rules.o $(BUILD)/ringlib/rl_pool.o \
 	       $(BUILD)/user/gen_frame.o
 SKEL        := $(BUILD)/xskfwd.skel.h
+GEN_SKEL    := $(BUILD)/xskfwd_gen.skel.h
 
 .DELETE_ON_ERROR:
 .PHONY: all test unit integration demo format clean deps
@@ -57,6 +58,11 @@ SKEL        := $(BUILD)/xskfwd.skel.h
 all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/tests/xdp_pass.bpf.o
 
 $(BUILD)/xskfwd.bpf.o: bpf/xskfwd.bpf.c bpf/xskfwd_shared.h
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/xskfwd_gen.bpf.o: bpf/xskfwd_gen.bpf.c bpf/xskfwd_gen_shared.h
 	$(call msg,CLANG,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -70,7 +76,11 @@ $(SKEL): $(BUILD)/xskfwd.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name xskfwd_bpf > $@ 2>/dev/null
 
-$(BUILD)/%.o: %.c | $(SKEL)
+$(GEN_SKEL): $(BUILD)/xskfwd_gen.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name xskfwd_gen_bpf > $@ 2>/dev/null
+
+$(BUILD)/%.o: %.c | $(SKEL) $(GEN_SKEL)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(XF_CFLAGS) -c $< -o $@
