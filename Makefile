@@ -55,7 +55,8 @@ GEN_SKEL    := $(BUILD)/xskfwd_gen.skel.h
 .DELETE_ON_ERROR:
 .PHONY: all test unit integration demo format clean deps
 
-all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/tests/xdp_pass.bpf.o
+all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/gencheck $(BUILD)/tests/xdp_pass.bpf.o \
+	$(BUILD)/tests/xdp_drop.bpf.o
 
 $(BUILD)/xskfwd.bpf.o: bpf/xskfwd.bpf.c bpf/xskfwd_shared.h
 	$(call msg,CLANG,$@)
@@ -67,7 +68,7 @@ $(BUILD)/xskfwd_gen.bpf.o: bpf/xskfwd_gen.bpf.c bpf/xskfwd_gen_shared.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/xdp_pass.bpf.o: tests/integration/xdp_pass.bpf.c
+$(BUILD)/tests/%.bpf.o: tests/integration/%.bpf.c
 	$(call msg,CLANG,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -97,6 +98,11 @@ $(BUILD)/frametool: tests/tools/frametool.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/gencheck: tests/tools/gencheck.c bpf/xskfwd_gen_shared.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibpf -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS)
 	$(call msg,CC,$@)
