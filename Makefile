@@ -1,5 +1,5 @@
 # xskfwd: one non-recursive Makefile. Everything it builds goes to $(BUILD).
-#   make            build/xskfwd (BPF classifier embedded as a skeleton)
+#   make            build/xskfwd (BPF classifier and generator embedded as skeletons)
 #   make test       install missing dependencies, build, unit + integration tests
 #   make unit       unit tests only (no root)
 #   make demo       the forwarder on the veth test rig for a few seconds
