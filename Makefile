@@ -1,5 +1,5 @@
 # xskfwd: one non-recursive Makefile. Everything it builds goes to $(BUILD).
-#   make            build/xskfwd (BPF classifier embedded as a skeleton)
+#   make            build/xskfwd (BPF classifier and generator embedded as skeletons)
 #   make test       install missing dependencies, build, unit + integration tests
 #   make unit       unit tests only (no root)
 #   make demo       the forwarder on the veth test rig for a few seconds
@@ -48,17 +48,24 @@ RINGLIB_OBJ := $(RINGLIB_SRC:%.c=$(BUILD)/%.o)
 USER_OBJ    := $(USER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Pure-logic objects the unit tests link against (no libbpf/libxdp calls).
-UNIT_DEPS   := $(BUILD)/user/args.o $(BUILD)/user/rules.o $(BUILD)/ringlib/rl_pool.o
+UNIT_DEPS   := $(BUILD)/user/args.o $(BUILD)/user/rules.o $(BUILD)/ringlib/rl_pool.o \
+	       $(BUILD)/user/gen_frame.o
 SKEL        := $(BUILD)/xskfwd.skel.h
+GEN_SKEL    := $(BUILD)/xskfwd_gen.skel.h
 # Programs the rig and benchmarks attach to veth ends (not part of xskfwd).
 RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.c))
 
 .DELETE_ON_ERROR:
 .PHONY: all test unit integration demo bench format clean deps
 
-all: $(BUILD)/xskfwd $(BUILD)/frametool $(RIG_BPF)
+all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/gencheck $(RIG_BPF)
 
 $(BUILD)/xskfwd.bpf.o: bpf/xskfwd.bpf.c bpf/xskfwd_shared.h
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/xskfwd_gen.bpf.o: bpf/xskfwd_gen.bpf.c bpf/xskfwd_gen_shared.h
 	$(call msg,CLANG,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -72,7 +79,11 @@ $(SKEL): $(BUILD)/xskfwd.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name xskfwd_bpf > $@ 2>/dev/null
 
-$(BUILD)/%.o: %.c | $(SKEL)
+$(GEN_SKEL): $(BUILD)/xskfwd_gen.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name xskfwd_gen_bpf > $@ 2>/dev/null
+
+$(BUILD)/%.o: %.c | $(SKEL) $(GEN_SKEL)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(XF_CFLAGS) -c $< -o $@
@@ -89,6 +100,11 @@ $(BUILD)/frametool: tests/tools/frametool.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/gencheck: tests/tools/gencheck.c bpf/xskfwd_gen_shared.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibpf -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS)
 	$(call msg,CC,$@)

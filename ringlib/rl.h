@@ -69,7 +69,7 @@ struct rl_umem {
 struct rl_sock_opts {
 	const char *ifname;
 	uint32_t queue;
-	uint32_t rx_size;
+	uint32_t rx_size; /* 0: a TX-only socket, without an rx ring */
 	uint32_t tx_size;
 	enum rl_bind_mode mode;
 	bool need_wakeup;
@@ -85,6 +85,8 @@ struct rl_sock_stats {
 	uint64_t tx_completed; /* frames the kernel reported sent */
 	uint64_t tx_kicks;     /* sendto() wake-ups of the kernel's tx path */
 	uint64_t tx_kick_busy; /* ... answered EAGAIN/EBUSY/ENOBUFS/ENETDOWN */
+	uint64_t tx_dropped;   /* copy mode: frames the driver dropped (EBUSY); they
+				  still complete, but never left */
 	uint64_t fill_wakeups; /* recvfrom() wake-ups for the fill ring */
 	uint64_t fill_starved; /* refills that found the pool empty */
 } __attribute__((aligned(RL_CACHELINE)));
@@ -146,6 +148,13 @@ int rl_sock_xdp_stats(const struct rl_sock *s, struct rl_xdp_stats *st);
  * Returns 0 or -errno (-EPERM: raising SO_BUSY_POLL needs CAP_NET_ADMIN).
  */
 int rl_sock_busy_poll(struct rl_sock *s, uint32_t usecs, uint32_t budget);
+/*
+ * Let one tx kick (sendto) of a copy-mode socket send up to @budget frames
+ * instead of the kernel's default 32 (XDP_MAX_TX_SKB_BUDGET, kernel >= 6.17;
+ * @budget must be 32 .. the tx ring size). Returns 0, -ENOPROTOOPT when the
+ * kernel lacks the option, or another -errno (-EACCES: out of range).
+ */
+int rl_sock_set_tx_budget(struct rl_sock *s, uint32_t budget);
 
 /* Counter updates by the owning thread, reads from any thread. */
 #define rl_stat_add(field, n) __atomic_store_n(&(field), (field) + (n), __ATOMIC_RELAXED)
@@ -239,9 +248,54 @@ static inline uint32_t rl_rx_to_tx(struct rl_sock *from, struct rl_sock *to, uin
 }
 
 /*
+ * Producer side of a sender that makes its own frames: reserve up to @max tx
+ * descriptors, each pointing at a free frame taken from @p, @len bytes long
+ * (limited by the ring's room and the pool's frames). Returns how many, with
+ * the first one's ring index in *idx. The caller writes the frames' bytes
+ * (xsk_ring_prod__tx_desc(&s->tx, *idx + i)->addr) and then hands exactly
+ * that many to the kernel with rl_tx_submit(). The frames come back through
+ * rl_complete().
+ */
+static inline uint32_t rl_tx_reserve(struct rl_sock *s, struct rl_pool *p, uint32_t max,
+				     uint32_t len, uint32_t *idx)
+{
+	uint32_t n = xsk_prod_nb_free(&s->tx, max), i;
+
+	if (n > max)
+		n = max;
+	if (n > rl_pool_avail(p))
+		n = rl_pool_avail(p);
+	if (!n || xsk_ring_prod__reserve(&s->tx, n, idx) != n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		struct xdp_desc *d = xsk_ring_prod__tx_desc(&s->tx, *idx + i);
+
+		d->addr = rl_pool_pop(p);
+		d->len = len;
+		d->options = 0;
+	}
+	return n;
+}
+
+/* Hand the @n descriptors reserved by rl_tx_reserve() (@bytes in all) to the
+ * kernel. The caller kicks with rl_tx_kick(). */
+static inline void rl_tx_submit(struct rl_sock *s, uint32_t n, uint64_t bytes)
+{
+	/* Release store: descriptors and frame bytes written before the kernel
+	 * sees the new producer index. */
+	xsk_ring_prod__submit(&s->tx, n);
+	s->tx_outstanding += n;
+	rl_stat_add(s->stats.tx_packets, n);
+	rl_stat_add(s->stats.tx_bytes, bytes);
+}
+
+/*
  * Tell the kernel there is work on @s's tx ring, when it asks for it (or
  * always, without need_wakeup). EAGAIN, EBUSY, ENOBUFS and ENETDOWN mean
- * "try again later" and are counted, not returned. Returns 0 or -errno.
+ * "try again later" and are counted, not returned. In copy mode, EBUSY also
+ * means the driver dropped the last frame the kernel gave it (NET_XMIT_DROP,
+ * e.g. a full veth backlog): that frame still completes, so it is counted
+ * in tx_dropped. Returns 0 or -errno.
  */
 static inline int rl_tx_kick(struct rl_sock *s)
 {
@@ -254,6 +308,8 @@ static inline int rl_tx_kick(struct rl_sock *s)
 	if (sendto(s->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
 		return 0;
 	if (errno == EAGAIN || errno == EBUSY || errno == ENOBUFS || errno == ENETDOWN) {
+		if (errno == EBUSY && !s->zerocopy)
+			rl_stat_add(s->stats.tx_dropped, 1);
 		rl_stat_add(s->stats.tx_kick_busy, 1);
 		return 0;
 	}

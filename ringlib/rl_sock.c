@@ -13,6 +13,10 @@
 
 #include "rl.h"
 
+#ifndef XDP_MAX_TX_SKB_BUDGET
+#define XDP_MAX_TX_SKB_BUDGET 9 /* uapi linux/if_xdp.h, kernel 6.17 */
+#endif
+
 #define BIND_RETRIES 20
 #define BIND_RETRY_NS (50 * 1000 * 1000L)
 
@@ -68,8 +72,9 @@ int rl_sock_create(struct rl_sock **out, struct rl_umem *u, const struct rl_sock
 	 * still has a closing socket's pool; the kernel releases it shortly.
 	 */
 	for (tries = 0;; tries++) {
-		err = xsk_socket__create_shared(&s->xsk, o->ifname, o->queue, u->umem, &s->rx,
-						&s->tx, &s->fill, &s->comp, &cfg);
+		err = xsk_socket__create_shared(&s->xsk, o->ifname, o->queue, u->umem,
+						o->rx_size ? &s->rx : NULL, &s->tx, &s->fill,
+						&s->comp, &cfg);
 		if (err != -EBUSY || tries == BIND_RETRIES)
 			break;
 		nanosleep(&pause, NULL);
@@ -136,6 +141,15 @@ int rl_sock_busy_poll(struct rl_sock *s, uint32_t usecs, uint32_t budget)
 	if (setsockopt(s->fd, SOL_SOCKET, SO_PREFER_BUSY_POLL, &on, sizeof(on)) ||
 	    setsockopt(s->fd, SOL_SOCKET, SO_BUSY_POLL, &us, sizeof(us)) ||
 	    setsockopt(s->fd, SOL_SOCKET, SO_BUSY_POLL_BUDGET, &bud, sizeof(bud)))
+		return -errno;
+	return 0;
+}
+
+int rl_sock_set_tx_budget(struct rl_sock *s, uint32_t budget)
+{
+	unsigned int v = budget;
+
+	if (setsockopt(s->fd, SOL_XDP, XDP_MAX_TX_SKB_BUDGET, &v, sizeof(v)))
 		return -errno;
 	return 0;
 }

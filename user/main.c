@@ -24,6 +24,7 @@ static int do_version(int argc, char **argv);
 
 static const struct cmd cmds[] = {
 	{ "forward", do_forward, "forward frames between two interfaces through AF_XDP" },
+	{ "gen", do_gen, "send UDP test traffic a sink can check (AF_XDP or live XDP frames)" },
 	{ "help", do_help, "show this text" },
 	{ "version", do_version, "show the version" },
 };

@@ -1,0 +1,250 @@
+# shellcheck shell=bash
+# test_gen.sh - xskfwd gen on the veth rig: gen -- fwd -- sink.
+#
+# The rig (prefix xtg-) is made by setup_file and removed by teardown_file.
+# End to end, the generator sends from gen0 through `xskfwd forward fwd0
+# fwd1` to sink0; what is asserted is what a user checks: the summary's
+# exact "sent" count, the frames that reach sink0 (its rx_packets, and their
+# payload, checked frame by frame by build/gencheck), the engine that was
+# used, and the one-line errors with their exit statuses.
+
+RIG_PREFIX=xtg-
+
+setup_file() {
+	require_root
+	require_cmd ip ethtool
+	[ -x "$XF_BIN/xskfwd" ] && [ -x "$XF_BIN/gencheck" ] || fail "build first: make"
+	"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
+	eval "$("$XF_RIG" env --prefix "$RIG_PREFIX")"
+}
+
+teardown_file() {
+	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null 2>&1 || true
+}
+
+# gen ARGS...: the generator on gen0, towards sink0's MAC; output in GEN_OUT
+# (stdout) and GEN_ERR (stderr), exit status in GEN_RC.
+gen() {
+	GEN_OUT=$XF_TEST_TMP/gen.out GEN_ERR=$XF_TEST_TMP/gen.err GEN_RC=0
+	ip netns exec "$RIG_GEN" "$XF_BIN/xskfwd" gen "$RIG_GEN_IF" --dst-mac "$RIG_SINK_MAC" \
+		"$@" >"$GEN_OUT" 2>"$GEN_ERR" || GEN_RC=$?
+	cat "$GEN_OUT" "$GEN_ERR"
+}
+
+fwd_start() {
+	bg_start fwd ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B"
+	if ! wait_until 10 grep -q '^forwarding ' "$(bg_log fwd)"; then
+		cat "$(bg_log fwd)"
+		fail "the forwarder did not start"
+	fi
+}
+
+fwd_stop() {
+	bg_stop fwd INT
+	assert_eq 0 "$BG_STATUS" "forwarder exit status"
+}
+
+sink_rx() {
+	ip netns exec "$RIG_SINK" cat "/sys/class/net/$RIG_SINK_IF/statistics/rx_packets"
+}
+
+# check_start ARGS...: gencheck captures at sink0 in the background.
+check_start() {
+	bg_start check ip netns exec "$RIG_SINK" "$XF_BIN/gencheck" "$RIG_SINK_IF" "$@"
+	wait_until 5 grep -q '^listening' "$(bg_log check)" || fail "gencheck did not start"
+}
+
+# check_result: wait for gencheck's result (it ends by itself once it has
+# its frames, or after its timeout) and print it.
+check_result() {
+	local log
+	log=$(bg_log check)
+	wait_until 10 grep -q '^frames ' "$log" || true
+	bg_stop check INT >/dev/null
+	cat "$log" >&2
+	grep '^frames ' "$log"
+}
+
+# summary_sent: the "sent N" of the text summary.
+summary_sent() {
+	sed -n 's/^summary gen [^ ]* ([0-9.]* s): sent \([0-9]*\) .*/\1/p' "$GEN_OUT"
+}
+
+# send_1000_through_forwarder ENGINE [ARGS...]: the brief's end-to-end check.
+send_1000_through_forwarder() {
+	local engine=$1 before after
+	shift
+	fwd_start
+	check_start --count 1000 --timeout-ms 5000 "$@"
+	before=$(sink_rx)
+	gen --engine "$engine" --count 1000 --rate 10000 "$@"
+	assert_eq 0 "$GEN_RC" "gen exit status"
+	assert_eq 1000 "$(summary_sent)" "sent in gen's summary"
+	assert_file_contains "$GEN_OUT" "summary gen $RIG_GEN_IF/stream "
+	# Let the last frames cross before counting.
+	sleep 0.3
+	after=$(sink_rx)
+	echo "sink0 rx_packets: $before -> $after"
+	assert_ge $((after - before)) 1000 "frames at sink0"
+	assert_ge 1010 $((after - before)) "frames at sink0 (1000 + a little chatter)"
+	assert_contains "$(check_result)" "frames 1000 streams 1 intact 1000 bad 0 missing 0 duplicate 0"
+	fwd_stop
+}
+
+test_gen_bad_arguments() {
+	local x="$XF_BIN/xskfwd" rc
+	# each: exit status 2 and exactly one line naming the problem
+	while IFS='|' read -r expect args; do
+		rc=0
+		# shellcheck disable=SC2086
+		eval "\"$x\" $args" >/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
+		assert_eq 2 "$rc" "exit status of: xskfwd $args"
+		assert_eq 1 "$(wc -l <"$XF_TEST_TMP/err")" "error lines of: xskfwd $args"
+		assert_file_contains "$XF_TEST_TMP/err" "$expect" "error of: xskfwd $args"
+	done <<'EOF'
+xskfwd: gen: --dst-mac: required|gen eth0
+xskfwd: gen: --dst-mac: not a MAC address|gen eth0 --dst-mac 02:58:46:00:00
+xskfwd: gen: arguments: need exactly one interface|gen --dst-mac 02:58:46:00:00:02
+xskfwd: gen: --size: 63 is below the minimum of 64 for IPv4 frames|gen eth0 --dst-mac 02:58:46:00:00:02 --size 63
+xskfwd: gen: --size: 70 is below the minimum of 84 for IPv6 frames|gen eth0 --dst-mac 02:58:46:00:00:02 --ipv6 --size 70
+xskfwd: gen: --rate: 'x' is not a number|gen eth0 --dst-mac 02:58:46:00:00:02 --rate x
+xskfwd: gen: --engine: must be auto, xsk or live|gen eth0 --dst-mac 02:58:46:00:00:02 --engine foo
+xskfwd: gen: --count: cannot be combined with --duration|gen eth0 --dst-mac 02:58:46:00:00:02 --count 10 --duration 1
+xskfwd: gen: --nope: unknown option|gen eth0 --dst-mac 02:58:46:00:00:02 --nope
+xskfwd: gen: --src-ip: not an IPv4 address|gen eth0 --dst-mac 02:58:46:00:00:02 --src-ip 2001:db8::1
+xskfwd: gen: --flows: sport + flows - 1 must not exceed 65535|gen eth0 --dst-mac 02:58:46:00:00:02 --sport 65000 --flows 1000
+xskfwd: gen: --engine: live does not use --queues|gen eth0 --dst-mac 02:58:46:00:00:02 --engine live --queues 0
+xskfwd: gen: --tx-budget: must be 0 or 32 or more|gen eth0 --dst-mac 02:58:46:00:00:02 --tx-budget 8
+EOF
+	rc=0
+	"$x" gen --help >"$XF_TEST_TMP/help" || rc=$?
+	assert_eq 0 "$rc" "gen --help exit status"
+	assert_file_contains "$XF_TEST_TMP/help" "--engine E"
+	rc=0
+	"$x" gen nosuch0 --dst-mac 02:58:46:00:00:02 >/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
+	assert_eq 1 "$rc" "exit status for a missing interface"
+	assert_eq 1 "$(wc -l <"$XF_TEST_TMP/err")" "error lines for a missing interface"
+	assert_file_contains "$XF_TEST_TMP/err" "xskfwd: nosuch0: no such interface"
+	rc=0
+	ip netns exec "$RIG_GEN" "$x" gen "$RIG_GEN_IF" --dst-mac 02:58:46:00:00:02 --size 1515 \
+		>/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
+	assert_eq 1 "$rc" "exit status for a frame larger than the MTU allows"
+	assert_file_contains "$XF_TEST_TMP/err" \
+		"$RIG_GEN_IF: --size 1515 does not fit the MTU 1500 (at most 1514 bytes)"
+}
+
+test_gen_xsk_through_forwarder() {
+	send_1000_through_forwarder xsk
+	assert_file_contains "$GEN_OUT" "$RIG_GEN_IF/q0: engine xsk, bind copy"
+}
+
+test_gen_live_through_forwarder() {
+	fwd_start
+	gen --engine live --count 1
+	fwd_stop
+	if grep -q "does not support BPF_F_TEST_XDP_LIVE_FRAMES" "$GEN_ERR"; then
+		skip "the kernel has no BPF_F_TEST_XDP_LIVE_FRAMES"
+	fi
+	send_1000_through_forwarder live
+	assert_file_contains "$GEN_OUT" "$RIG_GEN_IF: engine live"
+}
+
+test_gen_live_needs_a_program_on_the_peer() {
+	# Nothing on fwd0: XDP frames sent out of gen0 would be dropped.
+	gen --engine live --count 10
+	assert_eq 1 "$GEN_RC" "exit status of --engine live without a program on the peer"
+	assert_eq 1 "$(wc -l <"$GEN_ERR")" "error lines"
+	if ! grep -q "does not support BPF_F_TEST_XDP_LIVE_FRAMES" "$GEN_ERR"; then
+		assert_file_contains "$GEN_ERR" "xskfwd: $RIG_GEN_IF: live frames:"
+		assert_file_contains "$GEN_ERR" "the peer of a veth needs an XDP program"
+	fi
+	# auto falls back to xsk, says why, and sends
+	gen --count 10
+	assert_eq 0 "$GEN_RC" "exit status of the auto engine"
+	assert_file_contains "$GEN_OUT" "$RIG_GEN_IF/q0: engine xsk"
+	assert_file_contains "$GEN_OUT" "engine auto chose xsk: "
+	assert_eq 10 "$(summary_sent)" "sent"
+}
+
+test_gen_ipv6_flows_json() {
+	local n
+	fwd_start
+	check_start --count 600 --timeout-ms 5000 --ipv6 --flows 7
+	gen --ipv6 --size 85 --flows 7 --count 600 --rate 20000 --json --cpus 0 --engine xsk
+	assert_eq 0 "$GEN_RC" "gen exit status"
+	assert_contains "$(check_result)" "frames 600 streams 1 intact 600 bad 0 missing 0 duplicate 0"
+	fwd_stop
+	# Every line is a JSON record; the summary's streams add up to "sent".
+	n=$(grep -cv '^{"type":"\(start\|rate\|summary\)",.*}$' "$GEN_OUT" || true)
+	assert_eq 0 "$n" "lines that are not JSON records"
+	assert_file_contains "$GEN_OUT" '"type":"start","iface":"gen0","engine":"xsk"'
+	assert_file_contains "$GEN_OUT" '"sent":600,'
+	assert_file_contains "$GEN_OUT" '"streams":[{"stream":0,"sent":600,'
+	if command -v python3 >/dev/null; then
+		python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$GEN_OUT"
+	fi
+}
+
+test_gen_live_two_cpus_ipv6_flows() {
+	local ncpu
+	ncpu=$(nproc)
+	((ncpu >= 2)) || skip "needs 2 CPUs"
+	fwd_start
+	gen --engine live --count 1
+	if grep -q "does not support BPF_F_TEST_XDP_LIVE_FRAMES" "$GEN_ERR"; then
+		fwd_stop
+		skip "the kernel has no BPF_F_TEST_XDP_LIVE_FRAMES"
+	fi
+	check_start --count 2000 --timeout-ms 5000 --flows 16 --ipv6
+	# 2 CPUs: 2 streams of 1000, each numbered from 0; the BPF program's
+	# IPv6 checksums, at an odd length
+	gen --engine live --cpus 0,1 --count 2000 --rate 10000 --flows 16 --ipv6 --size 85
+	assert_eq 0 "$GEN_RC" "gen exit status"
+	assert_eq 2000 "$(summary_sent)" "sent"
+	assert_file_contains "$GEN_OUT" "summary gen $RIG_GEN_IF/stream 0: sent 1000 cpu 0"
+	assert_file_contains "$GEN_OUT" "summary gen $RIG_GEN_IF/stream 1: sent 1000 cpu 1"
+	assert_contains "$(check_result)" "frames 2000 streams 2 intact 2000 bad 0 missing 0 duplicate 0"
+	fwd_stop
+}
+
+test_gen_stops_on_duration_and_sigint() {
+	local log
+	# --duration: rate lines once a second, then the summary, status 0
+	gen --engine xsk --duration 2 --rate 1000
+	assert_eq 0 "$GEN_RC" "exit status after --duration"
+	assert_file_contains "$GEN_OUT" "gen $RIG_GEN_IF: tx "
+	grep -q "^summary gen $RIG_GEN_IF (2\.[0-9] s): sent " "$GEN_OUT" ||
+		fail "no summary of a 2 s run"
+	# until SIGINT, unpaced: a clean stop with a summary
+	bg_start gen ip netns exec "$RIG_GEN" "$XF_BIN/xskfwd" gen "$RIG_GEN_IF" \
+		--dst-mac "$RIG_SINK_MAC" --engine xsk
+	log=$(bg_log gen)
+	wait_until 10 grep -q "^gen $RIG_GEN_IF: tx " "$log" || fail "no rate line"
+	bg_stop gen INT
+	cat "$log"
+	assert_eq 0 "$BG_STATUS" "exit status after SIGINT"
+	grep -q "^summary gen $RIG_GEN_IF (.* s): sent [1-9][0-9]* .* unsent 0 " "$log" ||
+		fail "no summary after SIGINT"
+}
+
+test_gen_live_stops_on_sigint() {
+	local log
+	fwd_start
+	gen --engine live --count 1
+	if grep -q "does not support BPF_F_TEST_XDP_LIVE_FRAMES" "$GEN_ERR"; then
+		fwd_stop
+		skip "the kernel has no BPF_F_TEST_XDP_LIVE_FRAMES"
+	fi
+	# Unpaced live runs are long; a stop must still end them at once.
+	bg_start gen ip netns exec "$RIG_GEN" "$XF_BIN/xskfwd" gen "$RIG_GEN_IF" \
+		--dst-mac "$RIG_SINK_MAC" --engine live
+	log=$(bg_log gen)
+	wait_until 10 grep -q "^gen $RIG_GEN_IF: tx " "$log" || fail "no rate line"
+	XF_BG_STOP_TIMEOUT=2 bg_stop gen INT
+	cat "$log"
+	assert_eq 0 "$BG_STATUS" "exit status after SIGINT"
+	assert_eq 0 "$BG_KILLED" "needed SIGKILL"
+	grep -q "^summary gen $RIG_GEN_IF (.* s): sent [1-9][0-9]* .*engine live" "$log" ||
+		fail "no summary after SIGINT"
+	fwd_stop
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * xskfwd gen: the generator's threads, shared by gen.c (options, set-up,
+ * reporting) and the two engines.
+ *
+ *   xsk   (gen_xsk.c)  AF_XDP TX: one thread per queue, each with its own
+ *                      socket and its own slice of one UMEM (its rl_pool),
+ *                      every frame pre-filled with the template. Per packet
+ *                      only the varying fields are stamped (gen_frame.h);
+ *                      descriptors go on the tx ring in batches, kicked with
+ *                      sendto(), and come back through the completion ring.
+ *                      sent = completed - dropped by the driver (EBUSY).
+ *   live  (gen_live.c) BPF_PROG_RUN with BPF_F_TEST_XDP_LIVE_FRAMES: one
+ *                      thread per CPU, each running the XDP program of
+ *                      bpf/xskfwd_gen.bpf.c on the template in chunks of
+ *                      `repeat` frames; the program stamps each frame and
+ *                      returns XDP_TX. sent = the program's per-CPU counter.
+ *
+ * Each thread is one stream of the payload (xsk: the thread's index; live:
+ * its CPU, which is what the program can see). A thread is told how many
+ * frames to send (quota, UINT64_MAX = until stopped) and at what rate; it checks
+ * *stop every batch or chunk, never blocks for more than 10 ms, never
+ * prints: it counts, and on an error it records it and sets *failed.
+ */
+#ifndef XF_GEN_H
+#define XF_GEN_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gen_frame.h"
+#include "rl.h"
+
+/* Longest a generator thread waits (sleep, poll) before it looks at *stop. */
+#define XF_GEN_MAX_WAIT_NS (10 * 1000 * 1000L)
+
+struct gen_thread {
+	/* set up before the thread starts */
+	int cpu;	 /* -1: not pinned */
+	uint32_t queue;	 /* xsk */
+	uint16_t stream; /* xsk: the stream id it stamps; live: the program uses the CPU */
+	uint64_t quota;	 /* frames to send; UINT64_MAX: until *stop */
+	double rate;	 /* packets/s, 0: as fast as possible */
+	uint32_t batch;
+	const struct xf_gen_tmpl *tmpl;
+	const atomic_bool *stop;
+	atomic_bool *failed;
+	/* xsk */
+	struct rl_sock *sock;
+	struct rl_pool pool;
+	uint8_t *umem_area;
+	/* live */
+	int prog_fd;
+	int counts_fd; /* the per-CPU frame counter */
+	int ncpus;     /* possible CPUs: values in it */
+	int ifindex;
+	uint32_t chunk; /* largest repeat per run */
+	/* run state */
+	pthread_t thread;
+	bool started;
+	int error; /* -errno that stopped it */
+	const char *error_what;
+	/* written by the thread, read by the reporter (rl_stat_read) */
+	uint64_t runs __attribute__((aligned(RL_CACHELINE))); /* live: test runs */
+	uint64_t idle_sleeps; /* waits for the ring or for the next paced packet */
+	uint64_t unsent;      /* xsk: still on the tx ring or in flight at exit */
+	uint64_t end_ns;      /* when it finished (CLOCK_MONOTONIC), set before done */
+	bool done;	      /* finished its quota (or stopped) */
+};
+
+void *gen_xsk_run(void *arg);
+void *gen_live_run(void *arg);
+
+/* The live engine's BPF side (gen_live.c). Functions return 0 or -errno. */
+struct gen_live;
+/* Load bpf/xskfwd_gen.bpf.c set up for template @t (not attached anywhere). */
+int gen_live_open(struct gen_live **out, const struct xf_gen_tmpl *t);
+void gen_live_close(struct gen_live *l);
+int gen_live_prog_fd(const struct gen_live *l);
+int gen_live_ncpus(const struct gen_live *l);
+/* Frames sent so far per CPU (the stream of that CPU): gen_live_ncpus() values. */
+int gen_live_counts(const struct gen_live *l, uint64_t *per_cpu);
+int gen_live_counts_fd(const struct gen_live *l);
+/* Whether the kernel runs live frames: 0 yes, -EOPNOTSUPP no, or -errno. */
+int gen_live_probe(const struct gen_live *l, const struct xf_gen_tmpl *t, int ifindex);
+
+/*
+ * Stopping a live thread: a run can last seconds, so after setting *stop
+ * the main thread calls gen_live_interrupt() on each thread until it is
+ * done; the signal ends the thread's current run with EINTR.
+ * gen_live_interrupt_setup() installs the (empty) handler, once.
+ */
+#define XF_GEN_LIVE_SIG SIGUSR1
+int gen_live_interrupt_setup(void);
+void gen_live_interrupt(struct gen_thread *g);
+/* Frames per run: unpaced at most; paced up to this rate, one. */
+#define XF_GEN_LIVE_MAX_CHUNK (1u << 24)
+#define XF_GEN_LIVE_SMOOTH_PPS 20000
+
+/* NETDEV_XDP_ACT_* flags of a device; -EOPNOTSUPP before kernel 6.3. */
+int xf_xdp_features(int ifindex, uint64_t *features);
+#define XF_XDP_ACT_NDO_XMIT (1u << 2) /* NETDEV_XDP_ACT_NDO_XMIT: takes redirected frames */
+
+/* Monotonic clock in ns. */
+uint64_t xf_now_ns(void);
+/* Pin the calling thread to @cpu (>= 0); best effort. */
+void xf_pin_self(int cpu);
+/* Sleep until @until_ns (CLOCK_MONOTONIC), at most XF_GEN_MAX_WAIT_NS. */
+void xf_sleep_until(uint64_t until_ns);
+
+#endif
