@@ -386,6 +386,13 @@ static int setup_poller(struct fwd *f, uint32_t i)
 			explain_bind_error(f, &f->port[k], fp->queue, err);
 			return err;
 		}
+		/* Copy-mode TX sends 32 frames per kick unless raised (kernel >= 6.17). */
+		if (!fp->sock[k]->zerocopy) {
+			err = rl_sock_set_tx_budget(fp->sock[k], f->o.ring_size);
+			if (err && err != -ENOPROTOOPT && err != -EINVAL)
+				xf_warn("%s/q%u: tx budget %u: %s (kernel default kept)",
+					f->port[k].name, fp->queue, f->o.ring_size, strerror(-err));
+		}
 		if (f->o.busy_poll_us) {
 			err = rl_sock_busy_poll(fp->sock[k], f->o.busy_poll_us, f->o.batch);
 			if (err) {
