@@ -292,11 +292,18 @@ static __always_inline int chosen(const struct pkt *p)
 	if (nr_rules == 0)
 		return 1;
 	for (i = 0; i < XF_MAX_RULES; i++) {
+		/*
+		 * The key is a copy: were &i passed, i would live in a 4-byte
+		 * stack slot, which the verifier does not track, and with
+		 * i unbounded it refuses the loop ("infinite loop detected")
+		 * for any nr_rules above 1.
+		 */
+		__u32 key = i;
 		struct xf_rule *r;
 
 		if (i >= nr_rules)
 			break;
-		r = bpf_map_lookup_elem(&xf_rules, &i);
+		r = bpf_map_lookup_elem(&xf_rules, &key);
 		if (r && rule_match(r, p))
 			return 1;
 	}
