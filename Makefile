@@ -49,6 +49,10 @@ USER_OBJ    := $(USER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Pure-logic objects the unit tests link against (no libbpf/libxdp calls).
 UNIT_DEPS   := $(BUILD)/user/args.o $(BUILD)/user/rules.o $(BUILD)/ringlib/rl_pool.o
+# The classifier under BPF_PROG_TEST_RUN (root): the skeleton plus the real
+# --match parser. Run by tests/integration/test_classifier.sh.
+BPF_TEST    := $(BUILD)/tests/test_classifier
+BPF_TEST_DEPS := $(BUILD)/user/rules.o $(BUILD)/user/args.o
 SKEL        := $(BUILD)/xskfwd.skel.h
 # Programs the rig and benchmarks attach to veth ends (not part of xskfwd).
 RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.c))
@@ -56,7 +60,7 @@ RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.
 .DELETE_ON_ERROR:
 .PHONY: all test unit integration demo bench format clean deps
 
-all: $(BUILD)/xskfwd $(BUILD)/frametool $(RIG_BPF)
+all: $(BUILD)/xskfwd $(BUILD)/frametool $(RIG_BPF) $(BPF_TEST)
 
 $(BUILD)/xskfwd.bpf.o: bpf/xskfwd.bpf.c bpf/xskfwd_shared.h
 	$(call msg,CLANG,$@)
@@ -94,6 +98,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(XF_CFLAGS) $(XF_LDFLAGS) -o $@ $< $(UNIT_DEPS) -lcmocka -lpthread
+
+$(BPF_TEST): tests/bpf/test_classifier.c $(SKEL) $(BPF_TEST_DEPS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(XF_CFLAGS) $(XF_LDFLAGS) -o $@ $< $(BPF_TEST_DEPS) -lcmocka -lbpf -lelf -lz
 
 deps:
 	$(Q)bash scripts/deps.sh
