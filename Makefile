@@ -7,6 +7,8 @@
 #   make format     clang-format the C sources in place
 #   make clean
 # Variables: V=1 (echo commands), SAN=address|thread|undefined, CC, CLANG, BPFTOOL.
+# CLANG compiles the BPF objects; another compiler gets its own folder, e.g.
+#   make CLANG=clang-19 BUILD=build/clang19
 
 # A sanitizer build gets its own folder (objects never mix), unless BUILD is
 # given on the command line.

@@ -14,8 +14,10 @@
 # Targets Debian 12 (bookworm).
 set -euo pipefail
 
+# clang-19: the classifier is also built and verified with it
+# (tests/integration/test_classifier.sh); about 10 s to fetch and install here.
 PACKAGES=(
-	clang llvm libxdp-dev libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
+	clang clang-19 llvm libxdp-dev libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 	make gcc libc6-dev libcmocka-dev iproute2 ethtool iputils-ping socat
 	procps coreutils
 )
