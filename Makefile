@@ -4,6 +4,7 @@
 #   make unit       unit tests only (no root)
 #   make demo       the forwarder on the veth test rig for a few seconds
 #   make bench      xskfwd against the kernel's paths (build/bench/; ~12 min)
+#   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60) s
 #   make format     clang-format the C sources in place
 #   make clean
 # Variables: V=1 (echo commands), SAN=address|thread|undefined, CC, CLANG, BPFTOOL.
@@ -56,11 +57,24 @@ UNIT_DEPS   := $(BUILD)/user/args.o $(BUILD)/user/rules.o $(BUILD)/ringlib/rl_po
 BPF_TEST    := $(BUILD)/tests/test_classifier
 BPF_TEST_DEPS := $(BUILD)/user/rules.o $(BUILD)/user/args.o
 SKEL        := $(BUILD)/xskfwd.skel.h
+# libFuzzer targets, one per parser: tests/fuzz/fuzz_NAME.c, linked with the
+# sources listed in FUZZ_SRC_fuzz_NAME, seeds in tests/fuzz/corpus/fuzz_NAME/
+# (and tests/fuzz/fuzz_NAME.dict if there is one). A new parser gets a new
+# file and a FUZZ_SRC_ line, nothing else. Built with clang (FUZZ_CC) and
+# ASan + UBSan, every report fatal; tests/fuzz/run.sh runs them.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE -Ibpf -Iuser \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-fno-omit-frame-pointer
+FUZZ_SRC_fuzz_rules := user/rules.c user/args.c
+FUZZ_SRC_fuzz_args  := user/args.c
+FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 # Programs the rig and benchmarks attach to veth ends (not part of xskfwd).
 RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.c))
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit integration demo bench format clean deps
+.PHONY: all test unit integration demo bench format clean deps fuzz
 
 all: $(BUILD)/xskfwd $(BUILD)/frametool $(RIG_BPF) $(BPF_TEST)
 
@@ -105,6 +119,18 @@ $(BPF_TEST): tests/bpf/test_classifier.c $(SKEL) $(BPF_TEST_DEPS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(XF_CFLAGS) $(XF_LDFLAGS) -o $@ $< $(BPF_TEST_DEPS) -lcmocka -lbpf -lelf -lz
+
+# One rule per fuzz target: its own sources are known only by name.
+define fuzz_rule
+$(BUILD)/fuzz/$(1): tests/fuzz/$(1).c $$(FUZZ_SRC_$(1)) $$(wildcard user/*.h bpf/*.h)
+	$$(call msg,FUZZCC,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $$< $$(FUZZ_SRC_$(1))
+endef
+$(foreach b,$(FUZZ_BIN),$(eval $(call fuzz_rule,$(notdir $(b)))))
+
+fuzz: $(FUZZ_BIN)
+	$(Q)bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 deps:
 	$(Q)bash scripts/deps.sh
