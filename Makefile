@@ -4,9 +4,12 @@
 #   make unit       unit tests only (no root)
 #   make demo       the forwarder on the veth test rig for a few seconds
 #   make bench      xskfwd against the kernel's paths (build/bench/; ~12 min)
+#   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60) s
 #   make format     clang-format the C sources in place
 #   make clean
 # Variables: V=1 (echo commands), SAN=address|thread|undefined, CC, CLANG, BPFTOOL.
+# CLANG compiles the BPF objects; another compiler gets its own folder, e.g.
+#   make CLANG=clang-19 BUILD=build/clang19
 
 # A sanitizer build gets its own folder (objects never mix), unless BUILD is
 # given on the command line.
@@ -50,15 +53,32 @@ UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Pure-logic objects the unit tests link against (no libbpf/libxdp calls).
 UNIT_DEPS   := $(BUILD)/user/args.o $(BUILD)/user/rules.o $(BUILD)/ringlib/rl_pool.o \
 	       $(BUILD)/user/gen_frame.o
+# The classifier under BPF_PROG_TEST_RUN (root): the skeleton plus the real
+# --match parser. Run by tests/integration/test_classifier.sh.
+BPF_TEST    := $(BUILD)/tests/test_classifier
+BPF_TEST_DEPS := $(BUILD)/user/rules.o $(BUILD)/user/args.o
 SKEL        := $(BUILD)/xskfwd.skel.h
 GEN_SKEL    := $(BUILD)/xskfwd_gen.skel.h
+# libFuzzer targets, one per parser: tests/fuzz/fuzz_NAME.c, linked with the
+# sources listed in FUZZ_SRC_fuzz_NAME, seeds in tests/fuzz/corpus/fuzz_NAME/
+# (and tests/fuzz/fuzz_NAME.dict if there is one). A new parser gets a new
+# file and a FUZZ_SRC_ line, nothing else. Built with clang (FUZZ_CC) and
+# ASan + UBSan, every report fatal; tests/fuzz/run.sh runs them.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE -Ibpf -Iuser \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-fno-omit-frame-pointer
+FUZZ_SRC_fuzz_rules := user/rules.c user/args.c
+FUZZ_SRC_fuzz_args  := user/args.c
+FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 # Programs the rig and benchmarks attach to veth ends (not part of xskfwd).
 RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.c))
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit integration demo bench format clean deps
+.PHONY: all test unit integration demo bench format clean deps fuzz
 
-all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/gencheck $(RIG_BPF)
+all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/gencheck $(RIG_BPF) $(BPF_TEST)
 
 $(BUILD)/xskfwd.bpf.o: bpf/xskfwd.bpf.c bpf/xskfwd_shared.h
 	$(call msg,CLANG,$@)
@@ -110,6 +130,23 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(XF_CFLAGS) $(XF_LDFLAGS) -o $@ $< $(UNIT_DEPS) -lcmocka -lpthread
+
+$(BPF_TEST): tests/bpf/test_classifier.c $(SKEL) $(BPF_TEST_DEPS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(XF_CFLAGS) $(XF_LDFLAGS) -o $@ $< $(BPF_TEST_DEPS) -lcmocka -lbpf -lelf -lz
+
+# One rule per fuzz target: its own sources are known only by name.
+define fuzz_rule
+$(BUILD)/fuzz/$(1): tests/fuzz/$(1).c $$(FUZZ_SRC_$(1)) $$(wildcard user/*.h bpf/*.h)
+	$$(call msg,FUZZCC,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $$< $$(FUZZ_SRC_$(1))
+endef
+$(foreach b,$(FUZZ_BIN),$(eval $(call fuzz_rule,$(notdir $(b)))))
+
+fuzz: $(FUZZ_BIN)
+	$(Q)bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 deps:
 	$(Q)bash scripts/deps.sh

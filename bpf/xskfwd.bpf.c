@@ -13,7 +13,8 @@
  * version/IHL, a total/payload length longer than the frame, or a UDP/TCP
  * header that does not fit the IP payload. Frames too short to show the
  * fields a rule needs simply do not match that rule. Ethernet padding
- * (frame longer than the IP length) is normal and not malformed.
+ * (frame longer than the IP length) is normal and not malformed, and so is
+ * the UDP length of a first fragment, which is the whole datagram's.
  *
  * One instance of this object is loaded per interface, so each interface has
  * its own rules, socket map and counters. Rules are written by user space
@@ -38,6 +39,7 @@
 #define MAX_VLAN_TAGS 2
 #define MAX_IPV6_EXT 4
 #define IP_OFFSET_MASK 0x1fff
+#define IP_MF_FLAG 0x2000
 
 const volatile __u32 nr_rules = 0;
 
@@ -84,6 +86,7 @@ struct pkt {
 	__u8 has_proto;
 	__u8 has_ports;
 	__u8 malformed;
+	__u8 first_frag; /* offset 0, more fragments follow */
 	__u16 sport;
 	__u16 dport;
 	__u32 src[4];
@@ -108,7 +111,9 @@ static __always_inline void parse_l4(void *l4, void *data_end, __u32 len, struct
 			p->malformed = 1;
 			return;
 		}
-		if (bpf_ntohs(udp->len) < sizeof(*udp) || bpf_ntohs(udp->len) > len)
+		/* A first fragment's UDP length counts the later fragments too. */
+		if (bpf_ntohs(udp->len) < sizeof(*udp) ||
+		    (bpf_ntohs(udp->len) > len && !p->first_frag))
 			p->malformed = 1;
 		p->sport = bpf_ntohs(udp->source);
 		p->dport = bpf_ntohs(udp->dest);
@@ -141,7 +146,7 @@ static __always_inline void parse_l4(void *l4, void *data_end, __u32 len, struct
 static __always_inline void parse_ipv4(void *l3, void *data_end, struct pkt *p)
 {
 	struct iphdr *iph = l3;
-	__u32 hlen, tot;
+	__u32 hlen, tot, frag;
 
 	p->family = 4;
 	if ((void *)(iph + 1) > data_end) {
@@ -159,8 +164,10 @@ static __always_inline void parse_ipv4(void *l3, void *data_end, struct pkt *p)
 		p->malformed = 1;
 		return;
 	}
-	if (bpf_ntohs(iph->frag_off) & IP_OFFSET_MASK)
+	frag = bpf_ntohs(iph->frag_off);
+	if (frag & IP_OFFSET_MASK)
 		return; /* not the first fragment: no L4 header */
+	p->first_frag = !!(frag & IP_MF_FLAG);
 	parse_l4((void *)iph + hlen, data_end, tot - hlen, p);
 }
 
@@ -204,6 +211,7 @@ static __always_inline void parse_ipv6(void *l3, void *data_end, struct pkt *p)
 				p->has_proto = 1;
 				return; /* not the first fragment */
 			}
+			p->first_frag = ext[3] & 1; /* M flag */
 		} else if (next == IPPROTO_AH) {
 			len = ((__u32)ext[1] + 2) * 4;
 		} else {
@@ -292,11 +300,18 @@ static __always_inline int chosen(const struct pkt *p)
 	if (nr_rules == 0)
 		return 1;
 	for (i = 0; i < XF_MAX_RULES; i++) {
+		/*
+		 * The key is a copy: were &i passed, i would live in a 4-byte
+		 * stack slot, which the verifier does not track, and with
+		 * i unbounded it refuses the loop ("infinite loop detected")
+		 * for any nr_rules above 1.
+		 */
+		__u32 key = i;
 		struct xf_rule *r;
 
 		if (i >= nr_rules)
 			break;
-		r = bpf_map_lookup_elem(&xf_rules, &i);
+		r = bpf_map_lookup_elem(&xf_rules, &key);
 		if (r && rule_match(r, p))
 			return 1;
 	}

@@ -14,10 +14,13 @@
 # Targets Debian 12 (bookworm).
 set -euo pipefail
 
+# clang-19: the classifier is also built and verified with it
+# (tests/integration/test_classifier.sh); about 10 s to fetch and install here.
+# libclang-rt-14-dev: libFuzzer and the sanitizers for clang 14 (make fuzz).
 PACKAGES=(
-	clang llvm libxdp-dev libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
-	make gcc libc6-dev libcmocka-dev iproute2 ethtool iputils-ping socat
-	procps coreutils
+	clang clang-19 libclang-rt-14-dev llvm libxdp-dev libbpf-dev bpftool libelf-dev
+	zlib1g-dev pkg-config make gcc libc6-dev libcmocka-dev iproute2 ethtool
+	iputils-ping socat procps coreutils
 )
 
 usage() {

@@ -5,7 +5,10 @@
 #   1. unit tests (no root): frame pool, ring stress, rule and argument parsing
 #   2. the same unit tests under ThreadSanitizer (the two-thread ring stress)
 #   3. integration tests (root): the real classifier and AF_XDP sockets on
-#      veth pairs in network namespaces the tests create and remove
+#      veth pairs in network namespaces the tests create and remove, and the
+#      classifier under BPF_PROG_TEST_RUN
+#   4. with CI=true only: each libFuzzer target for FUZZ_SECONDS (default 20)
+#      seconds (`make fuzz` runs them for 60 s each at any time)
 # and ends with one line: "total: N passed, N failed, N skipped".
 # Usage: bash scripts/test.sh [--no-tsan] [integration FILTER...]
 set -uo pipefail
@@ -53,6 +56,15 @@ echo "== integration tests"
 bash tests/integration/run.sh "$@" 2>&1 | tee "$logdir/integration.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 count "$logdir/integration.log"
+
+if [ "${CI:-}" = true ]; then
+	echo "== fuzzing, ${FUZZ_SECONDS:-20} s per target"
+	make --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}" 2>&1 | tee "$logdir/fuzz.log"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+	count "$logdir/fuzz.log"
+else
+	echo "== fuzzing: not run (only with CI=true; or: make fuzz)"
+fi
 
 [ "$failed" -eq 0 ] || status=1
 echo "total: $passed passed, $failed failed, $skipped skipped"

@@ -19,13 +19,22 @@ int xf_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out, char 
 		return -EINVAL;
 	}
 	errno = 0;
-	/* Decimal, or hex after 0x; never octal ("010" is ten). */
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+	/*
+	 * Decimal, or hex after 0x; never octal ("010" is ten). After the 0x,
+	 * hex digits only: strtoull would also take spaces, a sign or a second
+	 * 0x there ("0x 5", "0x-0", "0x0x10").
+	 */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		if (!isxdigit((unsigned char)s[2])) {
+			snprintf(err, XF_ERRLEN, "'%s' is not a number", s);
+			return -EINVAL;
+		}
 		v = strtoull(s + 2, &end, 16);
-	else
+		if (end != s + 2 + strspn(s + 2, "0123456789abcdefABCDEF"))
+			errno = EINVAL; /* a second 0x: strtoull skipped it */
+	} else {
 		v = strtoull(s, &end, 10);
-	if (end == s + 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		errno = EINVAL; /* "0x" alone */
+	}
 	if (errno || *end) {
 		snprintf(err, XF_ERRLEN, "'%s' is not a number", s);
 		return -EINVAL;

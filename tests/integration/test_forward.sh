@@ -138,6 +138,23 @@ test_match_udp_dport() {
 	assert_ge "$(summary_field "$RIG_FWD_A" xdp_pass_nomatch)" 8 "fwd0 frames passed"
 }
 
+# Several rules: any of them chooses a frame (two rules used to fail the verifier).
+test_match_two_rules() {
+	fwd_start --match "udp dport 5000" --match "udp dport 6000"
+	frames --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" --types ipv4,ipv6 \
+		--sizes 64 --dport 5000 --count 2 | tee "$XF_TEST_TMP/m5000"
+	assert_file_contains "$XF_TEST_TMP/m5000" "sent 4 received 4 intact 4"
+	frames --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" --types ipv4,ipv6 \
+		--sizes 64 --dport 6000 --count 2 | tee "$XF_TEST_TMP/m6000"
+	assert_file_contains "$XF_TEST_TMP/m6000" "sent 4 received 4 intact 4"
+	frames --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" --types ipv4 \
+		--sizes 64 --dport 5001 --count 2 --timeout-ms 1000 --expect none |
+		tee "$XF_TEST_TMP/m5001"
+	assert_file_contains "$XF_TEST_TMP/m5001" "sent 2 received 0"
+	fwd_stop
+	assert_eq 8 "$(summary_field "$RIG_FWD_A" xdp_redirected)" "fwd0 frames redirected"
+}
+
 test_zero_copy_refused_on_veth() {
 	local rc=0
 	ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" \

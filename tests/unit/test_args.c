@@ -75,6 +75,14 @@ static void test_u32_hex(void **state)
 	u32_err("0x", 0, 100, "not a number");
 	u32_err("0xg", 0, 100, "not a number");
 	u32_err("0x100000000", 0, UINT32_MAX, "out of range");
+	/* strtoull takes these after a 0x; we must not (found by fuzz_args) */
+	u32_err("0x 5", 0, 100, "not a number");
+	u32_err("0x\t7", 0, 100, "not a number");
+	u32_err("0x+5", 0, 100, "not a number");
+	u32_err("0x-0", 0, 100, "not a number");
+	u32_err("0x0x10", 0, 100, "not a number");
+	u32_err("0X0x1f", 0, 100, "not a number");
+	u32_err("0x0X3", 0, 100, "not a number");
 }
 
 static void test_u32_range(void **state)
