@@ -48,7 +48,7 @@ USER_OBJ    := $(USER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Pure-logic objects the unit tests link against (no libbpf/libxdp calls).
 UNIT_DEPS   := $(BUILD)/user/args.o $(BUILD)/user/rules.o $(BUILD)/ringlib/rl_pool.o \
-	       $(BUILD)/user/gen_parse.o $(BUILD)/user/lat_hist.o
+	       $(BUILD)/user/gen_parse.o $(BUILD)/user/lat_hist.o $(BUILD)/user/seq_track.o
 SKEL        := $(BUILD)/xskfwd.skel.h
 
 .DELETE_ON_ERROR:
