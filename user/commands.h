@@ -8,5 +8,6 @@
 #define XF_COMMANDS_H
 
 int do_forward(int argc, char **argv);
+int do_sink(int argc, char **argv);
 
 #endif

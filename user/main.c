@@ -25,6 +25,7 @@ static int do_version(int argc, char **argv);
 static const struct cmd cmds[] = {
 	{ "forward", do_forward, "forward frames between two interfaces through AF_XDP" },
 	{ "help", do_help, "show this text" },
+	{ "sink", do_sink, "receive the generator's frames: loss, reordering, latency" },
 	{ "version", do_version, "show the version" },
 };
 
