@@ -54,7 +54,7 @@ SKEL        := $(BUILD)/xskfwd.skel.h
 .DELETE_ON_ERROR:
 .PHONY: all test unit integration demo format clean deps
 
-all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/tests/xdp_pass.bpf.o
+all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/payload_send $(BUILD)/tests/xdp_pass.bpf.o
 
 $(BUILD)/xskfwd.bpf.o: bpf/xskfwd.bpf.c bpf/xskfwd_shared.h
 	$(call msg,CLANG,$@)
@@ -87,6 +87,11 @@ $(BUILD)/frametool: tests/tools/frametool.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/payload_send: tests/tools/payload_send.c bpf/xskfwd_gen_shared.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibpf -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS)
 	$(call msg,CC,$@)
