@@ -756,6 +756,13 @@ static void report_summary(const struct sink *k, double secs)
 	else
 		summary_text(k, secs, &t, h, streams, nq);
 	fflush(stdout);
+	/* Losses of the sink's own making must not pass for the network's. */
+	if (t.k.rx_ring_full || t.k.rx_dropped)
+		xf_warn("%s: the sink's own sockets dropped %llu frames (rx_ring_full %llu, "
+			"rx_dropped %llu), counted as lost above: its pollers did not keep up. "
+			"Give them CPUs of their own (--cpus) or a larger --ring-size",
+			k->port.name, (unsigned long long)(t.k.rx_ring_full + t.k.rx_dropped),
+			(unsigned long long)t.k.rx_ring_full, (unsigned long long)t.k.rx_dropped);
 out:
 	free(streams);
 	free(h);

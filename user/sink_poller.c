@@ -7,7 +7,8 @@
 
 #include "sink_poller.h"
 
-#define IDLE_SPINS 2048
+#define IDLE_CHECK 256	   /* empty iterations between looks at the clock */
+#define IDLE_NS 1000000ull /* spin this long without frames before sleeping */
 #define IDLE_POLL_MS 100
 
 int sink_poller_init(struct sink_poller *sp)
@@ -93,6 +94,7 @@ void *sink_poller_run(void *arg)
 	struct sink_poller *sp = arg;
 	struct rl_sock *s = sp->sock;
 	struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+	uint64_t idle_since = 0;
 	uint32_t idle = 0, work;
 
 	if (sp->cpu >= 0) {
@@ -105,13 +107,24 @@ void *sink_poller_run(void *arg)
 	}
 	while (!atomic_load_explicit(sp->stop, memory_order_relaxed)) {
 		work = receive(sp, sp->batch);
-		rl_fill(s, &sp->pool, s->fill.size);
+		/*
+		 * Give back as many as were just taken. Asking for more would make
+		 * rl_fill() read the kernel's consumer index (a cache miss) on every
+		 * iteration; idle iterations top the ring up completely.
+		 */
+		rl_fill(s, &sp->pool, work ? work : s->fill.size);
 		rl_fill_kick(s);
 		if (work) {
 			idle = 0;
 			continue;
 		}
-		if (++idle < IDLE_SPINS)
+		if (++idle % IDLE_CHECK)
+			continue;
+		if (idle == IDLE_CHECK) {
+			idle_since = now_ns();
+			continue;
+		}
+		if (now_ns() - idle_since < IDLE_NS)
 			continue;
 		rl_stat_add(sp->c.idle_sleeps, 1);
 		poll(&pfd, 1, IDLE_POLL_MS);

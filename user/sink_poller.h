@@ -12,10 +12,15 @@
  * once for the batch; parse each frame (gen_parse.c); ours go to their
  * stream's tracker (seq_track.c) and, when timestamped, the latency
  * histogram (lat_hist.c); the rest are counted as other, by reason. Then
- * release the rx entries and top up the fill ring. After IDLE_SPINS empty
- * iterations it sleeps in poll() for at most 100 ms, so a stop request is
- * seen within that time. When asked to stop it drains what is already on
- * its rx ring, once, and returns.
+ * release the rx entries and give as many frames back to the fill ring.
+ * After 1 ms without a frame it sleeps in poll() for at most 100 ms, so a
+ * stop request is seen within that time; the spinning millisecond spares
+ * bursty senders the cost of waking a sleeping CPU. When asked to stop it
+ * drains what is already on its rx ring, once, and returns.
+ *
+ * A poller that is preempted (other work on its CPU) for longer than its
+ * rx ring lasts loses frames: the kernel counts them as rx_ring_full, the
+ * sink's summary warns, and a larger --ring-size or a CPU of its own helps.
  *
  * Counters are written by the poller only: the trackers and the counters
  * below with relaxed atomic stores (read live by the report thread); the
