@@ -259,3 +259,18 @@ test_second_instance_refused() {
 	assert_file_contains "$XF_TEST_TMP/err" "$RIG_SINK_IF: in use by another xskfwd (pid"
 	sink_stop
 }
+
+test_restart_after_kill9() {
+	sink_start
+	bg_stop sink KILL
+	ip -n "$RIG_SINK" link show dev "$RIG_SINK_IF" | grep -q 'prog/xdp' ||
+		fail "expected the killed sink's classifier to be left attached"
+	sink_start --json
+	assert_file_contains "$SINK_LOG" "$RIG_SINK_IF: replaced the classifier left by a killed xskfwd"
+	fwd_start
+	send --count 10 --interval-us 100
+	wait_received 10
+	sink_stop
+	fwd_stop
+	assert_eq 10 "$(sj '"received":')" "received after the restart"
+}
