@@ -55,7 +55,7 @@ struct sink_opts {
 	bool all, default_rule;
 	enum rl_bind_mode mode;
 	enum xdp_attach_mode xdp_mode;
-	uint32_t ring_size, batch, duration;
+	uint32_t ring_size, batch, duration, spin_us;
 	bool json;
 	char default_text[RULE_TEXT_LEN];
 };
@@ -108,6 +108,10 @@ static void usage(FILE *f)
 		"  --ring-size N       rx ring entries, power of two (default 2048); the fill\n"
 		"                      ring gets twice as many\n"
 		"  --batch N           descriptors read per ring operation (default 64)\n"
+		"  --spin-us N         keep polling an empty rx ring N us before sleeping\n"
+		"                      (default 0: sleep at once, which leaves the CPU to a\n"
+		"                      generator or forwarder sharing it; spin when the\n"
+		"                      pollers have CPUs of their own)\n"
 		"  --duration S        stop after S seconds (default: run until a signal)\n"
 		"  --json              JSON lines instead of text\n"
 		"  -v, --verbose       also show libbpf/libxdp messages\n"
@@ -140,6 +144,7 @@ static int parse_opts(int argc, char **argv, struct sink_opts *o)
 		O_XDP_MODE,
 		O_RING,
 		O_BATCH,
+		O_SPIN,
 		O_DURATION,
 		O_JSON
 	};
@@ -152,6 +157,7 @@ static int parse_opts(int argc, char **argv, struct sink_opts *o)
 		{ "xdp-mode", required_argument, NULL, O_XDP_MODE },
 		{ "ring-size", required_argument, NULL, O_RING },
 		{ "batch", required_argument, NULL, O_BATCH },
+		{ "spin-us", required_argument, NULL, O_SPIN },
 		{ "duration", required_argument, NULL, O_DURATION },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -219,6 +225,10 @@ static int parse_opts(int argc, char **argv, struct sink_opts *o)
 		case O_BATCH:
 			if (xf_parse_u32(optarg, 1, 1024, &o->batch, err))
 				return bad_arg("--batch", err);
+			break;
+		case O_SPIN:
+			if (xf_parse_u32(optarg, 0, 1000000, &o->spin_us, err))
+				return bad_arg("--spin-us", err);
 			break;
 		case O_DURATION:
 			if (xf_parse_u32(optarg, 1, 86400 * 365, &o->duration, err))
@@ -367,6 +377,7 @@ static int setup_poller(struct sink *k, uint32_t i)
 	sp->queue = k->o.queues[i];
 	sp->cpu = (int)k->o.cpus[i % k->o.ncpus];
 	sp->batch = k->o.batch;
+	sp->spin_ns = (uint64_t)k->o.spin_us * 1000;
 	sp->stop = &k->stop;
 	sp->area = k->umem->area;
 	err = sink_poller_init(sp);
@@ -419,10 +430,11 @@ static void report_setup(const struct sink *k)
 		}
 		printf("{\"type\":\"start\",\"port\":\"%s\",\"queue\":%u,\"driver\":\"%s\","
 		       "\"xdp_mode\":\"%s\",\"dispatcher\":%s,\"bind_mode\":\"%s\","
-		       "\"need_wakeup\":true,\"cpu\":%d,\"ring_size\":%u,\"all\":%s,\"rules\":[",
+		       "\"need_wakeup\":true,\"cpu\":%d,\"ring_size\":%u,\"spin_us\":%u,\"all\":%s,"
+		       "\"rules\":[",
 		       p->name, sp->queue, p->driver, xf_attach_mode_name(p->mode),
 		       p->dispatcher ? "true" : "false", bind, sp->cpu, k->o.ring_size,
-		       k->o.all ? "true" : "false");
+		       k->o.spin_us, k->o.all ? "true" : "false");
 		for (r = 0; r < k->o.nrules; r++) {
 			printf("%s\"", r ? "," : "");
 			json_str(stdout, k->o.rule_text[r]);

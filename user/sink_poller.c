@@ -7,8 +7,7 @@
 
 #include "sink_poller.h"
 
-#define IDLE_CHECK 256	   /* empty iterations between looks at the clock */
-#define IDLE_NS 1000000ull /* spin this long without frames before sleeping */
+#define IDLE_CHECK 256 /* empty iterations before the clock is looked at */
 #define IDLE_POLL_MS 100
 
 int sink_poller_init(struct sink_poller *sp)
@@ -120,11 +119,9 @@ void *sink_poller_run(void *arg)
 		}
 		if (++idle % IDLE_CHECK)
 			continue;
-		if (idle == IDLE_CHECK) {
+		if (idle == IDLE_CHECK)
 			idle_since = now_ns();
-			continue;
-		}
-		if (now_ns() - idle_since < IDLE_NS)
+		if (now_ns() - idle_since < sp->spin_ns)
 			continue;
 		rl_stat_add(sp->c.idle_sleeps, 1);
 		poll(&pfd, 1, IDLE_POLL_MS);
