@@ -52,7 +52,8 @@ USER_OBJ    := $(USER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Pure-logic objects the unit tests link against (no libbpf/libxdp calls).
 UNIT_DEPS   := $(BUILD)/user/args.o $(BUILD)/user/rules.o $(BUILD)/ringlib/rl_pool.o \
-	       $(BUILD)/user/gen_frame.o
+	       $(BUILD)/user/gen_frame.o $(BUILD)/user/gen_parse.o $(BUILD)/user/lat_hist.o \
+	       $(BUILD)/user/seq_track.o
 # The classifier under BPF_PROG_TEST_RUN (root): the skeleton plus the real
 # --match parser. Run by tests/integration/test_classifier.sh.
 BPF_TEST    := $(BUILD)/tests/test_classifier
@@ -78,7 +79,8 @@ RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.
 .DELETE_ON_ERROR:
 .PHONY: all test unit integration demo bench format clean deps fuzz
 
-all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/gencheck $(RIG_BPF) $(BPF_TEST)
+all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/gencheck $(BUILD)/payload_send $(RIG_BPF) \
+	$(BPF_TEST)
 
 $(BUILD)/xskfwd.bpf.o: bpf/xskfwd.bpf.c bpf/xskfwd_shared.h
 	$(call msg,CLANG,$@)
@@ -122,6 +124,11 @@ $(BUILD)/frametool: tests/tools/frametool.c
 	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -o $@ $<
 
 $(BUILD)/gencheck: tests/tools/gencheck.c bpf/xskfwd_gen_shared.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibpf -o $@ $<
+
+$(BUILD)/payload_send: tests/tools/payload_send.c bpf/xskfwd_gen_shared.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibpf -o $@ $<

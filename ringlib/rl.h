@@ -69,8 +69,9 @@ struct rl_umem {
 struct rl_sock_opts {
 	const char *ifname;
 	uint32_t queue;
-	uint32_t rx_size; /* 0: a TX-only socket, without an rx ring */
-	uint32_t tx_size;
+	/* 0: no ring of that kind; the helpers that use it must not be called */
+	uint32_t rx_size; /* 0: transmit-only socket */
+	uint32_t tx_size; /* 0: receive-only socket */
 	enum rl_bind_mode mode;
 	bool need_wakeup;
 	bool xdp_skb_mode; /* the XDP program runs in generic (skb) mode */

@@ -72,9 +72,9 @@ int rl_sock_create(struct rl_sock **out, struct rl_umem *u, const struct rl_sock
 	 * still has a closing socket's pool; the kernel releases it shortly.
 	 */
 	for (tries = 0;; tries++) {
-		err = xsk_socket__create_shared(&s->xsk, o->ifname, o->queue, u->umem,
-						o->rx_size ? &s->rx : NULL, &s->tx, &s->fill,
-						&s->comp, &cfg);
+		err = xsk_socket__create_shared(
+			&s->xsk, o->ifname, o->queue, u->umem, o->rx_size ? &s->rx : NULL,
+			o->tx_size ? &s->tx : NULL, &s->fill, &s->comp, &cfg);
 		if (err != -EBUSY || tries == BIND_RETRIES)
 			break;
 		nanosleep(&pause, NULL);

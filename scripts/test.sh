@@ -2,7 +2,8 @@
 # scripts/test.sh - the project's test command (README, `make test`, .ci/run).
 #
 # Installs what is missing (scripts/deps.sh), builds, then runs:
-#   1. unit tests (no root): frame pool, ring stress, rule and argument parsing
+#   1. unit tests (no root): frame pool, ring stress, rule and argument parsing,
+#      the sink's frame parser, sequence tracker and latency histogram
 #   2. the same unit tests under ThreadSanitizer (the two-thread ring stress)
 #   3. integration tests (root): the real classifier and AF_XDP sockets on
 #      veth pairs in network namespaces the tests create and remove, and the

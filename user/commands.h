@@ -9,5 +9,6 @@
 
 int do_forward(int argc, char **argv);
 int do_gen(int argc, char **argv);
+int do_sink(int argc, char **argv);
 
 #endif
