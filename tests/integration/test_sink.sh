@@ -274,3 +274,32 @@ test_restart_after_kill9() {
 	fwd_stop
 	assert_eq 10 "$(sj '"received":')" "received after the restart"
 }
+
+# json_field LINE NAME: the first "NAME":number in LINE.
+json_field() {
+	grep -o "\"$2\":[0-9.]*" <<<"$1" | head -n 1 | cut -d: -f2
+}
+
+test_gen_to_sink_exact() {
+	local engine gen_sum sink_sum sent
+	fwd_start
+	for engine in xsk live; do
+		sink_start --json
+		# paced low, 8 flows over the rig's 2 queues: every frame must arrive
+		ip netns exec "$RIG_GEN" "$XF_BIN/xskfwd" gen "$RIG_GEN_IF" --dst-mac "$RIG_SINK_MAC" \
+			--engine "$engine" --count 5000 --rate 20000 --flows 8 --json >"$XF_TEST_TMP/gen"
+		gen_sum=$(grep '"type":"summary"' "$XF_TEST_TMP/gen")
+		sent=$(json_field "$gen_sum" sent)
+		assert_eq 5000 "$sent" "$engine: frames gen sent"
+		wait_until 5 received_at_least 5000 || true
+		sink_stop
+		sink_sum=$(grep '"type":"summary"' "$SINK_LOG")
+		assert_eq 5000 "$(json_field "$sink_sum" received)" "$engine: frames the sink received"
+		assert_eq 0 "$(json_field "$sink_sum" lost)" "$engine: sequence gaps"
+		assert_eq 0 "$(json_field "$sink_sum" duplicate)" "$engine: duplicates"
+		assert_eq 0 "$(json_field "$sink_sum" other)" "$engine: frames not ours"
+		assert_ge "$(json_field "$sink_sum" p50 | cut -d. -f1)" 1 "$engine: p50 latency in us"
+		assert_contains "$sink_sum" '"p999":' "$engine: p99.9 latency present"
+	done
+	fwd_stop
+}
