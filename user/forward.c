@@ -25,15 +25,12 @@
 
 #include "args.h"
 #include "commands.h"
+#include "common.h"
 #include "fwd_poller.h"
 #include "fwd_stats.h"
 #include "log.h"
 #include "port.h"
 #include "rules.h"
-
-#define XDP_PACKET_HEADROOM_ 256
-#define VLAN_HLEN_ 4
-#define ETH_HLEN_ 14
 
 struct fwd_opts {
 	const char *ifname[2];
@@ -241,25 +238,6 @@ static int parse_opts(int argc, char **argv, struct fwd_opts *o)
 	return 0;
 }
 
-/* The largest frame a port receives must fit a UMEM frame after headroom. */
-static int check_mtu(const struct xf_port *p, uint32_t frame_size)
-{
-	uint32_t room = frame_size - XDP_PACKET_HEADROOM_;
-	uint32_t max_mtu = room - ETH_HLEN_ - VLAN_HLEN_;
-
-	if (p->mtu <= max_mtu)
-		return 0;
-	if (frame_size < 4096)
-		xf_err("%s: MTU %u does not fit %u-byte frames (at most MTU %u): use "
-		       "--frame-size 4096, or lower the MTU (ip link set dev %s mtu %u)",
-		       p->name, p->mtu, frame_size, max_mtu, p->name, max_mtu);
-	else
-		xf_err("%s: MTU %u does not fit %u-byte frames (at most MTU %u; multi-buffer "
-		       "frames are not supported): lower the MTU (ip link set dev %s mtu %u)",
-		       p->name, p->mtu, frame_size, max_mtu, p->name, max_mtu);
-	return -EMSGSIZE;
-}
-
 static int default_queues(struct fwd *f)
 {
 	uint32_t n =
@@ -277,56 +255,6 @@ static int default_queues(struct fwd *f)
 		f->o.queues[i] = i;
 	f->o.nqueues = n;
 	return 0;
-}
-
-/* Default: every CPU we may run on. Given: each must be one of those. */
-static int choose_cpus(struct fwd_opts *o)
-{
-	cpu_set_t set;
-	uint32_t i;
-	int c;
-
-	if (sched_getaffinity(0, sizeof(set), &set)) {
-		xf_err("cannot read the CPUs this process may use: %s", strerror(errno));
-		return -errno;
-	}
-	for (i = 0; i < o->ncpus; i++) {
-		if (!CPU_ISSET(o->cpus[i], &set)) {
-			xf_err("--cpus: CPU %u is not available to this process (%d allowed)",
-			       o->cpus[i], CPU_COUNT(&set));
-			return -EINVAL;
-		}
-	}
-	if (o->ncpus)
-		return 0;
-	for (c = 0; c < CPU_SETSIZE && o->ncpus < XF_MAX_LIST; c++)
-		if (CPU_ISSET(c, &set))
-			o->cpus[o->ncpus++] = (uint32_t)c;
-	return 0;
-}
-
-static const char *mode_name(enum rl_bind_mode m)
-{
-	return m == RL_MODE_COPY ? "copy" : m == RL_MODE_ZEROCOPY ? "zero-copy" : "auto";
-}
-
-static void explain_bind_error(const struct fwd *f, const struct xf_port *p, uint32_t q, int err)
-{
-	if (err == -EOPNOTSUPP && f->o.mode == RL_MODE_ZEROCOPY)
-		xf_err("%s/q%u: zero-copy bind refused: driver %s has no AF_XDP zero-copy "
-		       "support (use --mode auto or --mode copy)",
-		       p->name, q, p->driver);
-	else if (err == -EINVAL && q >= p->nqueues)
-		xf_err("%s/q%u: bind: %s (the interface has %u queue%s: 0-%u)", p->name, q,
-		       strerror(-err), p->nqueues, p->nqueues == 1 ? "" : "s", p->nqueues - 1);
-	else if (err == -EPERM)
-		xf_err("%s/q%u: creating an AF_XDP socket needs CAP_NET_RAW (or root)", p->name, q);
-	else if (err == -EBUSY)
-		xf_err("%s/q%u: bind: queue busy (another AF_XDP socket is bound to it)", p->name,
-		       q);
-	else
-		xf_err("%s/q%u: bind (%s mode): %s", p->name, q, mode_name(f->o.mode),
-		       strerror(-err));
 }
 
 static int setup_umem(struct fwd *f)
@@ -383,7 +311,8 @@ static int setup_poller(struct fwd *f, uint32_t i)
 		so.ifname = f->port[k].name;
 		err = rl_sock_create(&fp->sock[k], f->umem, &so);
 		if (err) {
-			explain_bind_error(f, &f->port[k], fp->queue, err);
+			xf_explain_bind_error(f->port[k].name, f->port[k].driver,
+					      f->port[k].nqueues, fp->queue, f->o.mode, err);
 			return err;
 		}
 		/* Copy-mode TX sends 32 frames per kick unless raised (kernel >= 6.17). */
@@ -480,19 +409,11 @@ static void collect(const struct fwd *f, int k, struct xf_port_totals *t,
 	xf_port_counters(&f->port[k], t->xdp);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Report once a second until a signal, --duration or a poller failure. */
 static void run_reports(struct fwd *f, const sigset_t *sigs)
 {
 	struct xf_port_totals prev[2], cur[2];
-	double start = now_s(), last = start, t;
+	double start = xf_now_s(), last = start, t;
 	struct timespec tick = { 1, 0 };
 	int k, sig;
 
@@ -502,7 +423,7 @@ static void run_reports(struct fwd *f, const sigset_t *sigs)
 		sig = sigtimedwait(sigs, NULL, &tick);
 		if (sig > 0 || atomic_load(&f->failed))
 			break;
-		t = now_s();
+		t = xf_now_s();
 		for (k = 0; k < 2; k++) {
 			collect(f, k, &cur[k], NULL);
 			xf_print_rate(stdout, f->o.json, t - start, f->port[k].name, &prev[k],
@@ -649,13 +570,13 @@ static int setup(struct fwd *f)
 		err = xf_port_open(&f->port[k], f->o.ifname[k]);
 		if (err)
 			return err;
-		err = check_mtu(&f->port[k], f->o.frame_size);
+		err = xf_check_mtu(&f->port[k], f->o.frame_size);
 		if (err)
 			return err;
 	}
 	if (!f->o.nqueues)
 		default_queues(f);
-	err = choose_cpus(&f->o);
+	err = xf_choose_cpus(f->o.cpus, &f->o.ncpus, XF_MAX_LIST);
 	if (err)
 		return err;
 	for (i = 0; i < f->o.nqueues; i++)
@@ -704,21 +625,17 @@ int do_forward(int argc, char **argv)
 	}
 	xf_log_libs();
 	/* Signals are taken by the report loop only; pollers inherit the mask. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	xf_block_signals(&sigs);
 
 	ret = setup(f) ? 1 : 0;
 	if (!ret) {
 		report_setup(f);
-		start = now_s();
+		start = xf_now_s();
 		ret = start_pollers(f) ? 1 : 0;
 		if (!ret)
 			run_reports(f, &sigs);
 		drain_and_stop(f);
-		report_summary(f, now_s() - start);
+		report_summary(f, xf_now_s() - start);
 		ret |= report_poller_errors(f);
 	}
 	teardown(f);

@@ -4,6 +4,7 @@
 #include <sched.h>
 
 #include "fwd_poller.h"
+#include "common.h"
 
 #define IDLE_SPINS 2048
 #define IDLE_POLL_MS 100
@@ -30,14 +31,7 @@ void *fwd_poller_run(void *arg)
 	uint32_t idle = 0, work;
 	int err, i;
 
-	if (fp->cpu >= 0) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET(fp->cpu, &set);
-		/* Best effort: the caller reported the placement it asked for. */
-		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-	}
+	xf_pin_self(fp->cpu);
 	while (!atomic_load_explicit(fp->stop, memory_order_relaxed)) {
 		work = service(fp, a) + service(fp, b);
 		work += rl_rx_to_tx(a, b, fp->batch);

@@ -38,6 +38,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "common.h"
 #include "gen.h"
 #include "log.h"
 
@@ -476,40 +477,6 @@ static bool read_tx_dropped(const char *ifname, uint64_t *v)
 	return ok;
 }
 
-/* Default: the first CPU we may run on. Given: each must be one of those. */
-static int choose_cpus(struct gen_opts *o)
-{
-	cpu_set_t set;
-	uint32_t i;
-	int c;
-
-	if (sched_getaffinity(0, sizeof(set), &set)) {
-		xf_err("cannot read the CPUs this process may use: %s", strerror(errno));
-		return -errno;
-	}
-	for (i = 0; i < o->ncpus; i++) {
-		if (!CPU_ISSET(o->cpus[i], &set)) {
-			xf_err("--cpus: CPU %u is not available to this process (%d allowed)",
-			       o->cpus[i], CPU_COUNT(&set));
-			return -EINVAL;
-		}
-	}
-	if (o->ncpus)
-		return 0;
-	for (c = 0; c < CPU_SETSIZE; c++) {
-		if (CPU_ISSET(c, &set)) {
-			o->cpus[o->ncpus++] = (uint32_t)c;
-			break;
-		}
-	}
-	return o->ncpus ? 0 : -EINVAL;
-}
-
-static const char *mode_name(enum rl_bind_mode m)
-{
-	return m == RL_MODE_COPY ? "copy" : m == RL_MODE_ZEROCOPY ? "zero-copy" : "auto";
-}
-
 /* --- engine choice --- */
 
 /* Why IFACE cannot take live frames now, or NULL if it can (or we cannot tell). */
@@ -625,25 +592,6 @@ static void split_work(struct gen *g)
 	}
 }
 
-static void explain_bind_error(const struct gen *g, uint32_t q, int err)
-{
-	const char *name = g->o.ifname;
-
-	if (err == -EOPNOTSUPP && g->o.mode == RL_MODE_ZEROCOPY)
-		xf_err("%s/q%u: zero-copy bind refused: driver %s has no AF_XDP zero-copy "
-		       "support (use --mode auto or --mode copy)",
-		       name, q, g->driver);
-	else if (err == -EINVAL)
-		xf_err("%s/q%u: bind: %s (does %s have queue %u?)", name, q, strerror(-err), name,
-		       q);
-	else if (err == -EPERM)
-		xf_err("%s/q%u: creating an AF_XDP socket needs CAP_NET_RAW (or root)", name, q);
-	else if (err == -EBUSY)
-		xf_err("%s/q%u: bind: queue busy (another AF_XDP socket is bound to it)", name, q);
-	else
-		xf_err("%s/q%u: bind (%s mode): %s", name, q, mode_name(g->o.mode), strerror(-err));
-}
-
 static int setup_xsk(struct gen *g)
 {
 	uint32_t per = 2 * GEN_RING_SIZE, i, k;
@@ -694,7 +642,7 @@ static int setup_xsk(struct gen *g)
 		so.queue = t->queue;
 		err = rl_sock_create(&t->sock, g->umem, &so);
 		if (err) {
-			explain_bind_error(g, t->queue, err);
+			xf_explain_bind_error(g->o.ifname, g->driver, 0, t->queue, g->o.mode, err);
 			return err;
 		}
 		if (g->o.tx_budget && !t->sock->zerocopy) {
@@ -768,7 +716,7 @@ static int setup(struct gen *g)
 		xf_err("%s: cannot build a %u-byte frame", g->o.ifname, g->o.size);
 		return err;
 	}
-	err = choose_cpus(&g->o);
+	err = xf_choose_cpus(g->o.cpus, &g->o.ncpus, 1);
 	if (err)
 		return err;
 	err = choose_engine(g);
@@ -1140,11 +1088,7 @@ int do_gen(int argc, char **argv)
 	}
 	xf_log_libs();
 	/* Signals are taken by the report loop only; threads inherit the mask. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	xf_block_signals(&sigs);
 
 	ret = setup(g) ? 1 : 0;
 	if (!ret) {

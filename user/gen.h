@@ -104,10 +104,6 @@ void gen_live_interrupt(struct gen_thread *g);
 int xf_xdp_features(int ifindex, uint64_t *features);
 #define XF_XDP_ACT_NDO_XMIT (1u << 2) /* NETDEV_XDP_ACT_NDO_XMIT: takes redirected frames */
 
-/* Monotonic clock in ns. */
-uint64_t xf_now_ns(void);
-/* Pin the calling thread to @cpu (>= 0); best effort. */
-void xf_pin_self(int cpu);
 /* Sleep until @until_ns (CLOCK_MONOTONIC), at most XF_GEN_MAX_WAIT_NS. */
 void xf_sleep_until(uint64_t until_ns);
 

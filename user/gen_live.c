@@ -46,6 +46,7 @@
 #include "gen.h"
 #include "gen_pace.h"
 #include "xskfwd_gen.skel.h"
+#include "common.h"
 
 /* uapi linux/netdev.h (6.3), missing from the 6.1 headers */
 #define NETDEV_FAMILY_NAME_ "netdev"

@@ -17,32 +17,13 @@
 
 #include "gen.h"
 #include "gen_pace.h"
+#include "common.h"
 
 #define IDLE_SPINS 256
 #define IDLE_POLL_MS 1
 #define DRAIN_NS (1000 * 1000 * 1000L)
 #define SPIN_NS 20000	/* a paced packet due sooner than this is waited for by spinning */
 #define BURST_NS 100000 /* a paced batch spans at most 100 us of traffic */
-
-uint64_t xf_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-void xf_pin_self(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	/* Best effort: the caller reported the placement it asked for. */
-	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
 
 void xf_sleep_until(uint64_t until_ns)
 {

@@ -34,15 +34,13 @@
 
 #include "args.h"
 #include "commands.h"
+#include "common.h"
 #include "log.h"
 #include "port.h"
 #include "rules.h"
 #include "sink_poller.h"
 
 #define FRAME_SIZE 4096
-#define XDP_PACKET_HEADROOM_ 256
-#define VLAN_HLEN_ 4
-#define ETH_HLEN_ 14
 #define RULE_TEXT_LEN 32
 
 struct sink_opts {
@@ -267,71 +265,6 @@ static int parse_opts(int argc, char **argv, struct sink_opts *o)
 	return 0;
 }
 
-/* The largest frame the port receives must fit a UMEM frame after headroom. */
-static int check_mtu(const struct xf_port *p)
-{
-	uint32_t max_mtu = FRAME_SIZE - XDP_PACKET_HEADROOM_ - ETH_HLEN_ - VLAN_HLEN_;
-
-	if (p->mtu <= max_mtu)
-		return 0;
-	xf_err("%s: MTU %u does not fit %u-byte frames (at most MTU %u; multi-buffer frames are "
-	       "not supported): lower the MTU (ip link set dev %s mtu %u)",
-	       p->name, p->mtu, FRAME_SIZE, max_mtu, p->name, max_mtu);
-	return -EMSGSIZE;
-}
-
-/* Default: every CPU we may run on. Given: each must be one of those. */
-static int choose_cpus(struct sink_opts *o)
-{
-	cpu_set_t set;
-	uint32_t i;
-	int c;
-
-	if (sched_getaffinity(0, sizeof(set), &set)) {
-		xf_err("cannot read the CPUs this process may use: %s", strerror(errno));
-		return -errno;
-	}
-	for (i = 0; i < o->ncpus; i++) {
-		if (!CPU_ISSET(o->cpus[i], &set)) {
-			xf_err("--cpus: CPU %u is not available to this process (%d allowed)",
-			       o->cpus[i], CPU_COUNT(&set));
-			return -EINVAL;
-		}
-	}
-	if (o->ncpus)
-		return 0;
-	for (c = 0; c < CPU_SETSIZE && o->ncpus < XF_MAX_LIST; c++)
-		if (CPU_ISSET(c, &set))
-			o->cpus[o->ncpus++] = (uint32_t)c;
-	return 0;
-}
-
-static const char *mode_name(enum rl_bind_mode m)
-{
-	return m == RL_MODE_COPY ? "copy" : m == RL_MODE_ZEROCOPY ? "zero-copy" : "auto";
-}
-
-static void explain_bind_error(const struct sink *k, uint32_t q, int err)
-{
-	const struct xf_port *p = &k->port;
-
-	if (err == -EOPNOTSUPP && k->o.mode == RL_MODE_ZEROCOPY)
-		xf_err("%s/q%u: zero-copy bind refused: driver %s has no AF_XDP zero-copy "
-		       "support (use --mode auto or --mode copy)",
-		       p->name, q, p->driver);
-	else if (err == -EINVAL && q >= p->nqueues)
-		xf_err("%s/q%u: bind: %s (the interface has %u queue%s: 0-%u)", p->name, q,
-		       strerror(-err), p->nqueues, p->nqueues == 1 ? "" : "s", p->nqueues - 1);
-	else if (err == -EPERM)
-		xf_err("%s/q%u: creating an AF_XDP socket needs CAP_NET_RAW (or root)", p->name, q);
-	else if (err == -EBUSY)
-		xf_err("%s/q%u: bind: queue busy (another AF_XDP socket is bound to it)", p->name,
-		       q);
-	else
-		xf_err("%s/q%u: bind (%s mode): %s", p->name, q, mode_name(k->o.mode),
-		       strerror(-err));
-}
-
 /* Per poller: a full fill ring (2N) and a full rx ring (N). */
 static uint64_t frames_per_poller(const struct sink_opts *o)
 {
@@ -393,7 +326,8 @@ static int setup_poller(struct sink *k, uint32_t i)
 	}
 	err = rl_sock_create(&sp->sock, k->umem, &so);
 	if (err) {
-		explain_bind_error(k, sp->queue, err);
+		xf_explain_bind_error(k->port.name, k->port.driver, k->port.nqueues, sp->queue,
+				      k->o.mode, err);
 		return err;
 	}
 	/* Prime the fill ring before the classifier can send frames here. */
@@ -510,14 +444,6 @@ static void collect(const struct sink *k, struct sink_totals *t, struct xf_seq_c
 		xf_port_counters(&k->port, t->xdp);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void print_rate(const struct sink *k, double t, const struct sink_totals *prev,
 		       const struct sink_totals *cur, double secs)
 {
@@ -539,14 +465,14 @@ static void print_rate(const struct sink *k, double t, const struct sink_totals 
 static void run_reports(struct sink *k, const sigset_t *sigs)
 {
 	struct sink_totals prev, cur;
-	double start = now_s(), last = start, t;
+	double start = xf_now_s(), last = start, t;
 	struct timespec tick = { 1, 0 };
 
 	collect(k, &prev, NULL, NULL, false);
 	for (;;) {
 		if (sigtimedwait(sigs, NULL, &tick) > 0)
 			break;
-		t = now_s();
+		t = xf_now_s();
 		collect(k, &cur, NULL, NULL, false);
 		print_rate(k, t - start, &prev, &cur, t - last);
 		prev = cur;
@@ -840,7 +766,7 @@ static int setup(struct sink *k)
 	err = xf_port_open(&k->port, k->o.ifname);
 	if (err)
 		return err;
-	err = check_mtu(&k->port);
+	err = xf_check_mtu(&k->port, FRAME_SIZE);
 	if (err)
 		return err;
 	if (!k->o.nqueues) {
@@ -848,7 +774,7 @@ static int setup(struct sink *k)
 		for (i = 0; i < k->o.nqueues; i++)
 			k->o.queues[i] = i;
 	}
-	err = choose_cpus(&k->o);
+	err = xf_choose_cpus(k->o.cpus, &k->o.ncpus, XF_MAX_LIST);
 	if (err)
 		return err;
 	for (i = 0; i < k->o.nqueues; i++)
@@ -894,21 +820,17 @@ int do_sink(int argc, char **argv)
 	}
 	xf_log_libs();
 	/* Signals are taken by the report loop only; pollers inherit the mask. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	xf_block_signals(&sigs);
 
 	ret = setup(k) ? 1 : 0;
 	if (!ret) {
 		report_setup(k);
-		start = now_s();
+		start = xf_now_s();
 		ret = start_pollers(k) ? 1 : 0;
 		if (!ret)
 			run_reports(k, &sigs);
 		stop_pollers(k);
-		report_summary(k, now_s() - start);
+		report_summary(k, xf_now_s() - start);
 	}
 	teardown(k);
 	free(k);

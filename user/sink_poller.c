@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "sink_poller.h"
+#include "common.h"
 
 #define IDLE_CHECK 256 /* empty iterations before the clock is looked at */
 #define IDLE_POLL_MS 100
@@ -96,14 +97,7 @@ void *sink_poller_run(void *arg)
 	uint64_t idle_since = 0;
 	uint32_t idle = 0, work;
 
-	if (sp->cpu >= 0) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET(sp->cpu, &set);
-		/* Best effort: the caller reported the placement it asked for. */
-		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-	}
+	xf_pin_self(sp->cpu);
 	while (!atomic_load_explicit(sp->stop, memory_order_relaxed)) {
 		work = receive(sp, sp->batch);
 		/*
