@@ -44,10 +44,19 @@ END {
 if grep -q '"latency_us"' "$res"; then
 	{
 		echo
-		printf '%-32s %10s %9s %9s %9s %9s\n' "latency (one-way, us)" "rate pps" p50 p99 p99.9 max
+		printf '%-32s %10s %9s %9s %9s %9s  %s\n' "latency (one-way, us)" "rate pps" p50 p99 p99.9 max placement
 		grep '"latency_us"' "$res" | sed -E \
-			's/.*"scenario":"([^"]*)","rate":([0-9]+),"latency_us":\{"p50":([^,]*),"p99":([^,]*),"p999":([^,]*),"max":([^}]*)\}.*/\1 \2 \3 \4 \5 \6/' |
-			awk '{ printf "%-32s %10s %9s %9s %9s %9s\n", $1, $2, $3, $4, $5, $6 }'
+			's/.*"scenario":"([^"]*)","rate":([0-9]+),"placement":"([^"]*)","latency_us":\{"p50":([^,]*),"p99":([^,]*),"p999":([^,]*),"max":([^}]*)\}.*/\1 \2 \4 \5 \6 \7 \3/' |
+			awk '{ printf "%-32s %10s %9s %9s %9s %9s  %s\n", $1, $2, $3, $4, $5, $6, $7 }'
+	} >>"$dir/summary.txt"
+fi
+if grep -q '"xskfwd_drops"' "$res"; then
+	{
+		echo
+		printf '%-22s %12s %12s %14s\n' "drops at 90% load" "offered pps" "sink pps" "xskfwd drops"
+		grep '"xskfwd_drops"' "$res" | sed -E \
+			's/.*"scenario":"([^"]*)","rate":([0-9]+),"run":([0-9]+),"sink_pps":([0-9]+),"xskfwd_drops":([0-9]+).*/\1#\3 \2 \4 \5/' |
+			awk '{ printf "%-22s %12s %12s %14s\n", $1, $2, $3, $4 }'
 	} >>"$dir/summary.txt"
 fi
 cat "$dir/summary.txt"

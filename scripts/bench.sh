@@ -1,0 +1,388 @@
+#!/usr/bin/env bash
+# scripts/bench.sh - `make bench`: xskfwd against the kernel's own paths, on one
+# veth rig (gen -- fwd -- sink), in one invocation.
+#
+# For each scenario: a placement probe (each candidate CPU placement for 3 s,
+# the best one is kept and stated), then --runs runs of --seconds each; the
+# rate is what reaches sink0, counted by an XDP_DROP program there (the
+# cheapest receive, so the path is measured, not the sink). Reported: median
+# and min-max of the runs, the ratio to the Linux bridge measured in the same
+# invocation, and per-CPU use (user/system/softirq; softirq work on veth
+# cannot be attributed to a namespace, so CPUs are reported, with the
+# placement that says who runs where).
+#
+# Also: xskfwd's own drop counters at 90% of its measured maximum.
+# Paths: Linux bridge (br_netfilter on, the namespace default, and off), IPv4
+# routing, in-kernel XDP_REDIRECT through a devmap, xskfwd forward (copy mode
+# on veth; need_wakeup on and off, busy polling); the generator's own ceilings (live-frames
+# and AF_XDP engines into a drop program on fwd0); frame sizes 64/512/1500
+# for xskfwd and devmap; latency (xskfwd sink, one-way, same clock) at 10% and
+# 50% of each path's measured maximum for xskfwd and the bridge; then 4
+# queues. Results: build/bench/results.jsonl (every run), summary.txt,
+# summary.json and bench.png (gnuplot).
+#
+# Usage: bash scripts/bench.sh [--runs N] [--seconds S] [--quick] [--only REGEX]
+#   --quick   1 run of 3 s, no placement probe (checks the plumbing)
+#   --only    run only scenarios whose name matches REGEX
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=3
+SECS=10
+PROBE_SECS=3
+ONLY=.
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--runs) RUNS=${2:?}; shift 2 ;;
+	--seconds) SECS=${2:?}; shift 2 ;;
+	--quick) RUNS=1 SECS=3 PROBE_SECS=0; shift ;;
+	--only) ONLY=${2:?}; shift 2 ;;
+	-h | --help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+	esac
+done
+case "$RUNS$SECS" in *[!0-9]*) echo "bench.sh: --runs and --seconds take whole numbers" >&2; exit 2 ;; esac
+[ "$(id -u)" = 0 ] || { echo "bench.sh: run as root" >&2; exit 1; }
+[ "$(nproc)" -ge 2 ] || { echo "bench.sh: needs at least 2 CPUs" >&2; exit 1; }
+
+bash scripts/deps.sh --bench
+make -s -j"$(nproc)" all
+B=$PWD/build
+OUT=$B/bench
+mkdir -p "$OUT"
+: >"$OUT/results.jsonl"
+P=xb-
+XF=$B/xskfwd
+
+cleanup() {
+	stop_fwd
+	bash scripts/rig.sh down --prefix "$P" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '%s\n' "$*" >&2; }
+
+# --- rig and paths --------------------------------------------------------
+FWD_PID=
+stop_fwd() {
+	if [ -n "$FWD_PID" ]; then
+		kill -INT "$FWD_PID" 2>/dev/null || true
+		wait "$FWD_PID" 2>/dev/null || true
+		FWD_PID=
+	fi
+}
+
+# fresh_rig QUEUES: every scenario starts from a rebuilt rig (about 0.5 s).
+fresh_rig() {
+	stop_fwd
+	bash scripts/rig.sh up --prefix "$P" --queues "$1" >/dev/null
+	eval "$(bash scripts/rig.sh env --prefix "$P")"
+	DST_MAC=$RIG_SINK_MAC DST_IP=$RIG_SINK_IP
+}
+
+xdp_attach() { # NS DEV OBJ
+	ip -n "$1" link set dev "$2" xdpdrv obj "$B/rig/$3.bpf.o" sec xdp
+}
+
+# The sink: an XDP_DROP program on sink0, counted by veth per queue.
+sink_drop() { xdp_attach "$RIG_SINK" "$RIG_SINK_IF" xdp_drop; }
+count_drops() { # NS DEV: sum of rx_queue_*_xdp_drops
+	ip netns exec "$1" ethtool -S "$2" | awk '/rx_queue_[0-9]+_xdp_drops/ { s += $2 } END { print s + 0 }'
+}
+
+path_bridge() { # nf: 1 or 0
+	ip -n "$RIG_FWD" link add br0 type bridge
+	ip -n "$RIG_FWD" link set "$RIG_FWD_A" master br0
+	ip -n "$RIG_FWD" link set "$RIG_FWD_B" master br0
+	ip -n "$RIG_FWD" link set br0 up
+	ip netns exec "$RIG_FWD" sysctl -qw net.bridge.bridge-nf-call-iptables="$1" \
+		net.bridge.bridge-nf-call-ip6tables="$1" net.bridge.bridge-nf-call-arptables="$1"
+}
+
+path_route() {
+	ip -n "$RIG_SINK" addr add 198.18.1.2/24 dev "$RIG_SINK_IF"
+	ip netns exec "$RIG_FWD" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0
+	ip -n "$RIG_FWD" neigh replace 198.18.1.2 lladdr "$RIG_SINK_MAC" dev "$RIG_FWD_B" nud permanent
+	DST_MAC=$RIG_FWD_A_MAC DST_IP=198.18.1.2
+}
+
+path_devmap() {
+	# bpffs lives only inside this one `ip netns exec`; the attachments stay.
+	ip netns exec "$RIG_FWD" sh -es "$B" "$RIG_FWD_A" "$RIG_FWD_B" <<'EOF'
+mount -t bpf bpf /sys/fs/bpf
+bpftool prog load "$1/rig/xdp_devmap.bpf.o" /sys/fs/bpf/xf_devmap type xdp pinmaps /sys/fs/bpf/m
+a=$(cat "/sys/class/net/$2/ifindex"); b=$(cat "/sys/class/net/$3/ifindex")
+le() { printf '%d %d %d %d' $(($1 & 255)) $((($1 >> 8) & 255)) $((($1 >> 16) & 255)) $((($1 >> 24) & 255)); }
+bpftool map update pinned /sys/fs/bpf/m/xf_rig_ports key $(le "$a") value $(le "$b")
+bpftool map update pinned /sys/fs/bpf/m/xf_rig_ports key $(le "$b") value $(le "$a")
+bpftool net attach xdpdrv pinned /sys/fs/bpf/xf_devmap dev "$2"
+bpftool net attach xdpdrv pinned /sys/fs/bpf/xf_devmap dev "$3"
+EOF
+}
+
+path_xskfwd() { # xskfwd forward options...
+	ip netns exec "$RIG_FWD" "$XF" forward "$RIG_FWD_A" "$RIG_FWD_B" "$@" \
+		>"$OUT/fwd.log" 2>&1 &
+	FWD_PID=$!
+	local i
+	for i in $(seq 100); do
+		grep -q '^forwarding ' "$OUT/fwd.log" && return 0
+		kill -0 "$FWD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$OUT/fwd.log" >&2
+	log "bench.sh: xskfwd forward did not start"
+	return 1
+}
+
+# The generator's ceiling: gen straight into a drop program on fwd0.
+path_ceiling() {
+	xdp_attach "$RIG_FWD" "$RIG_FWD_A" xdp_drop
+	SINK_NS=$RIG_FWD SINK_DEV=$RIG_FWD_A
+}
+
+# --- placement ---------------------------------------------------------------
+# A placement is a list of tokens joined by '+', each deciding who runs where:
+#   live0 / live1   the live-frames generator on CPU 0 / 1
+#   xsk0 / xsk1     the AF_XDP generator on CPU 0 / 1 (xsk4q: on queues 0-3, CPU 0)
+#   fwd0 / fwd1     xskfwd's pollers on CPU 0 / 1
+#   napi1           fwd0/fwd1 NAPI in kthreads pinned to CPU 1 (default: softirq on
+#                   the CPU that sends to them)
+# The probe tries each candidate for PROBE_SECS and keeps the best. Live frames
+# enter fwd0 by ndo_xdp_xmit, which a veth takes only when it runs XDP: paths
+# without a program of their own on fwd0 then get the XDP_PASS one.
+placement_napi_threaded() {
+	local dev pid
+	for dev in "$RIG_FWD_A" "$RIG_FWD_B"; do
+		# a veth has NAPI only while it runs XDP or GRO
+		ip -n "$RIG_FWD" link show dev "$dev" | grep -q 'prog/xdp' ||
+			ip netns exec "$RIG_FWD" ethtool -K "$dev" gro on >/dev/null 2>&1 || return 1
+		ip netns exec "$RIG_FWD" sh -c "echo 1 > /sys/class/net/$dev/threaded" 2>/dev/null ||
+			return 1
+	done
+	sleep 0.2
+	for pid in $(pgrep -f "^napi/($RIG_FWD_A|$RIG_FWD_B)-" || true); do
+		taskset -pc 1 "$pid" >/dev/null
+	done
+}
+
+# prepare QUEUES SETUP PLACEMENT: a fresh rig with the path and placement.
+prepare() {
+	local tok napi=0
+	fresh_rig "$1"
+	SINK_NS=$RIG_SINK SINK_DEV=$RIG_SINK_IF
+	GEN_ARGS=(--engine live --cpus 0)
+	FWD_CPUS=1
+	for tok in ${3//+/ }; do
+		case "$tok" in
+		live[01]) GEN_ARGS=(--engine live --cpus "${tok#live}") ;;
+		xsk[01]) GEN_ARGS=(--engine xsk --cpus "${tok#xsk}") ;;
+		xsk4q) GEN_ARGS=(--engine xsk --queues 0-3 --flows 64 --cpus 0) ;;
+		fwd[01]) FWD_CPUS=${tok#fwd} ;;
+		napi1) napi=1 ;;
+		*) log "bench.sh: unknown placement token '$tok'"; return 1 ;;
+		esac
+	done
+	$2
+	[ "$SINK_NS" = "$RIG_SINK" ] && sink_drop
+	if [ "${GEN_ARGS[1]}" = live ] &&
+		! ip -n "$RIG_FWD" link show dev "$RIG_FWD_A" | grep -q 'prog/xdp'; then
+		xdp_attach "$RIG_FWD" "$RIG_FWD_A" xdp_pass
+	fi
+	if [ "$napi" = 1 ] && ! placement_napi_threaded; then
+		log "  placement $3: threaded NAPI could not be set up"
+		return 1
+	fi
+	return 0
+}
+
+# --- one measurement ----------------------------------------------------------
+cpu_snapshot() { awk '/^cpu[0-9]+ / { print $1, $2 + $3, $4, $7 + $8, $5 + $6 }' /proc/stat; }
+# cpu_usage BEFORE AFTER: "cpu0 usr/sys/sirq% cpu1 ..." as JSON
+cpu_usage() {
+	paste -d' ' <(echo "$1") <(echo "$2") | awk '{
+		usr = $7 - $2; sys = $8 - $3; sirq = $9 - $4; idle = $10 - $5
+		tot = usr + sys + sirq + idle; if (tot <= 0) tot = 1
+		printf "%s\"%s\":{\"usr\":%.0f,\"sys\":%.0f,\"sirq\":%.0f}", (NR > 1 ? "," : ""), $1,
+			100 * usr / tot, 100 * sys / tot, 100 * sirq / tot }'
+}
+
+# measure SECONDS GEN_ARGS...: run gen for SECONDS; prints "PPS CPUJSON GENSENT"
+measure() {
+	local secs=$1 before after c0 c1 t0 t1 sent
+	shift
+	before=$(count_drops "$SINK_NS" "$SINK_DEV")
+	c0=$(cpu_snapshot)
+	t0=$(date +%s.%N)
+	ip netns exec "$RIG_GEN" "$XF" gen "$RIG_GEN_IF" --dst-mac "$DST_MAC" --dst-ip "$DST_IP" \
+		--duration "$secs" --json "${GEN_ARGS[@]}" "$@" >"$OUT/gen.log" 2>&1 || {
+		cat "$OUT/gen.log" >&2
+		return 1
+	}
+	t1=$(date +%s.%N)
+	c1=$(cpu_snapshot)
+	sleep 0.2 # frames in flight
+	after=$(count_drops "$SINK_NS" "$SINK_DEV")
+	sent=$(sed -n 's/.*"type":"summary".*"sent":\([0-9]*\).*/\1/p' "$OUT/gen.log" | head -n1)
+	echo "$(awk -v d=$((after - before)) -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", d / (b - a) }')" \
+		"{$(cpu_usage "$c0" "$c1")}" "${sent:-0}"
+}
+
+# scenario NAME QUEUES SIZE SETUP GEN_ARGS... : probe placements, run, record.
+# SETUP is a function name run on a fresh rig; PLACEMENTS (env) lists candidates.
+scenario() {
+	local name=$1 queues=$2 size=$3 setup=$4 best="" best_pps=-1 pl r res pps
+	shift 4
+	[[ $name =~ $ONLY ]] || return 0
+	local placements=${PLACEMENTS:-default}
+	if [ "$PROBE_SECS" -gt 0 ] && [ "$placements" != "${placements% *}" ]; then
+		for pl in $placements; do
+			prepare "$queues" "$setup" "$pl" || continue
+			res=$(measure "$PROBE_SECS" --size "$size" "$@") || continue
+			pps=${res%% *}
+			log "  probe $name [$pl]: $pps pps"
+			if [ "$pps" -gt "$best_pps" ]; then best_pps=$pps best=$pl; fi
+		done
+	else
+		best=${placements%% *}
+	fi
+	[ -n "$best" ] || { log "bench.sh: $name: no placement worked"; return 0; }
+	prepare "$queues" "$setup" "$best" || return 0
+	for r in $(seq "$RUNS"); do
+		res=$(measure "$SECS" --size "$size" "$@")
+		read -r pps cpu sent <<<"$res"
+		log "  $name [$best] run $r: $pps pps (gen sent $sent)"
+		printf '{"scenario":"%s","queues":%s,"size":%s,"placement":"%s","run":%s,"pps":%s,"gen_sent":%s,"seconds":%s,"cpu":%s}\n' \
+			"$name" "$queues" "$size" "$best" "$r" "$pps" "$sent" "$SECS" "$cpu" >>"$OUT/results.jsonl"
+	done
+}
+
+# --- latency --------------------------------------------------------------------
+# one_latency SETUP PPS SINK_CPU: xskfwd sink on sink0 (AF_XDP) while the AF_XDP
+# generator on CPU 0 paces PPS; prints "p50 p99 p999 max" in us.
+one_latency() {
+	local sl sink_pid
+	fresh_rig 1
+	FWD_CPUS=1
+	$1
+	ip netns exec "$RIG_SINK" "$XF" sink "$RIG_SINK_IF" --cpus "$3" --json >"$OUT/sink.log" 2>&1 &
+	sink_pid=$!
+	sleep 1
+	ip netns exec "$RIG_GEN" "$XF" gen "$RIG_GEN_IF" --dst-mac "$DST_MAC" --dst-ip "$DST_IP" \
+		--duration "$4" --rate "$2" --engine xsk --cpus 0 --json >"$OUT/gen.log" 2>&1
+	sleep 0.3
+	kill -INT "$sink_pid"
+	wait "$sink_pid" || true
+	stop_fwd
+	sl=$(grep '"type":"summary"' "$OUT/sink.log" | head -n1)
+	for f in p50 p99 p999 max; do
+		v=$(grep -o "\"$f\":[0-9.]*" <<<"$sl" | head -n1 | cut -d: -f2)
+		printf '%s ' "${v:-null}"
+	done
+	echo
+}
+
+# latency NAME SETUP PPS: the sink on CPU 0 or CPU 1 (probed), lower p99 kept.
+latency() {
+	local name=$1 setup=$2 rate=$3 best="" best_p99="" cpu res p50 p99 p999 max
+	[[ $name =~ $ONLY ]] || return 0
+	if [ "$PROBE_SECS" -gt 0 ]; then
+		for cpu in 0 1; do
+			read -r p50 p99 p999 max <<<"$(one_latency "$setup" "$rate" "$cpu" "$PROBE_SECS")"
+			log "  probe $name [sink on cpu $cpu]: p99 ${p99}us"
+			[ "$p99" = null ] && continue
+			if [ -z "$best" ] || awk -v a="$p99" -v b="$best_p99" 'BEGIN { exit !(a < b) }'; then
+				best=$cpu best_p99=$p99
+			fi
+		done
+	fi
+	best=${best:-1}
+	read -r p50 p99 p999 max <<<"$(one_latency "$setup" "$rate" "$best" "$SECS")"
+	log "  $name at $rate pps [sink on cpu $best]: p50 ${p50}us p99 ${p99}us p99.9 ${p999}us max ${max}us"
+	printf '{"scenario":"%s","rate":%s,"placement":"sink%s+xsk0+fwd1","latency_us":{"p50":%s,"p99":%s,"p999":%s,"max":%s}}\n' \
+		"$name" "$rate" "$best" "$p50" "$p99" "$p999" "$max" >>"$OUT/results.jsonl"
+}
+
+# drops_at_90pct: xskfwd at 90% of its median rate, paced by the AF_XDP
+# generator on CPU 0, pollers on CPU 1; the forwarder's own drop counters.
+drops_at_90pct() {
+	local name=xskfwd-90pct-drops max rate r drops sink_pps res
+	[[ $name =~ $ONLY ]] || return 0
+	max=$(median_pps xskfwd)
+	[ "$max" -gt 0 ] || return 0
+	rate=$((max * 9 / 10))
+	for r in $(seq "$RUNS"); do
+		prepare 1 set_fwd xsk0+fwd1 || return 0
+		res=$(measure "$SECS" --size 64 --rate "$rate")
+		stop_fwd
+		drops=$(grep '^summary fwd[01] ' "$OUT/fwd.log" | grep -o 'drops=[0-9]*' |
+			awk -F= '{ s += $2 } END { print s + 0 }')
+		sink_pps=${res%% *}
+		log "  $name run $r: offered $rate pps, sink $sink_pps pps, xskfwd drops $drops"
+		printf '{"scenario":"%s","rate":%s,"run":%s,"sink_pps":%s,"xskfwd_drops":%s}\n' \
+			"$name" "$rate" "$r" "$sink_pps" "$drops" >>"$OUT/results.jsonl"
+	done
+}
+
+median_pps() { # SCENARIO: median of its runs
+	grep "\"scenario\":\"$1\"," "$OUT/results.jsonl" | grep '"pps"' |
+		sed 's/.*"pps":\([0-9]*\).*/\1/' | sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print 0 }'
+}
+
+# --- the scenarios ------------------------------------------------------------
+set_fwd() { path_xskfwd --cpus "$FWD_CPUS" "${FWD_ARGS[@]}"; }
+bridge_nf_on() { path_bridge 1; }
+bridge_nf_off() { path_bridge 0; }
+FWD_ARGS=()
+# Candidates: the kernel's stack paths run in softirq wherever the frames
+# arrive; xskfwd's poller wants the CPU the generator does not use.
+KERNEL_PL="live0 live0+napi1 xsk1 xsk0+napi1"
+XDP_PL="live0 live0+napi1"
+FWD_PL="live0+fwd1 live1+fwd0 xsk0+fwd1"
+
+log "== generator ceilings (gen into XDP_DROP on fwd0)"
+PLACEMENTS="live0 live1" scenario gen-live-ceiling 1 64 path_ceiling
+PLACEMENTS="xsk0 xsk1" scenario gen-xsk-ceiling 1 64 path_ceiling
+
+log "== 64-byte frames, 1 queue"
+PLACEMENTS=$KERNEL_PL scenario bridge-nf-on 1 64 bridge_nf_on
+PLACEMENTS=$KERNEL_PL scenario bridge-nf-off 1 64 bridge_nf_off
+PLACEMENTS=$KERNEL_PL scenario ipv4-route 1 64 path_route
+PLACEMENTS=$XDP_PL scenario xdp-devmap 1 64 path_devmap
+PLACEMENTS=$FWD_PL scenario xskfwd 1 64 set_fwd
+FWD_ARGS=(--no-need-wakeup)
+PLACEMENTS=$FWD_PL scenario xskfwd-no-wakeup 1 64 set_fwd
+FWD_ARGS=(--busy-poll)
+PLACEMENTS=$FWD_PL scenario xskfwd-busy-poll 1 64 set_fwd
+FWD_ARGS=()
+
+log "== frame sizes"
+for size in 512 1500; do
+	PLACEMENTS=$FWD_PL scenario "xskfwd-$size" 1 "$size" set_fwd
+	PLACEMENTS=$XDP_PL scenario "xdp-devmap-$size" 1 "$size" path_devmap
+done
+
+log "== latency at 10% and 50% of each path's measured maximum (AF_XDP generator, paced)"
+for path in xskfwd bridge-nf-on; do
+	max=$(median_pps "$path")
+	[ "$max" -gt 0 ] || continue
+	setup=set_fwd
+	[ "$path" = bridge-nf-on ] && setup=bridge_nf_on
+	latency "latency-$path-10pct" "$setup" $((max / 10))
+	latency "latency-$path-50pct" "$setup" $((max / 2))
+done
+
+log "== drops inside xskfwd at 90% of its measured maximum (AF_XDP generator, paced)"
+drops_at_90pct
+
+log "== 4 queues (AF_XDP generator on queues 0-3: live frames land on one peer queue per CPU)"
+PLACEMENTS=xsk4q scenario q4-gen-xsk-ceiling 4 64 path_ceiling
+PLACEMENTS="xsk4q xsk4q+napi1" scenario q4-bridge-nf-on 4 64 bridge_nf_on
+PLACEMENTS="xsk4q xsk4q+napi1" scenario q4-xdp-devmap 4 64 path_devmap
+FWD_ARGS=(--queues 0-3)
+PLACEMENTS="xsk4q+fwd1 xsk4q+fwd0" scenario q4-xskfwd 4 64 set_fwd
+FWD_ARGS=()
+
+cleanup
+bash scripts/bench_report.sh "$OUT"
