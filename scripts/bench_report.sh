@@ -47,7 +47,8 @@ if grep -q '"latency_us"' "$res"; then
 		printf '%-32s %10s %9s %9s %9s %9s  %s\n' "latency (one-way, us)" "rate pps" p50 p99 p99.9 max placement
 		grep '"latency_us"' "$res" | sed -E \
 			's/.*"scenario":"([^"]*)","rate":([0-9]+),"placement":"([^"]*)","latency_us":\{"p50":([^,]*),"p99":([^,]*),"p999":([^,]*),"max":([^}]*)\}.*/\1 \2 \4 \5 \6 \7 \3/' |
-			awk '{ printf "%-32s %10s %9s %9s %9s %9s  %s\n", $1, $2, $3, $4, $5, $6, $7 }'
+			awk '{ pl = $7; for (i = 8; i <= NF; i++) pl = pl " " $i
+			       printf "%-32s %10s %9s %9s %9s %9s  %s\n", $1, $2, $3, $4, $5, $6, pl }'
 	} >>"$dir/summary.txt"
 fi
 if grep -q '"xskfwd_drops"' "$res"; then

@@ -6,7 +6,7 @@
 #include "fwd_poller.h"
 #include "common.h"
 
-#define IDLE_SPINS 2048
+#define IDLE_CHECK 16 /* idle iterations between two looks at the clock */
 #define IDLE_POLL_MS 100
 
 static uint32_t service(struct fwd_poller *fp, struct rl_sock *s)
@@ -28,6 +28,7 @@ void *fwd_poller_run(void *arg)
 	struct rl_sock *a = fp->sock[0], *b = fp->sock[1];
 	struct pollfd pfd[2] = { { .fd = a->fd, .events = POLLIN },
 				 { .fd = b->fd, .events = POLLIN } };
+	uint64_t idle_since = 0;
 	uint32_t idle = 0, work;
 	int err, i;
 
@@ -55,7 +56,11 @@ void *fwd_poller_run(void *arg)
 			rl_rx_kick(b);
 			continue;
 		}
-		if (++idle < IDLE_SPINS || tx_pending(a) || tx_pending(b))
+		if (++idle % IDLE_CHECK || tx_pending(a) || tx_pending(b))
+			continue;
+		if (idle == IDLE_CHECK)
+			idle_since = xf_now_ns();
+		if (xf_now_ns() - idle_since < fp->spin_ns)
 			continue;
 		rl_stat_add(fp->idle_sleeps, 1);
 		poll(pfd, 2, IDLE_POLL_MS);

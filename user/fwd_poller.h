@@ -11,8 +11,11 @@
  *   rx(A) -> tx(B) and rx(B) -> tx(A), at most --batch each, never more
  *   than the tx ring has room for (no drops in user space); kick each tx
  *   ring that holds unsent descriptors (a partial batch leaves at once).
- * After IDLE_SPINS iterations without work and nothing left to send it
+ * After spin_ns (--spin-us) without work and with nothing left to send it
  * sleeps in poll() on both sockets (bounded, so a stop request is seen).
+ * Spinning longer keeps throughput (a sleeping poller pays a cross-CPU
+ * wake-up for the next frame) at the price of the CPU: a poller that shares
+ * its CPU with other work wants a short spin.
  * With busy polling it never sleeps: when an rx ring is empty it runs that
  * device's NAPI itself (rl_rx_kick), on its own CPU.
  */
@@ -31,7 +34,8 @@ struct fwd_poller {
 	uint32_t queue;
 	int cpu; /* -1: not pinned */
 	uint32_t batch;
-	bool busy_poll; /* drive NAPI from this thread; never sleep */
+	bool busy_poll;	  /* drive NAPI from this thread; never sleep */
+	uint64_t spin_ns; /* keep polling empty rings this long before sleeping */
 	const atomic_bool *stop;
 	atomic_bool *failed; /* set when this poller stops on an error */
 	pthread_t thread;

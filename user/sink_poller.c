@@ -39,14 +39,6 @@ void sink_poller_fini(struct sink_poller *sp)
 	sp->latency = NULL;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Read up to @max frames off the rx ring and give them back. Returns how many. */
 static uint32_t receive(struct sink_poller *sp, uint32_t max)
 {
@@ -59,7 +51,7 @@ static uint32_t receive(struct sink_poller *sp, uint32_t max)
 	n = xsk_ring_cons__peek(&s->rx, max, &idx);
 	if (!n)
 		return 0;
-	now = now_ns(); /* once per batch: latency is at receive time */
+	now = xf_now_ns(); /* once per batch: latency is at receive time */
 	for (i = 0; i < n; i++) {
 		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&s->rx, idx + i);
 
@@ -114,8 +106,8 @@ void *sink_poller_run(void *arg)
 		if (++idle % IDLE_CHECK)
 			continue;
 		if (idle == IDLE_CHECK)
-			idle_since = now_ns();
-		if (now_ns() - idle_since < sp->spin_ns)
+			idle_since = xf_now_ns();
+		if (xf_now_ns() - idle_since < sp->spin_ns)
 			continue;
 		rl_stat_add(sp->c.idle_sleeps, 1);
 		poll(&pfd, 1, IDLE_POLL_MS);

@@ -236,6 +236,7 @@ IF_A and IF_B must differ|forward a a
 --ring-size: must be a power of two|forward a b --ring-size 1000
 --mode: must be auto, copy or zero-copy|forward a b --mode fast
 --xdp-mode: must be native or skb|forward a b --xdp-mode hw
+--spin-us: 'x' is not a number|forward a b --spin-us x
 --nope: unknown option|forward a b --nope
 unknown command 'bogus'|bogus
 EOF
@@ -337,7 +338,7 @@ test_foreign_program_kept() {
 
 test_small_rings_batch1_no_wakeup() {
 	# the tuning knobs change nothing a user can see but speed
-	fwd_start --batch 1 --ring-size 64 --no-need-wakeup --frame-size 2048
+	fwd_start --batch 1 --ring-size 64 --no-need-wakeup --frame-size 2048 --spin-us 0
 	frames --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" --count 20 \
 		--interval-us 20 | tee "$XF_TEST_TMP/small"
 	assert_file_contains "$XF_TEST_TMP/small" "sent 440 received 440 intact 440"
