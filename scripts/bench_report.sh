@@ -71,6 +71,8 @@ set ylabel "Mpps at the sink"
 set style fill solid 0.6
 set boxwidth 0.6
 set xtics rotate by -40
+set bmargin 9
+set rmargin 8
 set yrange [0:*]
 plot "$dir/plot.dat" using 1:3:xtic(2) with boxes notitle, \
      "" using 1:3:4:5 with yerrorbars lc rgb "black" notitle
