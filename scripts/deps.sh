@@ -20,7 +20,7 @@ set -euo pipefail
 PACKAGES=(
 	clang clang-19 libclang-rt-14-dev llvm libxdp-dev libbpf-dev bpftool libelf-dev
 	zlib1g-dev pkg-config make gcc libc6-dev libcmocka-dev iproute2 ethtool
-	iputils-ping socat procps coreutils
+	iputils-ping socat procps coreutils libcap2-bin
 )
 
 usage() {

@@ -2,6 +2,7 @@
 /* The forward poller loop (design in fwd_poller.h). */
 #include <poll.h>
 #include <sched.h>
+#include <sys/socket.h>
 
 #include "fwd_poller.h"
 #include "common.h"
@@ -15,6 +16,30 @@ static uint32_t service(struct fwd_poller *fp, struct rl_sock *s)
 
 	rl_fill(s, &fp->pool, s->fill.size);
 	return n;
+}
+
+/*
+ * When a socket's device is unregistered (deleted, or its veth peer's
+ * namespace deleted), the kernel unbinds the socket and sets sk_err to
+ * ENETDOWN, but poll() then reports nothing at all, so an idle poller would
+ * sleep on it forever. Read the error after each idle sleep.
+ */
+static int sock_error(const struct rl_sock *s)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len))
+		return -errno;
+	return -err;
+}
+
+static bool fail(struct fwd_poller *fp, int err, int port)
+{
+	fp->error = err;
+	fp->error_port = port;
+	atomic_store(fp->failed, true);
+	return true;
 }
 
 static bool tx_pending(const struct rl_sock *s)
@@ -39,12 +64,8 @@ void *fwd_poller_run(void *arg)
 		work += rl_rx_to_tx(b, a, fp->batch);
 		for (i = 0; i < 2; i++) {
 			err = rl_tx_kick(fp->sock[i]);
-			if (err) {
-				fp->error = err;
-				fp->error_port = i;
-				atomic_store(fp->failed, true);
+			if (err && fail(fp, err, i))
 				return NULL;
-			}
 			rl_fill_kick(fp->sock[i]);
 		}
 		if (work) {
@@ -64,6 +85,11 @@ void *fwd_poller_run(void *arg)
 			continue;
 		rl_stat_add(fp->idle_sleeps, 1);
 		poll(pfd, 2, IDLE_POLL_MS);
+		for (i = 0; i < 2; i++) {
+			err = sock_error(fp->sock[i]);
+			if (err && fail(fp, err, i))
+				return NULL;
+		}
 		idle = 0;
 	}
 	return NULL;

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,7 +352,8 @@ void xf_port_detach(struct xf_port *p)
 	if (!p->prog || p->detached)
 		return;
 	err = xdp_program__detach(p->prog, p->ifindex, p->mode, 0);
-	if (err)
+	/* A device that is gone took its program with it: nothing to say. */
+	if (err && if_indextoname(p->ifindex, (char[IF_NAMESIZE]){ 0 }))
 		xf_warn("%s: detaching the XDP program: %s", p->name, strerror(-err));
 	p->detached = true;
 }
