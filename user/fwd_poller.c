@@ -7,7 +7,8 @@
 #include "fwd_poller.h"
 #include "common.h"
 
-#define IDLE_CHECK 16 /* idle iterations between two looks at the clock */
+#define BUSY_ERROR_CHECK (1u << 16) /* busy-poll iterations between error checks */
+#define IDLE_CHECK 16		    /* idle iterations between two looks at the clock */
 #define IDLE_POLL_MS 100
 
 static uint32_t service(struct fwd_poller *fp, struct rl_sock *s)
@@ -47,6 +48,19 @@ static bool tx_pending(const struct rl_sock *s)
 	return s->tx.cached_prod != __atomic_load_n(s->tx.consumer, __ATOMIC_ACQUIRE);
 }
 
+/* A socket error (its device unregistered) ends the poller; true then. */
+static bool went_away(struct fwd_poller *fp)
+{
+	int i, err;
+
+	for (i = 0; i < 2; i++) {
+		err = sock_error(fp->sock[i]);
+		if (err && fail(fp, err, i))
+			return true;
+	}
+	return false;
+}
+
 void *fwd_poller_run(void *arg)
 {
 	struct fwd_poller *fp = arg;
@@ -75,6 +89,9 @@ void *fwd_poller_run(void *arg)
 		if (fp->busy_poll) {
 			rl_rx_kick(a);
 			rl_rx_kick(b);
+			/* It never sleeps: look for a vanished device now and then. */
+			if (!(++idle % BUSY_ERROR_CHECK) && went_away(fp))
+				return NULL;
 			continue;
 		}
 		if (++idle % IDLE_CHECK || tx_pending(a) || tx_pending(b))
@@ -85,11 +102,8 @@ void *fwd_poller_run(void *arg)
 			continue;
 		rl_stat_add(fp->idle_sleeps, 1);
 		poll(pfd, 2, IDLE_POLL_MS);
-		for (i = 0; i < 2; i++) {
-			err = sock_error(fp->sock[i]);
-			if (err && fail(fp, err, i))
-				return NULL;
-		}
+		if (went_away(fp))
+			return NULL;
 		idle = 0;
 	}
 	return NULL;
