@@ -7,15 +7,20 @@
 #   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60) s
 #   make format     clang-format the C sources in place
 #   make clean
-# Variables: V=1 (echo commands), SAN=address|thread|undefined, CC, CLANG, BPFTOOL.
+# Variables: V=1 (echo commands), SAN=address|thread|undefined|address,undefined,
+# CC, CLANG, BPFTOOL. SAN builds xskfwd, the test tools and the unit tests with
+# those sanitizers into build/san-<SAN with ',' as '+'>; undefined behaviour is
+# fatal there (-fno-sanitize-recover=undefined). tests/integration runs them
+# with XF_BIN=build/san-... (scripts/test.sh does, with CI=true or --san).
 # CLANG compiles the BPF objects; another compiler gets its own folder, e.g.
 #   make CLANG=clang-19 BUILD=build/clang19
 
 # A sanitizer build gets its own folder (objects never mix), unless BUILD is
 # given on the command line.
+comma   := ,
 ifneq ($(SAN),)
 ifneq ($(origin BUILD),command line)
-BUILD   := build/san-$(SAN)
+BUILD   := build/san-$(subst $(comma),+,$(SAN))
 endif
 endif
 BUILD   ?= build
@@ -38,9 +43,16 @@ CFLAGS   ?= -O2 -g
 XF_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
 	     -I$(BUILD) -Ibpf -Iringlib -Iuser $(CFLAGS)
 XF_LDLIBS := -lxdp -lbpf -lelf -lz -lpthread
+# The test tools (frametool, gencheck, payload_send) get the sanitizers too.
+TOOL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
 ifneq ($(SAN),)
-XF_CFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer
-XF_LDFLAGS += -fsanitize=$(SAN)
+SAN_FLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer
+ifneq ($(filter undefined,$(subst $(comma), ,$(SAN))),)
+SAN_FLAGS += -fno-sanitize-recover=undefined
+endif
+XF_CFLAGS += $(SAN_FLAGS)
+XF_LDFLAGS += $(SAN_FLAGS)
+TOOL_CFLAGS += $(SAN_FLAGS)
 endif
 BPF_CFLAGS := -g -O2 -target bpf -Wall -Werror -I$(ARCH_INC) -Ibpf
 
@@ -121,17 +133,17 @@ $(BUILD)/xskfwd: $(USER_OBJ) $(BUILD)/libringlib.a
 $(BUILD)/frametool: tests/tools/frametool.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -o $@ $<
+	$(Q)$(CC) $(TOOL_CFLAGS) -o $@ $<
 
 $(BUILD)/gencheck: tests/tools/gencheck.c bpf/xskfwd_gen_shared.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibpf -o $@ $<
+	$(Q)$(CC) $(TOOL_CFLAGS) -Ibpf -o $@ $<
 
 $(BUILD)/payload_send: tests/tools/payload_send.c bpf/xskfwd_gen_shared.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibpf -o $@ $<
+	$(Q)$(CC) $(TOOL_CFLAGS) -Ibpf -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS)
 	$(call msg,CC,$@)

@@ -8,18 +8,33 @@
 #   3. integration tests (root): the real classifier and AF_XDP sockets on
 #      veth pairs in network namespaces the tests create and remove, and the
 #      classifier under BPF_PROG_TEST_RUN
-#   4. with CI=true only: each libFuzzer target for FUZZ_SECONDS (default 20)
+#   4. with CI=true or --san only: the integration tests again against the
+#      binaries built with ASan+UBSan (build/san-address+undefined), and the
+#      multi-threaded ones (4 queues, gen on two CPUs, sink split over queues)
+#      against the TSan build (build/san-thread); any sanitizer report fails
+#      the test (halt_on_error, the exit status asserted by the tests)
+#   5. with CI=true only: each libFuzzer target for FUZZ_SECONDS (default 20)
 #      seconds (`make fuzz` runs them for 60 s each at any time)
 # and ends with one line: "total: N passed, N failed, N skipped".
-# Usage: bash scripts/test.sh [--no-tsan] [integration FILTER...]
+# Usage: bash scripts/test.sh [--no-tsan] [--san] [integration FILTER...]
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
-tsan=1
-if [ "${1:-}" = "--no-tsan" ]; then
-	tsan=0
+tsan=1 san=0
+[ "${CI:-}" = true ] && san=1
+while :; do
+	case "${1:-}" in
+	--no-tsan) tsan=0 ;;
+	--san) san=1 ;;
+	*) break ;;
+	esac
 	shift
-fi
+done
+# Integration tests under ASan+UBSan (all but the rig's own and the clang-19
+# rebuild, which run no sanitized binary), and those that run threads under TSan.
+SAN_TESTS=(test_classifier_test_run test_forward: test_gen: test_sink: test_hostile:)
+TSAN_TESTS=(test_four_queues_all_used test_gen_xsk_through_forwarder
+	test_gen_live_two_cpus_ipv6_flows test_stream_split_over_queues test_gen_to_sink_exact)
 logdir=build/test-logs
 bash scripts/deps.sh || exit 1
 make -j"$(nproc)" all || exit 1
@@ -57,6 +72,35 @@ echo "== integration tests"
 bash tests/integration/run.sh "$@" 2>&1 | tee "$logdir/integration.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 count "$logdir/integration.log"
+
+if [ "$san" = 1 ]; then
+	echo "== integration tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+	if make -j"$(nproc)" SAN=address,undefined all >"$logdir/build-asan.log" 2>&1; then
+		ASAN_OPTIONS=halt_on_error=1:exitcode=66:detect_leaks=1 \
+			UBSAN_OPTIONS=halt_on_error=1:exitcode=67:print_stacktrace=1 \
+			XF_BIN="$PWD/build/san-address+undefined" XF_TEST_LOGDIR="$PWD/$logdir/asan" \
+			bash tests/integration/run.sh "${SAN_TESTS[@]}" 2>&1 | tee "$logdir/integration-asan.log"
+		[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+	else
+		cat "$logdir/build-asan.log"
+		echo "0 passed, 1 failed" >"$logdir/integration-asan.log"
+	fi
+	count "$logdir/integration-asan.log"
+
+	echo "== threaded integration tests under ThreadSanitizer"
+	if make -j"$(nproc)" SAN=thread all >"$logdir/build-tsan.log" 2>&1; then
+		TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+			XF_BIN="$PWD/build/san-thread" XF_TEST_LOGDIR="$PWD/$logdir/tsan" \
+			bash tests/integration/run.sh "${TSAN_TESTS[@]}" 2>&1 | tee "$logdir/integration-tsan.log"
+		[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+	else
+		cat "$logdir/build-tsan.log"
+		echo "0 passed, 1 failed" >"$logdir/integration-tsan.log"
+	fi
+	count "$logdir/integration-tsan.log"
+else
+	echo "== integration tests under sanitizers: not run (only with CI=true or --san)"
+fi
 
 if [ "${CI:-}" = true ]; then
 	echo "== fuzzing, ${FUZZ_SECONDS:-20} s per target"

@@ -3,6 +3,15 @@
  * they arrive byte-for-byte intact on another, in one process.
  *
  *   frametool xfer --tx NS:IF --rx NS:IF [options]
+ *   frametool flood --tx NS:IF --kind KIND [options]
+ *
+ * flood sends malformed frames only (nothing is received or checked): random
+ * bytes, truncated IPv4/IPv6/UDP headers, IP/UDP lengths that disagree with
+ * the frame, bogus VLAN stacks, IPv4/IPv6 fragments, runts of 14..59 bytes
+ * whose headers claim more than they hold. Where
+ * a frame has a UDP port it is --dport, so a classifier matching that port
+ * has to look at the damage to decide. Frames are paced by an absolute
+ * schedule (--interval-us) and come from a PRNG seeded by the run id.
  *
  * Design
  * ------
@@ -168,6 +177,7 @@ struct config {
 	enum expect expect;
 	bool json;
 	bool quiet;
+	int kind; /* flood: enum gkind, -1 if not given */
 };
 
 struct shape {
@@ -206,6 +216,8 @@ static volatile sig_atomic_t stop_requested;
 
 static const char usage_text[] =
 	"Usage: frametool xfer --tx NS:IF --rx NS:IF [options]\n"
+	"       frametool flood --tx NS:IF --kind KIND [--count N] [--interval-us U]\n"
+	"                       [--dport P] [--dst-mac MAC]\n"
 	"       frametool --help | frametool xfer --help\n"
 	"\n"
 	"Send crafted Ethernet frames from interface IF in network namespace NS (--tx)\n"
@@ -241,6 +253,14 @@ static const char usage_text[] =
 	"  --json                print the report as one JSON object\n"
 	"  --quiet               no per-problem lines on stderr\n"
 	"  -h, --help            show this help\n"
+	"\n"
+	"flood sends --count malformed frames from --tx (default destination MAC\n"
+	"02:00:00:00:00:01), receiving nothing. --kind: random (random bytes after\n"
+	"the MACs), truncated (IPv4/IPv6/UDP cut inside a header), badlen (IP or UDP\n"
+	"lengths that disagree with the frame, bad IHL), vlan (stacks of 1..8 tags,\n"
+	"cut short or with a random inner type), frag (IPv4 and IPv6 fragments),\n"
+	"runt (14..59 bytes whose headers claim more) or\n"
+	"mixed (all of them in turn). Report: flood sent N seconds S rate R\n"
 	"\n"
 	"Report (stdout): sent N received N intact N corrupt N duplicate N missing N other N\n"
 	"Exit status: 0 expectation met, 1 expectation not met, 2 usage error,\n"
@@ -443,6 +463,29 @@ static int parse_mac(const char *opt, const char *s, uint8_t *mac)
 	return 0;
 }
 
+enum gkind { GK_RANDOM, GK_TRUNCATED, GK_BADLEN, GK_VLAN, GK_FRAG, GK_RUNT, GK_MIXED };
+#define GK_N GK_MIXED /* the kinds mixed cycles through */
+
+static const char *const kind_names[] = {
+	[GK_RANDOM] = "random", [GK_TRUNCATED] = "truncated", [GK_BADLEN] = "badlen",
+	[GK_VLAN] = "vlan",	[GK_FRAG] = "frag",	      [GK_RUNT] = "runt",
+	[GK_MIXED] = "mixed",
+};
+
+static int parse_kind(const char *opt, const char *s, int *kind)
+{
+	int k;
+
+	for (k = 0; k <= GK_MIXED; k++) {
+		if (!strcmp(s, kind_names[k])) {
+			*kind = k;
+			return 0;
+		}
+	}
+	return usage_error("%s: '%s' is not random, truncated, badlen, vlan, frag, runt or mixed",
+			   opt, s);
+}
+
 static int parse_expect(const char *opt, const char *s, enum expect *e)
 {
 	if (!strcmp(s, "all"))
@@ -474,6 +517,7 @@ enum {
 	OPT_EXPECT,
 	OPT_JSON,
 	OPT_QUIET,
+	OPT_KIND,
 };
 
 static const struct option long_opts[] = {
@@ -494,6 +538,7 @@ static const struct option long_opts[] = {
 	{ "expect", required_argument, NULL, OPT_EXPECT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "kind", required_argument, NULL, OPT_KIND },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -513,6 +558,7 @@ static void set_defaults(struct config *cfg)
 	cfg->expect = EXPECT_ALL;
 	cfg->tx.fd = -1;
 	cfg->rx.fd = -1;
+	cfg->kind = -1;
 }
 
 static int apply_option(struct config *cfg, int opt, const char *name, const char *arg)
@@ -559,6 +605,8 @@ static int apply_option(struct config *cfg, int opt, const char *name, const cha
 	case OPT_QUIET:
 		cfg->quiet = true;
 		return 0;
+	case OPT_KIND:
+		return parse_kind(name, arg, &cfg->kind);
 	}
 	return usage_error("internal error: option %d", opt);
 }
@@ -571,6 +619,7 @@ static int parse_xfer(int argc, char **argv, struct config *cfg)
 {
 	char name[32];
 	int opt, idx, ret;
+	bool flood = !strcmp(argv[0], "flood");
 
 	set_defaults(cfg);
 	add_type(cfg, "", "ipv4");
@@ -606,6 +655,15 @@ static int parse_xfer(int argc, char **argv, struct config *cfg)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (!cfg->have_tx)
 		return usage_error("missing --tx NS:IF");
+	if (flood) {
+		if (cfg->kind < 0)
+			return usage_error("missing --kind");
+		if (cfg->have_rx)
+			return usage_error("flood receives nothing: no --rx");
+		return 0;
+	}
+	if (cfg->kind >= 0)
+		return usage_error("--kind is for flood only");
 	if (!cfg->have_rx)
 		return usage_error("missing --rx NS:IF");
 	return 0;
@@ -1330,7 +1388,7 @@ static int open_sockets(struct config *cfg)
 		fprintf(stderr, "frametool: cannot open /proc/self/ns/net: %s\n", strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	ret = open_endpoint(&cfg->rx, orig_ns, true);
+	ret = cfg->have_rx ? open_endpoint(&cfg->rx, orig_ns, true) : 0;
 	if (!ret)
 		ret = open_endpoint(&cfg->tx, orig_ns, false);
 	if (setns(orig_ns, CLONE_NEWNET) && !ret) {
@@ -1358,6 +1416,323 @@ static int check_mtu(const struct run *r)
 					type_info[s->type].name, s->size, tx->mtu);
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------------ flood */
+
+static uint32_t make_run_id(void);
+
+struct flood {
+	const struct config *cfg;
+	uint64_t rng;
+	uint8_t buf[MAX_SIZE];
+};
+
+static uint32_t rnd(struct flood *fl)
+{
+	/* xorshift64* */
+	fl->rng ^= fl->rng >> 12;
+	fl->rng ^= fl->rng << 25;
+	fl->rng ^= fl->rng >> 27;
+	return (uint32_t)((fl->rng * 0x2545F4914F6CDD1DULL) >> 32);
+}
+
+/* A random value in [lo, hi]. */
+static size_t rnd_range(struct flood *fl, size_t lo, size_t hi)
+{
+	return lo + rnd(fl) % (hi - lo + 1);
+}
+
+static void fill_random(struct flood *fl, uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)rnd(fl);
+}
+
+/* Ethernet header with EtherType type; returns the header length. */
+static size_t fl_eth(struct flood *fl, uint16_t type)
+{
+	memcpy(fl->buf, fl->cfg->dst_mac, ETH_ALEN);
+	memcpy(fl->buf + ETH_ALEN, fl->cfg->tx.mac, ETH_ALEN);
+	put_be16(fl->buf + 12, type);
+	return ETH_HLEN;
+}
+
+/* IPv4 header (20 bytes, valid checksum) claiming tot_len and frag_off. */
+static void fl_ipv4(struct flood *fl, uint8_t *ip, uint16_t tot_len, uint16_t frag)
+{
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	put_be16(ip + 2, tot_len);
+	put_be16(ip + 4, (uint16_t)rnd(fl));
+	put_be16(ip + 6, frag);
+	ip[8] = 64;
+	ip[9] = IPPROTO_UDP;
+	memcpy(ip + 12, fl->cfg->src4, 4);
+	memcpy(ip + 16, fl->cfg->dst4, 4);
+	put_be16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+}
+
+static void fl_ipv6(const struct flood *fl, uint8_t *ip, uint16_t plen, uint8_t next)
+{
+	memset(ip, 0, 40);
+	ip[0] = 0x60;
+	put_be16(ip + 4, plen);
+	ip[6] = next;
+	ip[7] = 64;
+	memcpy(ip + 8, fl->cfg->src6, 16);
+	memcpy(ip + 24, fl->cfg->dst6, 16);
+}
+
+static void fl_udp(struct flood *fl, uint8_t *udp, uint16_t len)
+{
+	put_be16(udp, (uint16_t)(SPORT_BASE + rnd(fl) % 1000));
+	put_be16(udp + 2, (uint16_t)fl->cfg->dport);
+	put_be16(udp + 4, len);
+	put_be16(udp + 6, 0);
+}
+
+/* A complete IPv4/UDP (v6 false) or IPv6/UDP frame of len bytes after an
+ * l2-byte header whose EtherType is already set; fills the payload. */
+static void fl_ip_udp(struct flood *fl, size_t l2, size_t len, bool v6)
+{
+	size_t iph = v6 ? 40 : 20, ulen = len - l2 - iph;
+
+	fill_random(fl, fl->buf + l2 + iph + 8, ulen - 8);
+	if (v6)
+		fl_ipv6(fl, fl->buf + l2, (uint16_t)ulen, IPPROTO_UDP);
+	else
+		fl_ipv4(fl, fl->buf + l2, (uint16_t)(len - l2), 0x4000);
+	fl_udp(fl, fl->buf + l2 + iph, (uint16_t)ulen);
+}
+
+static size_t fl_random(struct flood *fl)
+{
+	static const uint16_t types[] = { ETH_P_IP, ETH_P_IPV6, ETH_P_8021Q, ETH_P_8021AD };
+	size_t len = rnd_range(fl, ETH_HLEN, 1514);
+	uint32_t t = rnd(fl) % 5;
+
+	fill_random(fl, fl->buf, len);
+	fl_eth(fl, t < 4 ? types[t] : (uint16_t)rnd(fl));
+	/* half of the IP ones look like UDP to --dport at first sight */
+	if (t == 0 && len >= 14 + 24 && rnd(fl) & 1) {
+		fl->buf[14] = 0x45;
+		fl->buf[14 + 9] = IPPROTO_UDP;
+		put_be16(fl->buf + 14 + 22, (uint16_t)fl->cfg->dport);
+	} else if (t == 1 && len >= 14 + 44 && rnd(fl) & 1) {
+		fl->buf[14] = 0x60;
+		fl->buf[14 + 6] = IPPROTO_UDP;
+		put_be16(fl->buf + 14 + 42, (uint16_t)fl->cfg->dport);
+	}
+	return len;
+}
+
+/* A good IPv4, IPv6 or VLAN+IPv4 UDP frame cut inside its headers. */
+static size_t fl_truncated(struct flood *fl)
+{
+	uint32_t t = rnd(fl) % 3;
+	size_t l2 = t == 2 ? 18 : 14, hdr = l2 + (t == 1 ? 40 : 20) + 8;
+
+	l2 = fl_eth(fl, t == 1 ? ETH_P_IPV6 : t == 2 ? ETH_P_8021Q : ETH_P_IP);
+	if (t == 2) {
+		put_be16(fl->buf + 14, VLAN_ID);
+		put_be16(fl->buf + 16, ETH_P_IP);
+		l2 = 18;
+	}
+	fl_ip_udp(fl, l2, hdr + 64, t == 1);
+	return rnd_range(fl, ETH_HLEN, hdr - 1);
+}
+
+/* Complete headers whose lengths disagree with the frame. */
+static size_t fl_badlen(struct flood *fl)
+{
+	bool v6 = rnd(fl) % 3 == 0;
+	size_t len = rnd_range(fl, v6 ? 62 : 60, 1514), iph = v6 ? 40 : 20;
+	uint8_t *ip = fl->buf + ETH_HLEN, *udp = ip + iph;
+
+	fl_eth(fl, v6 ? ETH_P_IPV6 : ETH_P_IP);
+	fl_ip_udp(fl, ETH_HLEN, len, v6);
+	switch (rnd(fl) % 5) {
+	case 0: /* IP length beyond the frame */
+		if (v6)
+			put_be16(ip + 4, (uint16_t)rnd_range(fl, len - ETH_HLEN - iph + 1, 65535));
+		else
+			put_be16(ip + 2, (uint16_t)rnd_range(fl, len - ETH_HLEN + 1, 65535));
+		break;
+	case 1: /* IP length too small for its own headers */
+		if (v6)
+			put_be16(ip + 4, (uint16_t)rnd_range(fl, 0, 7));
+		else
+			put_be16(ip + 2, (uint16_t)rnd_range(fl, 0, 27));
+		break;
+	case 2: /* UDP length beyond the IP payload */
+		put_be16(udp + 4, (uint16_t)rnd_range(fl, len - ETH_HLEN - iph + 1, 65535));
+		break;
+	case 3: /* UDP length below its header */
+		put_be16(udp + 4, (uint16_t)rnd_range(fl, 0, 7));
+		break;
+	default: /* IHL below 5 or beyond the frame (IPv6: a version not 6) */
+		if (v6)
+			ip[0] = (uint8_t)((7 + rnd(fl) % 15) % 16 << 4);
+		else
+			ip[0] = (uint8_t)(0x40 | (rnd(fl) & 1 ? rnd(fl) % 5 : 15));
+		break;
+	}
+	if (!v6) { /* keep the checksum right: only the lengths are wrong */
+		put_be16(ip + 10, 0);
+		put_be16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+	}
+	return len;
+}
+
+/* 1..8 stacked 802.1Q/802.1ad tags before IPv4 or IPv6 UDP, some cut short. */
+static size_t fl_vlan(struct flood *fl)
+{
+	unsigned int tags = (unsigned int)rnd_range(fl, 1, 8), i;
+	bool v6 = rnd(fl) & 1;
+	size_t l2 = ETH_HLEN + tags * VLAN_HLEN, len;
+
+	fl_eth(fl, rnd(fl) & 1 ? ETH_P_8021AD : ETH_P_8021Q);
+	for (i = 0; i < tags; i++) {
+		put_be16(fl->buf + 14 + i * 4, (uint16_t)(rnd(fl) & 0x0fff));
+		put_be16(fl->buf + 16 + i * 4, i + 1 < tags ? ETH_P_8021Q
+					       : v6	    ? ETH_P_IPV6
+							    : ETH_P_IP);
+	}
+	len = rnd_range(fl, l2 + (v6 ? 48 : 28), 1514);
+	fl_ip_udp(fl, l2, len, v6);
+	/* bogus: cut inside the stack or the IP header, or a damaged tag */
+	switch (rnd(fl) % 3) {
+	case 0:
+		return rnd_range(fl, ETH_HLEN, l2 + 1);
+	case 1:
+		return rnd_range(fl, l2 + 2, l2 + (v6 ? 39 : 19));
+	default:
+		put_be16(fl->buf + 16 + (rnd(fl) % tags) * 4, (uint16_t)rnd(fl));
+		return len;
+	}
+}
+
+/* IPv4 first and later fragments, IPv6 with a fragment header, all to --dport. */
+static size_t fl_frag(struct flood *fl)
+{
+	size_t len = rnd_range(fl, 70, 1514);
+	uint8_t *ip = fl->buf + ETH_HLEN;
+
+	switch (rnd(fl) % 3) {
+	case 0: /* first fragment: MF, offset 0, a UDP header */
+		fl_eth(fl, ETH_P_IP);
+		fl_ip_udp(fl, ETH_HLEN, len, false);
+		fl_ipv4(fl, ip, (uint16_t)(len - ETH_HLEN), 0x2000);
+		put_be16(ip + 20 + 4, (uint16_t)rnd_range(fl, len - ETH_HLEN - 20, 65535));
+		break;
+	case 1: /* a later fragment: what sits where UDP would says --dport */
+		fl_eth(fl, ETH_P_IP);
+		fl_ip_udp(fl, ETH_HLEN, len, false);
+		fl_ipv4(fl, ip, (uint16_t)(len - ETH_HLEN),
+			(uint16_t)((rnd(fl) & 1 ? 0x2000 : 0) | rnd_range(fl, 1, 0x1fff)));
+		break;
+	default: /* IPv6 fragment header, then UDP */
+		fl_eth(fl, ETH_P_IPV6);
+		fill_random(fl, ip + 40, len - ETH_HLEN - 40);
+		fl_ipv6(fl, ip, (uint16_t)(len - ETH_HLEN - 40), 44);
+		ip[40] = IPPROTO_UDP;
+		ip[41] = 0;
+		put_be16(ip + 42, (uint16_t)(rnd(fl) & 1 ? 1 : rnd(fl) & 0xfff9));
+		fl_udp(fl, ip + 48, (uint16_t)(len - ETH_HLEN - 48));
+		break;
+	}
+	return len;
+}
+
+/* 14..59 bytes: IPv4 or IPv6 UDP headers, cut or complete, whose lengths
+ * claim more than the frame holds (as if padding had been stripped). */
+static size_t fl_runt(struct flood *fl)
+{
+	bool v6 = rnd(fl) & 1;
+	size_t len = rnd_range(fl, ETH_HLEN, 59);
+
+	fl_eth(fl, v6 ? ETH_P_IPV6 : ETH_P_IP);
+	fl_ip_udp(fl, ETH_HLEN, v6 ? 62 + 18 : 60 + 18, v6);
+	return len;
+}
+
+static size_t flood_frame(struct flood *fl, uint64_t i)
+{
+	int kind = fl->cfg->kind == GK_MIXED ? (int)(i % GK_N) : fl->cfg->kind;
+
+	switch (kind) {
+	case GK_RANDOM:
+		return fl_random(fl);
+	case GK_TRUNCATED:
+		return fl_truncated(fl);
+	case GK_BADLEN:
+		return fl_badlen(fl);
+	case GK_VLAN:
+		return fl_vlan(fl);
+	case GK_FRAG:
+		return fl_frag(fl);
+	default:
+		return fl_runt(fl);
+	}
+}
+
+static int flood(struct config *cfg)
+{
+	struct flood *fl;
+	struct timespec ts;
+	int64_t start, next, secs_ns;
+	uint64_t i, sent = 0;
+	int tries, ret;
+	size_t len;
+
+	if (!cfg->have_dst_mac)
+		parse_mac("", "02:00:00:00:00:01", cfg->dst_mac);
+	ret = open_sockets(cfg);
+	fl = calloc(1, sizeof(*fl));
+	if (!ret && (!fl || install_signals())) {
+		fprintf(stderr, "frametool: out of memory or signals unavailable\n");
+		ret = EXIT_RUNTIME;
+	}
+	if (ret)
+		goto out;
+	fl->cfg = cfg;
+	fl->rng = ((uint64_t)make_run_id() << 1) | 1;
+	start = now_ns();
+	for (i = 0; i < cfg->count && !stop_requested; i++) {
+		next = start + (int64_t)i * (int64_t)cfg->interval_us * 1000;
+		if (next > now_ns()) {
+			ts.tv_sec = next / 1000000000;
+			ts.tv_nsec = next % 1000000000;
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		}
+		len = flood_frame(fl, i);
+		for (tries = 0;; tries++) {
+			if (send(cfg->tx.fd, fl->buf, len, 0) == (ssize_t)len)
+				break;
+			if (errno == EINTR && stop_requested)
+				break;
+			if ((errno != ENOBUFS && errno != EAGAIN && errno != EINTR) ||
+			    tries >= SEND_RETRIES) {
+				ret = ep_error(&cfg->tx, "send (%zu bytes): %s", len,
+					       strerror(errno));
+				goto out;
+			}
+			usleep(SEND_RETRY_NS / 1000);
+		}
+		if (!stop_requested)
+			sent++;
+	}
+	secs_ns = now_ns() - start;
+	printf("flood sent %" PRIu64 " seconds %.3f rate %.0f\n", sent, (double)secs_ns / 1e9,
+	       secs_ns > 0 ? (double)sent * 1e9 / (double)secs_ns : 0.0);
+out:
+	if (cfg->tx.fd >= 0)
+		close(cfg->tx.fd);
+	free(fl);
+	return ret;
 }
 
 /* ------------------------------------------------------------------- main */
@@ -1435,10 +1810,10 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return EXIT_OK;
 	}
-	if (strcmp(argv[1], "xfer"))
+	if (strcmp(argv[1], "xfer") && strcmp(argv[1], "flood"))
 		return usage_error("unknown command '%s'", argv[1]);
 	ret = parse_xfer(argc - 1, argv + 1, &cfg);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
-	return xfer(&cfg);
+	return strcmp(argv[1], "flood") ? xfer(&cfg) : flood(&cfg);
 }

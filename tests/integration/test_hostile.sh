@@ -1,0 +1,124 @@
+# shellcheck shell=bash disable=SC2034 # TIMEOUT_* are read by run.sh
+# test_hostile.sh - xskfwd forward under a flood of malformed frames.
+#
+# While `forward --match 'udp dport 5000'` runs on the rig (prefix xth-),
+# gen0 floods fwd0 with malformed frames aimed at port 5000 (frametool
+# flood --kind mixed: random bytes, truncated headers, lengths that disagree
+# with the frame, VLAN stacks, fragments, runts) and, at the same time, a
+# correct transfer to port 5000 crosses the forwarder. The transfer must
+# arrive intact, the forwarder must stay up (status 0 on SIGINT), its peak
+# RSS must stay bounded and flat, and its counters must account for every
+# frame sent.
+
+RIG_PREFIX=xth-
+TIMEOUT_test_hostile_flood_while_forwarding=180
+
+# The flood: about 5 s at 100,000 frames/s if the machine keeps up.
+FLOOD_COUNT=${XF_FLOOD_COUNT:-500000}
+FLOOD_INTERVAL_US=${XF_FLOOD_INTERVAL_US:-10}
+# Peak RSS bound (kB) and allowed growth (kB) between two readings 2 s apart.
+RSS_MAX_KB=$((300 * 1024))
+RSS_GROWTH_KB=$((4 * 1024))
+# Frames gen0's own stack may add (IPv6 ND/MLD) on top of what was sent.
+CHATTER_MAX=200
+
+setup_file() {
+	require_root
+	require_cmd ip
+	[ -x "$XF_BIN/xskfwd" ] && [ -x "$XF_BIN/frametool" ] || fail "build first: make"
+	"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
+	eval "$("$XF_RIG" env --prefix "$RIG_PREFIX")"
+}
+
+teardown_file() {
+	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null 2>&1 || true
+}
+
+# summary_field PORT FIELD: a counter from the forwarder's exit summary.
+summary_field() {
+	local line
+	line=$(grep "^summary $1[ :]" "$FWD_LOG" | head -n 1 || true)
+	[ -n "$line" ] || fail "no summary line for $1"
+	sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$line"
+}
+
+# vm_kb PID FIELD: a Vm* line of /proc/PID/status, in kB.
+vm_kb() {
+	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"
+}
+
+test_hostile_flood_while_forwarding() {
+	local pid hwm1 hwm2 hwm t1 rate flood_log flood_sent xfer_sent seen sent c k
+	bg_start fwd ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" \
+		--match "udp dport 5000"
+	FWD_LOG=$(bg_log fwd)
+	wait_until 10 grep -q '^forwarding ' "$FWD_LOG" || {
+		cat "$FWD_LOG"
+		fail "the forwarder did not start"
+	}
+	# ip netns exec execs the forwarder: same PID.
+	pid=$(bg_pid fwd)
+	assert_eq xskfwd "$(cat "/proc/$pid/comm")" "forwarder process"
+
+	bg_start flood "$XF_BIN/frametool" flood --tx "$RIG_GEN:$RIG_GEN_IF" --kind mixed \
+		--count "$FLOOD_COUNT" --interval-us "$FLOOD_INTERVAL_US" --dport 5000
+	flood_log=$(bg_log flood)
+	sleep 1
+	hwm1=$(vm_kb "$pid" VmHWM)
+	t1=${EPOCHREALTIME/./}
+	# The correct transfer, through the flood (about 2 s).
+	"$XF_BIN/frametool" xfer --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" \
+		--types ipv4,ipv6,vlan --sizes 64,200,1000,1514 --dport 5000 --count 200 \
+		--interval-us 500 --timeout-ms 3000 --expect all | tee "$XF_TEST_TMP/xfer"
+	# The second reading 2 s after the first, the flood still on.
+	while ((${EPOCHREALTIME/./} < t1 + 2000000)); do sleep 0.05; done
+	hwm2=$(vm_kb "$pid" VmHWM)
+	bg_running flood || fail "the flood ended before the transfer did: raise --count"
+	echo "VmHWM during the flood: $hwm1 kB, then $hwm2 kB"
+	(((hwm2 - hwm1) <= RSS_GROWTH_KB)) ||
+		fail "forwarder peak RSS grew by $((hwm2 - hwm1)) kB during the flood"
+
+	wait_until 60 eval '! bg_running flood' || fail "the flood did not end"
+	bg_stop flood
+	assert_eq 0 "$BG_STATUS" "frametool flood exit status"
+	cat "$flood_log"
+	flood_sent=$(sed -n 's/^flood sent \([0-9]*\) .*/\1/p' "$flood_log")
+	rate=$(sed -n 's/^flood sent .* rate \([0-9]*\)$/\1/p' "$flood_log")
+	assert_eq "$FLOOD_COUNT" "$flood_sent" "flood frames sent"
+	xfer_sent=$(sed -n 's/^sent \([0-9]*\) .*/\1/p' "$XF_TEST_TMP/xfer")
+	assert_file_contains "$XF_TEST_TMP/xfer" "sent $xfer_sent received $xfer_sent intact $xfer_sent"
+
+	bg_running fwd || fail "the forwarder died during the flood"
+	hwm=$(vm_kb "$pid" VmHWM)
+	echo "flood: $flood_sent frames at $rate frames/s; forwarder peak RSS (VmHWM) $hwm kB"
+	((hwm <= RSS_MAX_KB)) || fail "forwarder peak RSS $hwm kB > $RSS_MAX_KB kB"
+
+	bg_stop fwd INT
+	assert_eq 0 "$BG_STATUS" "forwarder exit status after SIGINT"
+	grep '^summary' "$FWD_LOG"
+	# Every frame the classifier saw on fwd0 moved exactly one counter.
+	seen=0
+	for c in xdp_redirected xdp_pass_nomatch xdp_pass_nosock xdp_drop_malformed; do
+		k=$(summary_field "$RIG_FWD_A" "$c")
+		assert_ge "$k" 0 "fwd0 $c"
+		seen=$((seen + k))
+	done
+	sent=$((flood_sent + xfer_sent))
+	echo "fwd0: classifier saw $seen frames, $sent sent"
+	assert_ge "$seen" "$sent" "fwd0 frames seen by the classifier"
+	assert_ge "$((sent + CHATTER_MAX))" "$seen" "fwd0 frames seen (at most sent + chatter)"
+	assert_ge "$(summary_field "$RIG_FWD_A" xdp_drop_malformed)" 1 "fwd0 malformed drops"
+	# Every redirected frame was received by a socket or dropped by one
+	# (rx_dropped, rx_ring_full, rx_invalid_descs). Under overload a few
+	# thousand redirected frames have been seen missing from both (once
+	# 2048, with rx_ring_full > 0): reported, bounded by one fill ring
+	# (2 x 2048 by default) until that is explained.
+	local redir got lost
+	redir=$(summary_field "$RIG_FWD_A" xdp_redirected)
+	got=$(($(summary_field "$RIG_FWD_A" rx_packets) + $(summary_field "$RIG_FWD_A" rx_dropped) +
+		$(summary_field "$RIG_FWD_A" rx_ring_full) + $(summary_field "$RIG_FWD_A" rx_invalid_descs)))
+	lost=$((redir - got))
+	echo "fwd0: redirected $redir, received or dropped by the socket $got, unaccounted $lost"
+	assert_ge "$lost" 0 "fwd0 redirected - (received + socket drops)"
+	assert_ge 4096 "$lost" "fwd0 redirected frames neither received nor dropped"
+}
