@@ -409,6 +409,7 @@ static void collect(const struct fwd *f, int k, struct xf_port_totals *t,
 		t->sum.tx_packets += q.tx_packets;
 		t->sum.tx_bytes += q.tx_bytes;
 		t->sum.tx_completed += q.tx_completed;
+		t->sum.rx_left += q.rx_left;
 		t->sum.k.rx_dropped += q.k.rx_dropped;
 		t->sum.k.rx_invalid_descs += q.k.rx_invalid_descs;
 		t->sum.k.tx_invalid_descs += q.k.tx_invalid_descs;

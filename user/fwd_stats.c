@@ -20,6 +20,9 @@ void xf_queue_totals_add(struct xf_queue_totals *t, const struct rl_sock *s)
 	t->tx_packets += rl_stat_read(s->stats.tx_packets);
 	t->tx_bytes += rl_stat_read(s->stats.tx_bytes);
 	t->tx_completed += rl_stat_read(s->stats.tx_completed);
+	/* Acquire: pairs with the kernel's release of the producer index. */
+	t->rx_left += (uint32_t)(__atomic_load_n(s->rx.producer, __ATOMIC_ACQUIRE) -
+				 __atomic_load_n(s->rx.consumer, __ATOMIC_RELAXED));
 	if (rl_sock_xdp_stats(s, &k))
 		return;
 	t->k.rx_dropped += k.rx_dropped;
@@ -76,14 +79,14 @@ static void print_kernel(FILE *f, bool json, const struct rl_xdp_stats *k)
 
 static void print_moved(FILE *f, bool json, const struct xf_queue_totals *q)
 {
-	const char *fmt = json ? "\"rx_packets\":%llu,\"rx_bytes\":%llu,\"tx_packets\":%llu,"
-				 "\"tx_bytes\":%llu,\"tx_completed\":%llu"
-			       : "rx_packets=%llu rx_bytes=%llu tx_packets=%llu tx_bytes=%llu"
-				 " tx_completed=%llu";
+	const char *fmt = json ? "\"rx_packets\":%llu,\"rx_bytes\":%llu,\"rx_left\":%llu,"
+				 "\"tx_packets\":%llu,\"tx_bytes\":%llu,\"tx_completed\":%llu"
+			       : "rx_packets=%llu rx_bytes=%llu rx_left=%llu tx_packets=%llu"
+				 " tx_bytes=%llu tx_completed=%llu";
 
 	fprintf(f, fmt, (unsigned long long)q->rx_packets, (unsigned long long)q->rx_bytes,
-		(unsigned long long)q->tx_packets, (unsigned long long)q->tx_bytes,
-		(unsigned long long)q->tx_completed);
+		(unsigned long long)q->rx_left, (unsigned long long)q->tx_packets,
+		(unsigned long long)q->tx_bytes, (unsigned long long)q->tx_completed);
 	print_kernel(f, json, &q->k);
 }
 

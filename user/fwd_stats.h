@@ -8,6 +8,9 @@
  * every frame of ours that was lost on the way: dropped by the socket
  * (rx_dropped, which includes an empty fill ring, and rx_ring_full),
  * invalid tx descriptors, and malformed frames the classifier dropped.
+ * Every frame the classifier redirected is in exactly one of: rx_packets,
+ * rx_left (still on the rx ring: at exit, what the bounded drain did not
+ * take), rx_dropped, rx_ring_full, rx_invalid_descs.
  */
 #ifndef XF_FWD_STATS_H
 #define XF_FWD_STATS_H
@@ -21,6 +24,7 @@
 
 struct xf_queue_totals {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, tx_completed;
+	uint64_t rx_left; /* on the rx ring, not taken by the poller (yet) */
 	struct rl_xdp_stats k;
 };
 
