@@ -29,6 +29,8 @@
 #   bg_stop NAME [SIGNAL]            stop it (SIGINT, then SIGKILL); sets BG_STATUS
 #   bg_pid NAME / bg_log NAME / bg_running NAME
 #   require_root / require_cmd CMD...  skip unless satisfied
+#   assert_no_xdp NS DEV             no XDP program left on DEV
+#   summary_field PORT FIELD         a counter of the forwarder summary in $FWD_LOG
 
 # BG_STATUS/BG_KILLED are set for the tests to read.
 # shellcheck disable=SC2034
@@ -282,4 +284,24 @@ _xf_bg_stop_all() {
 		[[ -f "$f" ]] || continue
 		bg_stop "${f##*/}"
 	done
+}
+
+# --- xskfwd's own checks ----------------------------------------------------------
+
+# assert_no_xdp NS DEV: no XDP program is attached to DEV in namespace NS.
+assert_no_xdp() {
+	local out
+	out=$(ip -n "$1" link show dev "$2")
+	case "$out" in
+	*prog/xdp*) fail "$1:$2 still has an XDP program: $out" ;;
+	esac
+}
+
+# summary_field PORT[/qN] FIELD: a counter from the exit summary of the
+# forwarder whose output is in $FWD_LOG (e.g. summary_field fwd0 drops).
+summary_field() {
+	local line
+	line=$(grep "^summary $1[ :]" "$FWD_LOG" | head -n 1 || true)
+	[ -n "$line" ] || fail "no summary line for $1"
+	sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$line"
 }

@@ -36,14 +36,6 @@ fwd_start() {
 	fi
 }
 
-assert_no_xdp() {
-	local out
-	out=$(ip -n "$1" link show dev "$2")
-	case "$out" in
-	*prog/xdp*) fail "$1:$2 still has an XDP program: $out" ;;
-	esac
-}
-
 # assert_clean_exit: after the forwarder has exited, nothing of it is left:
 # no XDP program, no lock file, no AF_XDP socket in its namespace.
 assert_clean_exit() {
@@ -67,14 +59,6 @@ assert_clean_exit() {
 xdp_socks() {
 	# shellcheck disable=SC2016 # awk's own $1 and $3
 	ip netns exec "$1" awk '$1 == "XDP" { print $3 }' /proc/net/protocols
-}
-
-# summary_field PORT[/qN] FIELD: a counter from the forwarder's exit summary.
-summary_field() {
-	local line
-	line=$(grep "^summary $1[ :]" "$FWD_LOG" | head -n 1 || true)
-	[ -n "$line" ] || fail "no summary line for $1"
-	sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$line"
 }
 
 gen_done() { ! bg_running gen; }

@@ -49,22 +49,6 @@ fwd_stop() {
 	done
 }
 
-assert_no_xdp() {
-	local out
-	out=$(ip -n "$1" link show dev "$2")
-	case "$out" in
-	*prog/xdp*) fail "$1:$2 still has an XDP program: $out" ;;
-	esac
-}
-
-# summary_field PORT[/qN] FIELD: a counter from the forwarder's exit summary.
-summary_field() {
-	local line
-	line=$(grep "^summary $1[ :]" "$FWD_LOG" | head -n 1 || true)
-	[ -n "$line" ] || fail "no summary line for $1"
-	sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$line"
-}
-
 frames() { # frametool xfer with the rig's names; extra args pass through
 	"$XF_BIN/frametool" xfer "$@"
 }

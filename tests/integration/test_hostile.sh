@@ -34,14 +34,6 @@ teardown_file() {
 	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null 2>&1 || true
 }
 
-# summary_field PORT FIELD: a counter from the forwarder's exit summary.
-summary_field() {
-	local line
-	line=$(grep "^summary $1[ :]" "$FWD_LOG" | head -n 1 || true)
-	[ -n "$line" ] || fail "no summary line for $1"
-	sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$line"
-}
-
 # vm_kb PID FIELD: a Vm* line of /proc/PID/status, in kB.
 vm_kb() {
 	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"

@@ -24,14 +24,6 @@ teardown_file() {
 	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null 2>&1 || true
 }
 
-assert_no_xdp() {
-	local out
-	out=$(ip -n "$1" link show dev "$2")
-	case "$out" in
-	*prog/xdp*) fail "$1:$2 still has an XDP program: $out" ;;
-	esac
-}
-
 # fwd_start: the forwarder between gen and sink, every frame.
 fwd_start() {
 	bg_start fwd ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B"
