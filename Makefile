@@ -84,6 +84,7 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE -Ibpf -Ius
 		-fno-omit-frame-pointer
 FUZZ_SRC_fuzz_rules := user/rules.c user/args.c
 FUZZ_SRC_fuzz_args  := user/args.c
+FUZZ_SRC_fuzz_gen_parse := user/gen_parse.c
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 # Programs the rig and benchmarks attach to veth ends (not part of xskfwd).
 RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.c))
