@@ -8,8 +8,9 @@
 #   3. integration tests (root): the real classifier and AF_XDP sockets on
 #      veth pairs in network namespaces the tests create and remove, and the
 #      classifier under BPF_PROG_TEST_RUN
-#   4. with CI=true or --san only: the integration tests again against the
-#      binaries built with ASan+UBSan (build/san-address+undefined), and the
+#   4. with CI=true or --san only: the unit tests under ASan+UBSan, the
+#      integration tests again against the binaries built with ASan+UBSan
+#      (build/san-address+undefined), and the
 #      multi-threaded ones (4 queues, gen on two CPUs, sink split over queues)
 #      against the TSan build (build/san-thread); any sanitizer report fails
 #      the test (halt_on_error, the exit status asserted by the tests)
@@ -74,6 +75,13 @@ bash tests/integration/run.sh "$@" 2>&1 | tee "$logdir/integration.log"
 count "$logdir/integration.log"
 
 if [ "$san" = 1 ]; then
+	echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+	ASAN_OPTIONS=halt_on_error=1:exitcode=66:detect_leaks=1 \
+		UBSAN_OPTIONS=halt_on_error=1:exitcode=67:print_stacktrace=1 \
+		make --no-print-directory SAN=address,undefined unit 2>&1 | tee "$logdir/unit-asan.log"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+	count "$logdir/unit-asan.log"
+
 	echo "== integration tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 	if make -j"$(nproc)" SAN=address,undefined all >"$logdir/build-asan.log" 2>&1; then
 		ASAN_OPTIONS=halt_on_error=1:exitcode=66:detect_leaks=1 \
