@@ -142,6 +142,17 @@ int rl_sock_create(struct rl_sock **out, struct rl_umem *u, const struct rl_sock
 void rl_sock_destroy(struct rl_sock *s);
 /* Read the kernel's counters for @s. Returns 0 or -errno. */
 int rl_sock_xdp_stats(const struct rl_sock *s, struct rl_xdp_stats *st);
+
+/* Add @add's counters into @into (e.g. to sum a port's queues). */
+static inline void rl_xdp_stats_add(struct rl_xdp_stats *into, const struct rl_xdp_stats *add)
+{
+	into->rx_dropped += add->rx_dropped;
+	into->rx_invalid_descs += add->rx_invalid_descs;
+	into->tx_invalid_descs += add->tx_invalid_descs;
+	into->rx_ring_full += add->rx_ring_full;
+	into->rx_fill_ring_empty_descs += add->rx_fill_ring_empty_descs;
+	into->tx_ring_empty_descs += add->tx_ring_empty_descs;
+}
 /*
  * Let syscalls on @s run the device's NAPI in the caller's context for up to
  * @usecs, @budget frames at a time (SO_PREFER_BUSY_POLL, SO_BUSY_POLL,

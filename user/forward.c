@@ -404,18 +404,7 @@ static void collect(const struct fwd *f, int k, struct xf_port_totals *t,
 		xf_queue_totals_add(&q, f->pollers[i].sock[k]);
 		if (per_queue)
 			per_queue[i] = q;
-		t->sum.rx_packets += q.rx_packets;
-		t->sum.rx_bytes += q.rx_bytes;
-		t->sum.tx_packets += q.tx_packets;
-		t->sum.tx_bytes += q.tx_bytes;
-		t->sum.tx_completed += q.tx_completed;
-		t->sum.rx_left += q.rx_left;
-		t->sum.k.rx_dropped += q.k.rx_dropped;
-		t->sum.k.rx_invalid_descs += q.k.rx_invalid_descs;
-		t->sum.k.tx_invalid_descs += q.k.tx_invalid_descs;
-		t->sum.k.rx_ring_full += q.k.rx_ring_full;
-		t->sum.k.rx_fill_ring_empty_descs += q.k.rx_fill_ring_empty_descs;
-		t->sum.k.tx_ring_empty_descs += q.k.tx_ring_empty_descs;
+		xf_queue_totals_sum(&t->sum, &q);
 	}
 	xf_port_counters(&f->port[k], t->xdp);
 }

@@ -23,14 +23,19 @@ void xf_queue_totals_add(struct xf_queue_totals *t, const struct rl_sock *s)
 	/* Acquire: pairs with the kernel's release of the producer index. */
 	t->rx_left += (uint32_t)(__atomic_load_n(s->rx.producer, __ATOMIC_ACQUIRE) -
 				 __atomic_load_n(s->rx.consumer, __ATOMIC_RELAXED));
-	if (rl_sock_xdp_stats(s, &k))
-		return;
-	t->k.rx_dropped += k.rx_dropped;
-	t->k.rx_invalid_descs += k.rx_invalid_descs;
-	t->k.tx_invalid_descs += k.tx_invalid_descs;
-	t->k.rx_ring_full += k.rx_ring_full;
-	t->k.rx_fill_ring_empty_descs += k.rx_fill_ring_empty_descs;
-	t->k.tx_ring_empty_descs += k.tx_ring_empty_descs;
+	if (!rl_sock_xdp_stats(s, &k))
+		rl_xdp_stats_add(&t->k, &k);
+}
+
+void xf_queue_totals_sum(struct xf_queue_totals *into, const struct xf_queue_totals *q)
+{
+	into->rx_packets += q->rx_packets;
+	into->rx_bytes += q->rx_bytes;
+	into->tx_packets += q->tx_packets;
+	into->tx_bytes += q->tx_bytes;
+	into->tx_completed += q->tx_completed;
+	into->rx_left += q->rx_left;
+	rl_xdp_stats_add(&into->k, &q->k);
 }
 
 uint64_t xf_port_drops(const struct xf_port_totals *t)

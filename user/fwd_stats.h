@@ -35,6 +35,8 @@ struct xf_port_totals {
 
 /* Add one socket's counters into @t (reads kernel statistics: a syscall). */
 void xf_queue_totals_add(struct xf_queue_totals *t, const struct rl_sock *s);
+/* Add one queue's totals @q into @into (a port's sum). */
+void xf_queue_totals_sum(struct xf_queue_totals *into, const struct xf_queue_totals *q);
 uint64_t xf_port_drops(const struct xf_port_totals *t);
 
 /* One line per second for a port: rates from @prev to @now over @secs. */

@@ -411,12 +411,8 @@ static void collect(const struct sink *k, struct sink_totals *t, struct xf_seq_c
 			t->other_by[v] += rl_stat_read(sp->c.other[v]);
 			t->other += rl_stat_read(sp->c.other[v]);
 		}
-		if (!kernel || rl_sock_xdp_stats(sp->sock, &ks))
-			continue;
-		t->k.rx_dropped += ks.rx_dropped;
-		t->k.rx_invalid_descs += ks.rx_invalid_descs;
-		t->k.rx_ring_full += ks.rx_ring_full;
-		t->k.rx_fill_ring_empty_descs += ks.rx_fill_ring_empty_descs;
+		if (kernel && !rl_sock_xdp_stats(sp->sock, &ks))
+			rl_xdp_stats_add(&t->k, &ks);
 	}
 	for (s = 0; s < XF_GEN_MAX_STREAMS; s++) {
 		memset(&sum, 0, sizeof(sum));
