@@ -31,6 +31,8 @@
 #   require_root / require_cmd CMD...  skip unless satisfied
 #   assert_no_xdp NS DEV             no XDP program left on DEV
 #   summary_field PORT FIELD         a counter of the forwarder summary in $FWD_LOG
+#   assert_no_lock NS DEV            xskfwd's lock file for DEV removed
+#   fwd_start ARGS... / fwd_stop     the forwarder on the rig, started / stopped cleanly
 
 # BG_STATUS/BG_KILLED are set for the tests to read.
 # shellcheck disable=SC2034
@@ -304,4 +306,37 @@ summary_field() {
 	line=$(grep "^summary $1[ :]" "$FWD_LOG" | head -n 1 || true)
 	[ -n "$line" ] || fail "no summary line for $1"
 	sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$line"
+}
+
+# assert_no_lock NS DEV: xskfwd's lock file for DEV in NS
+# (/run/xskfwd/<netns inode>-<ifindex>.lock) has been removed.
+assert_no_lock() {
+	local lock
+	lock=/run/xskfwd/$(stat -L -c %i "/var/run/netns/$1")-$(ip netns exec "$1" \
+		cat "/sys/class/net/$2/ifindex").lock
+	[ ! -e "$lock" ] || fail "lock file left behind: $lock"
+}
+
+# fwd_start ARGS...: `xskfwd forward` between the rig's fwd0 and fwd1 (the
+# RIG_* variables of `rig.sh env`), waiting until it forwards; FWD_LOG is its
+# output, kept after it stops.
+fwd_start() {
+	bg_start fwd ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" "$@"
+	FWD_LOG=$(bg_log fwd)
+	if ! wait_until 10 grep -qE '^forwarding |"type":"start"' "$FWD_LOG"; then
+		cat "$FWD_LOG"
+		fail "the forwarder did not start"
+	fi
+}
+
+# fwd_stop: SIGINT; exit status 0, and nothing left on either port: no XDP
+# program, no lock file.
+fwd_stop() {
+	local dev
+	bg_stop fwd INT
+	assert_eq 0 "$BG_STATUS" "forwarder exit status after SIGINT"
+	for dev in "$RIG_FWD_A" "$RIG_FWD_B"; do
+		assert_no_xdp "$RIG_FWD" "$dev"
+		assert_no_lock "$RIG_FWD" "$dev"
+	done
 }

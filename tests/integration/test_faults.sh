@@ -23,28 +23,16 @@ teardown_file() {
 	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null 2>&1 || true
 }
 
-# fwd_start ARGS...: start the forwarder on fwd0/fwd1 and wait until it runs.
-# FWD_LOG is its output (kept after it stops). --spin-us 0: the pollers share
-# the 2 CPUs with the generator.
-fwd_start() {
-	bg_start fwd ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" \
-		--spin-us 0 "$@"
-	FWD_LOG=$(bg_log fwd)
-	if ! wait_until 10 grep -qE '^forwarding ' "$FWD_LOG"; then
-		cat "$FWD_LOG"
-		fail "the forwarder did not start"
-	fi
-}
+# The forwarder runs with --spin-us 0 here: its pollers share the 2 CPUs with
+# the generator.
 
 # assert_clean_exit: after the forwarder has exited, nothing of it is left:
 # no XDP program, no lock file, no AF_XDP socket in its namespace.
 assert_clean_exit() {
-	local dev lock n
+	local dev n
 	for dev in "$RIG_FWD_A" "$RIG_FWD_B"; do
 		assert_no_xdp "$RIG_FWD" "$dev"
-		lock=/run/xskfwd/$(stat -L -c %i "/var/run/netns/$RIG_FWD")-$(ip netns exec \
-			"$RIG_FWD" cat "/sys/class/net/$dev/ifindex").lock
-		[ ! -e "$lock" ] || fail "lock file left behind: $lock"
+		assert_no_lock "$RIG_FWD" "$dev"
 	done
 	# /proc/net/protocols counts the namespace's AF_XDP sockets (line XDP).
 	# ss -f xdp only sees them with the xsk_diag module, absent here: use it
@@ -90,7 +78,7 @@ check_pool_and_identities() {
 # 6000 of 40000). Once up, the queued frames leave (tx_completed = tx_packets)
 # and new ones cross.
 test_link_flap_under_traffic() {
-	fwd_start
+	fwd_start --spin-us 0
 	bg_start gen ip netns exec "$RIG_GEN" "$XF_BIN/xskfwd" gen "$RIG_GEN_IF" \
 		--dst-mac "$RIG_SINK_MAC" --engine xsk --rate 10k --duration 4
 	sleep 1.5
@@ -127,7 +115,7 @@ test_link_flap_under_traffic() {
 # status 0.
 test_sigterm_under_flood() {
 	local t0 t1 ms pid
-	fwd_start
+	fwd_start --spin-us 0
 	bg_start gen ip netns exec "$RIG_GEN" "$XF_BIN/xskfwd" gen "$RIG_GEN_IF" \
 		--dst-mac "$RIG_SINK_MAC" --engine live --duration 20
 	wait_until 5 grep -q 'gen gen0: tx' "$(bg_log gen)" || {
@@ -176,7 +164,7 @@ test_without_privileges() {
 # Seen: about 10.8 M frames offered, 1.0 M forwarded, 9.8 M rx_ring_full,
 # rx_fill_ring_empty 0; afterwards every frame crosses both ways.
 test_fill_ring_starvation() {
-	fwd_start --ring-size 64
+	fwd_start --spin-us 0 --ring-size 64
 	bg_start gen ip netns exec "$RIG_GEN" "$XF_BIN/xskfwd" gen "$RIG_GEN_IF" \
 		--dst-mac "$RIG_SINK_MAC" --engine live --duration 3
 	wait_until 15 gen_done || fail "gen did not finish"
@@ -208,7 +196,7 @@ test_fill_ring_starvation() {
 # Before the fix, an idle forwarder kept running.
 netns_del_case() {
 	local t0 t1 ms err status
-	fwd_start
+	fwd_start --spin-us 0
 	if [ "$1" = traffic ]; then
 		bg_start gen ip netns exec "$RIG_GEN" "$XF_BIN/xskfwd" gen "$RIG_GEN_IF" \
 			--dst-mac "$RIG_SINK_MAC" --engine xsk --rate 10k --duration 5

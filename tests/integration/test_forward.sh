@@ -24,31 +24,6 @@ teardown_file() {
 	"$XF_RIG" down --prefix "$QRIG_PREFIX" >/dev/null 2>&1 || true
 }
 
-# fwd_start ARGS...: start the forwarder on fwd0/fwd1 and wait until it runs.
-# FWD_LOG is its output (kept after it stops).
-fwd_start() {
-	bg_start fwd ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" "$@"
-	FWD_LOG=$(bg_log fwd)
-	if ! wait_until 10 grep -qE '^forwarding |"type":"start"' "$FWD_LOG"; then
-		cat "$FWD_LOG"
-		fail "the forwarder did not start"
-	fi
-}
-
-# fwd_stop: SIGINT, expect exit status 0 and nothing left behind: no XDP
-# program, no lock file (/run/xskfwd/<netns inode>-<ifindex>.lock).
-fwd_stop() {
-	local dev lock
-	bg_stop fwd INT
-	assert_eq 0 "$BG_STATUS" "forwarder exit status after SIGINT"
-	for dev in "$RIG_FWD_A" "$RIG_FWD_B"; do
-		assert_no_xdp "$RIG_FWD" "$dev"
-		lock=/run/xskfwd/$(stat -L -c %i "/var/run/netns/$RIG_FWD")-$(ip netns exec \
-			"$RIG_FWD" cat "/sys/class/net/$dev/ifindex").lock
-		[ ! -e "$lock" ] || fail "lock file left behind: $lock"
-	done
-}
-
 frames() { # frametool xfer with the rig's names; extra args pass through
 	"$XF_BIN/frametool" xfer "$@"
 }

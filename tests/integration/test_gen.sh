@@ -31,19 +31,6 @@ gen() {
 	cat "$GEN_OUT" "$GEN_ERR"
 }
 
-fwd_start() {
-	bg_start fwd ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B"
-	if ! wait_until 10 grep -q '^forwarding ' "$(bg_log fwd)"; then
-		cat "$(bg_log fwd)"
-		fail "the forwarder did not start"
-	fi
-}
-
-fwd_stop() {
-	bg_stop fwd INT
-	assert_eq 0 "$BG_STATUS" "forwarder exit status"
-}
-
 sink_rx() {
 	ip netns exec "$RIG_SINK" cat "/sys/class/net/$RIG_SINK_IF/statistics/rx_packets"
 }

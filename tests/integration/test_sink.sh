@@ -24,20 +24,6 @@ teardown_file() {
 	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null 2>&1 || true
 }
 
-# fwd_start: the forwarder between gen and sink, every frame.
-fwd_start() {
-	bg_start fwd ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B"
-	if ! wait_until 10 grep -q '^forwarding ' "$(bg_log fwd)"; then
-		cat "$(bg_log fwd)"
-		fail "the forwarder did not start"
-	fi
-}
-
-fwd_stop() {
-	bg_stop fwd INT
-	assert_eq 0 "$BG_STATUS" "forwarder exit status after SIGINT"
-}
-
 # sink_start ARGS...: the sink on sink0; SINK_LOG is its output.
 sink_start() {
 	bg_start sink ip netns exec "$RIG_SINK" "$XF_BIN/xskfwd" sink "$RIG_SINK_IF" "$@"
@@ -50,14 +36,11 @@ sink_start() {
 
 # sink_stop: SIGINT; exit status 0, no XDP program and no lock file left.
 sink_stop() {
-	local lock
 	bg_stop sink INT
 	cat "$SINK_LOG"
 	assert_eq 0 "$BG_STATUS" "sink exit status after SIGINT"
 	assert_no_xdp "$RIG_SINK" "$RIG_SINK_IF"
-	lock=/run/xskfwd/$(stat -L -c %i "/var/run/netns/$RIG_SINK")-$(ip netns exec \
-		"$RIG_SINK" cat "/sys/class/net/$RIG_SINK_IF/ifindex").lock
-	[ ! -e "$lock" ] || fail "lock file left behind: $lock"
+	assert_no_lock "$RIG_SINK" "$RIG_SINK_IF"
 }
 
 # send ARGS...: payload_send from gen0 to the sink's MAC.
