@@ -41,6 +41,7 @@
 #include "common.h"
 #include "gen.h"
 #include "log.h"
+#include "port.h"
 
 #define GEN_RING_SIZE 2048
 #define GEN_FILL_SIZE 64 /* unused by a TX-only socket, but the kernel wants one */
@@ -406,20 +407,6 @@ static int parse_opts(int argc, char **argv, struct gen_opts *o)
 
 /* --- interface facts --- */
 
-static int if_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
-{
-	int fd, err = 0;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", name);
-	if (ioctl(fd, req, ifr))
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 static int read_iface(struct gen *g)
 {
 	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
@@ -431,7 +418,7 @@ static int read_iface(struct gen *g)
 		xf_err("%s: no such interface", name);
 		return -ENODEV;
 	}
-	err = if_ioctl(name, SIOCGIFMTU, &ifr);
+	err = xf_if_ioctl(name, SIOCGIFMTU, &ifr);
 	if (err) {
 		xf_err("%s: cannot read the MTU: %s", name, strerror(-err));
 		return err;
@@ -439,7 +426,7 @@ static int read_iface(struct gen *g)
 	g->mtu = (uint32_t)ifr.ifr_mtu;
 	if (!g->o.have_src_mac) {
 		memset(&ifr, 0, sizeof(ifr));
-		err = if_ioctl(name, SIOCGIFHWADDR, &ifr);
+		err = xf_if_ioctl(name, SIOCGIFHWADDR, &ifr);
 		if (err) {
 			xf_err("%s: cannot read the MAC address: %s (give --src-mac)", name,
 			       strerror(-err));
@@ -450,7 +437,7 @@ static int read_iface(struct gen *g)
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_data = (void *)&info;
 	snprintf(g->driver, sizeof(g->driver), "%s",
-		 if_ioctl(name, SIOCETHTOOL, &ifr) ? "unknown" : info.driver);
+		 xf_if_ioctl(name, SIOCETHTOOL, &ifr) ? "unknown" : info.driver);
 	if (g->o.size > g->mtu + XF_GEN_ETH_HLEN) {
 		xf_err("%s: --size %u does not fit the MTU %u (at most %u bytes)", name, g->o.size,
 		       g->mtu, g->mtu + XF_GEN_ETH_HLEN);

@@ -41,36 +41,34 @@ const char *xf_attach_mode_name(enum xdp_attach_mode mode)
 	}
 }
 
-static int ethtool_ioctl(const char *name, void *cmd)
+int xf_if_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
 {
-	struct ifreq ifr = {};
 	int fd, err = 0;
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	ifr.ifr_data = cmd;
-	if (ioctl(fd, SIOCETHTOOL, &ifr))
+	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", name);
+	if (ioctl(fd, req, ifr))
 		err = -errno;
 	close(fd);
 	return err;
 }
 
+static int ethtool_ioctl(const char *name, void *cmd)
+{
+	struct ifreq ifr = { .ifr_data = cmd };
+
+	return xf_if_ioctl(name, SIOCETHTOOL, &ifr);
+}
+
 static int read_mtu(const char *name, uint32_t *mtu)
 {
 	struct ifreq ifr = {};
-	int fd, err = 0;
+	int err = xf_if_ioctl(name, SIOCGIFMTU, &ifr);
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (ioctl(fd, SIOCGIFMTU, &ifr))
-		err = -errno;
-	else
+	if (!err)
 		*mtu = (uint32_t)ifr.ifr_mtu;
-	close(fd);
 	return err;
 }
 

@@ -72,4 +72,8 @@ void xf_port_close(struct xf_port *p);
 
 const char *xf_attach_mode_name(enum xdp_attach_mode mode);
 
+/* One interface ioctl (SIOCGIFMTU, SIOCETHTOOL, ...) on a throwaway socket,
+ * with ifr_name set from @name. Returns 0 or -errno. */
+int xf_if_ioctl(const char *name, unsigned long req, struct ifreq *ifr);
+
 #endif
