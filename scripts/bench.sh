@@ -18,13 +18,16 @@
 # and AF_XDP engines into a drop program on fwd0); frame sizes 64/512/1500
 # for xskfwd and devmap; latency (xskfwd sink, one-way, same clock) at 10% and
 # 50% of each path's measured maximum for xskfwd and the bridge; then 4
-# queues. Results: build/bench/results.jsonl (every run), summary.txt,
-# summary.json and bench.png (gnuplot).
+# queues; serving files: xskfwd serve against tftpd-hpa (TFTP goodput with 1, 8
+# and 64 clients, windowsize 1 and 16, CPU per GB). Results:
+# build/bench/results.jsonl (every run), summary.txt, summary.json and
+# bench.png (gnuplot).
 #
 # Usage: bash scripts/bench.sh [--runs N] [--seconds S] [--quick] [--only REGEX] [--append]
 #   --quick   1 run of 3 s, no placement probe (checks the plumbing)
 #   --only    run only scenarios whose name matches REGEX
 #   --append  add to build/bench/results.jsonl instead of starting it anew
+# XF_BENCH_PREFIX (default xb-) names the rig's namespaces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,7 +43,7 @@ while [ $# -gt 0 ]; do
 	--quick) RUNS=1 SECS=3 PROBE_SECS=0; shift ;;
 	--only) ONLY=${2:?}; shift 2 ;;
 	--append) APPEND=1; shift ;;
-	-h | --help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -54,11 +57,13 @@ B=$PWD/build
 OUT=$B/bench
 mkdir -p "$OUT"
 [ "$APPEND" = 1 ] || : >"$OUT/results.jsonl"
-P=xb-
+P=${XF_BENCH_PREFIX:-xb-}
 XF=$B/xskfwd
 
 cleanup() {
 	stop_fwd
+	stop_server
+	[ -z "${SERVE_ROOT:-}" ] || rm -rf "$SERVE_ROOT"
 	bash scripts/rig.sh down --prefix "$P" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -73,6 +78,31 @@ stop_fwd() {
 		kill -INT "$FWD_PID" 2>/dev/null || true
 		wait "$FWD_PID" 2>/dev/null || true
 		FWD_PID=
+	fi
+}
+
+# The serve section's server (tftpd-hpa or xskfwd serve), its cgroup and its
+# file root.
+SRV_PID= SRV_CG= SERVE_ROOT=
+stop_server() {
+	if [ -n "${SRV_PID:-}" ]; then
+		# TERM: a background job of a script starts with SIGINT ignored
+		kill -TERM "$SRV_PID" 2>/dev/null || true
+		wait "$SRV_PID" 2>/dev/null || true
+		SRV_PID=
+	fi
+	if [ -n "${SRV_CG:-}" ]; then
+		# tftpd-hpa's children outlive the listener until their transfer ends
+		local i pid
+		for i in $(seq 20); do
+			[ -s "$SRV_CG/cgroup.procs" ] || break
+			[ "$i" -lt 20 ] || for pid in $(cat "$SRV_CG/cgroup.procs"); do
+				kill -TERM "$pid" 2>/dev/null || true
+			done
+			sleep 0.1
+		done
+		rmdir "$SRV_CG" 2>/dev/null || log "bench.sh: cannot remove cgroup $SRV_CG"
+		SRV_CG=
 	fi
 }
 
@@ -331,8 +361,140 @@ drops_at_90pct() {
 }
 
 median_pps() { # SCENARIO: median of its runs
-	grep "\"scenario\":\"$1\"," "$OUT/results.jsonl" | grep '"pps"' |
+	{ grep "\"scenario\":\"$1\"," "$OUT/results.jsonl" || true; } | { grep '"pps"' || true; } |
 		sed 's/.*"pps":\([0-9]*\).*/\1/' | sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print 0 }'
+}
+
+# --- serving files (issue 4) -----------------------------------------------------
+# xskfwd serve against tftpd-hpa, the kernel-socket baseline, on the same rig:
+# the server in the fwd namespace on fwd0 (198.18.0.254), pinned to CPU 1;
+# tftpbench (one thread, kernel UDP sockets, every block compared with the
+# local copy) in the gen namespace on CPU 0, its sessions spread over 8 local
+# addresses. Both serve one 16 MiB random file from a tmp root. Matrix:
+# clients {1, 8, 64} x windowsize {1, 16}, blksize 1468, RUNS runs of
+# SERVE_SECS each.
+# Server CPU: the server runs in a cgroup (v2) of its own and cpu.stat's
+# usage_usec is read around each run, so tftpd-hpa's children count even
+# after they exit: tftpd-hpa ignores SIGCHLD, so its children are reaped
+# without ever reaching its cutime/cstime. Without cgroup2, utime+stime+
+# cutime+cstime from /proc/PID/stat (which misses them). Softirq work is
+# charged to whichever task happens to run when it is raised or served.
+SERVE_SECS=$((SECS < 4 ? SECS : 4))
+SERVE_FILE=f16m
+SERVE_BINDS=198.18.0.11,198.18.0.12,198.18.0.13,198.18.0.14,198.18.0.15,198.18.0.16,198.18.0.17,198.18.0.18
+# start_server NAME: start tftpd-hpa or xskfwd serve on a fresh rig, wait until
+# it answers. The log is $OUT/serve-NAME.log.
+start_server() {
+	local log=$OUT/serve-$1.log i a
+	fresh_rig 1
+	for a in ${SERVE_BINDS//,/ }; do
+		ip -n "$RIG_GEN" addr add "$a/24" dev "$RIG_GEN_IF"
+	done
+	case "$1" in
+	tftpd-hpa)
+		# --foreground: the listener is $SRV_PID itself (ip netns exec and
+		# taskset exec); it forks a child per transfer.
+		ip netns exec "$RIG_FWD" taskset -c 1 in.tftpd --foreground --listen \
+			--address "$RIG_FWD_IP:69" --secure "$SERVE_ROOT" >"$log" 2>&1 &
+		SRV_PID=$!
+		;;
+	xskfwd)
+		ip netns exec "$RIG_FWD" taskset -c 1 "$XF" serve "$RIG_FWD_A" --root "$SERVE_ROOT" \
+			--cpus 1 --max-per-client 64 >"$log" 2>&1 &
+		SRV_PID=$!
+		;;
+	esac
+	cg_make
+	for i in $(seq 50); do
+		kill -0 "$SRV_PID" 2>/dev/null || break
+		if ip netns exec "$RIG_GEN" "$B/tftpbench" --server "$RIG_FWD_IP" --file "$SERVE_FILE" \
+			--expect "$SERVE_ROOT/$SERVE_FILE" --duration 0.3 --json 2>/dev/null |
+			grep -qv '"bytes":0,'; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	cat "$log" >&2
+	log "bench.sh: $1 did not start serving"
+	stop_server
+	return 1
+}
+
+# cg_make: a cgroup of our own for the server, to count its CPU time and its
+# children's (removed by stop_server).
+cg_make() {
+	local mnt
+	mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	[ -n "$mnt" ] && mkdir "$mnt/xskfwd-bench-serve.$$" 2>/dev/null || return 0
+	SRV_CG=$mnt/xskfwd-bench-serve.$$
+	echo "$SRV_PID" >"$SRV_CG/cgroup.procs" 2>/dev/null || { rmdir "$SRV_CG"; SRV_CG=; }
+}
+
+# server_cpu_us: the server's CPU time so far, in microseconds.
+server_cpu_us() {
+	if [ -n "$SRV_CG" ]; then
+		awk '$1 == "usage_usec" { print $2 }' "$SRV_CG/cpu.stat"
+	else
+		sed 's/^.*) //' "/proc/$SRV_PID/stat" |
+			awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f\n", ($12 + $13 + $14 + $15) * 1e6 / hz }'
+	fi
+}
+
+# serve_run NAME CLIENTS WINDOW RUN: one tftpbench run, one line in results.jsonl.
+serve_run() {
+	local name=$1 clients=$2 win=$3 run=$4 t0 t1 c0 c1 res rc=0 mbps cpu_s per_gb load
+	load=$(cut -d' ' -f1 /proc/loadavg) # other jobs on the machine
+	t0=$(server_cpu_us)
+	c0=$(cpu_snapshot)
+	res=$(ip netns exec "$RIG_GEN" "$B/tftpbench" --server "$RIG_FWD_IP" --file "$SERVE_FILE" \
+		--expect "$SERVE_ROOT/$SERVE_FILE" --clients "$clients" --blksize 1468 \
+		--windowsize "$win" --duration "$SERVE_SECS" --bind "$SERVE_BINDS" --cpu 0 \
+		--json 2>>"$OUT/tftpbench.log") || rc=$?
+	c1=$(cpu_snapshot)
+	# tftpd-hpa's children end on the client's closing ERROR.
+	sleep 0.5
+	t1=$(server_cpu_us)
+	[ -n "$res" ] || { log "  serve $name: tftpbench failed (status $rc)"; return 0; }
+	[ "$rc" = 0 ] || log "  serve $name: tftpbench found corrupt data (see $OUT/tftpbench.log)"
+	mbps=$(grep -o '"goodput_MBps":[0-9.]*' <<<"$res" | cut -d: -f2)
+	read -r cpu_s per_gb < <(awk -v t=$((t1 - t0)) \
+		-v b="$(grep -o '"bytes":[0-9]*' <<<"$res" | cut -d: -f2)" \
+		'BEGIN { s = t / 1e6; printf "%.3f %.2f\n", s, (b > 0 ? s / (b / 1e9) : 0) }')
+	log "  serve $name c$clients w$win run $run: $mbps MB/s, server cpu ${cpu_s}s," \
+		"${per_gb} cpu-s/GB (load average $load)"
+	printf '{"scenario":"serve-%s-c%s-w%s","server":"%s","run":%s,"tftpbench":%s,"server_cpu_s":%s,"cpu_s_per_GB":%s,"loadavg":%s,"cpu":{%s}}\n' \
+		"$name" "$clients" "$win" "$name" "$run" "$res" "$cpu_s" "$per_gb" "$load" \
+		"$(cpu_usage "$c0" "$c1")" >>"$OUT/results.jsonl"
+}
+
+serve_bench() {
+	local srv c w r
+	[[ serve-tftpd-hpa-c64-w16 =~ $ONLY || serve-xskfwd-c64-w16 =~ $ONLY ]] || return 0
+	if ! command -v in.tftpd >/dev/null; then
+		# Not installed by deps.sh: Debian's package also starts a system
+		# tftpd on port 69 (systemctl disable --now tftpd-hpa).
+		log "bench.sh: serve: in.tftpd not found (apt-get install tftpd-hpa): skipped"
+		return 0
+	fi
+	SERVE_ROOT=$(mktemp -d /tmp/xskfwd-serve.XXXXXX)
+	chmod 755 "$SERVE_ROOT" # tftpd-hpa reads as nobody
+	head -c $((16 << 20)) /dev/urandom >"$SERVE_ROOT/$SERVE_FILE"
+	chmod 644 "$SERVE_ROOT/$SERVE_FILE"
+	for srv in tftpd-hpa xskfwd; do
+		[[ serve-$srv-c64-w16 =~ $ONLY ]] || continue
+		start_server "$srv" || continue
+		for c in 1 8 64; do
+			for w in 1 16; do
+				for r in $(seq "$RUNS"); do
+					serve_run "$srv" "$c" "$w" "$r"
+				done
+			done
+		done
+		stop_server
+		grep '^summary ' "$OUT/serve-$srv.log" >&2 || true
+	done
+	rm -rf "$SERVE_ROOT"
+	SERVE_ROOT=
 }
 
 # --- the scenarios ------------------------------------------------------------
@@ -395,6 +557,9 @@ PLACEMENTS="xsk4q xsk4q+napi1" scenario q4-xdp-devmap 4 64 path_devmap
 FWD_ARGS=(--queues 0-3)
 PLACEMENTS="xsk4q+fwd1 xsk4q+fwd0" scenario q4-xskfwd 4 64 set_fwd
 FWD_ARGS=()
+
+log "== serving files: xskfwd serve against tftpd-hpa (16 MiB file, blksize 1468)"
+serve_bench
 
 cleanup
 bash scripts/bench_report.sh "$OUT"

@@ -3,20 +3,24 @@
 # bench.sh): per scenario the median and min-max of its runs in Mpps, the
 # ratio to the Linux bridge (br_netfilter on) and to in-kernel XDP_REDIRECT
 # measured in the same invocation, the placement used and the CPU use of the
-# median run; latency percentiles. Writes DIR/summary.txt, DIR/summary.json
-# and, when gnuplot is there, DIR/bench.png.
+# median run; latency percentiles; serving files (xskfwd serve against
+# tftpd-hpa: goodput, windowsize granted, CPU per GB, ratio). Writes
+# DIR/summary.txt, DIR/summary.json and, when gnuplot is there, DIR/bench.png.
 set -euo pipefail
 dir=${1:?usage: bench_report.sh DIR}
 res=$dir/results.jsonl
 [ -s "$res" ] || { echo "bench_report.sh: $res is empty" >&2; exit 1; }
 
 # One line per throughput run: scenario queues size placement pps cpu0 cpu1
-runs=$(grep '"pps"' "$res" | sed -E \
+runs=$({ grep '"pps"' "$res" || true; } | sed -E \
 	's/.*"scenario":"([^"]*)","queues":([0-9]+),"size":([0-9]+),"placement":"([^"]*)".*"pps":([0-9]+).*"cpu":\{(.*)\}\}$/\1 \2 \3 \4 \5 \6/' |
 	awk '{ cpu = $6; gsub(/"/, "", cpu); gsub(/:\{usr:/, "=", cpu); gsub(/,sys:/, "/", cpu);
 	       gsub(/,sirq:/, "/", cpu); gsub(/\},?/, " ", cpu); print $1, $2, $3, $4, $5, cpu }')
 
-awk -v bridge=bridge-nf-on -v devmap=xdp-devmap -v plot="$dir/plot.dat" '
+: >"$dir/summary.txt"
+: >"$dir/plot.dat"
+echo "[]" >"$dir/summary.json"
+[ -z "$runs" ] || awk -v bridge=bridge-nf-on -v devmap=xdp-devmap -v plot="$dir/plot.dat" '
 { n[$1]++; v[$1, n[$1]] = $5; q[$1] = $2; s[$1] = $3; pl[$1] = $4
   c = ""; for (i = 6; i <= NF; i++) c = c " " $i; cpu[$1, n[$1]] = c
   if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } }
@@ -60,9 +64,44 @@ if grep -q '"xskfwd_drops"' "$res"; then
 			awk '{ printf "%-22s %12s %12s %14s\n", $1, $2, $3, $4 }'
 	} >>"$dir/summary.txt"
 fi
+if grep -q '"goodput_MBps"' "$res"; then
+	# serve: per server, clients and asked windowsize, the median goodput of
+	# the runs (min-max), the windowsize the server granted, the median CPU
+	# seconds per GB, and xskfwd's median over tftpd-hpa's.
+	grep '"goodput_MBps"' "$res" | sed -E \
+		's/.*"server":"([^"]*)".*"clients":([0-9]+),"blksize":[0-9]+,"windowsize":([0-9]+),.*"negotiated_windowsize":([0-9]+),.*"goodput_MBps":([0-9.]+),"errors":([0-9]+).*"cpu_s_per_GB":([0-9.]+),"loadavg":([0-9.]+).*/\1 \2 \3 \4 \5 \6 \7 \8/' |
+		awk '
+		function med(list,   a, n, i, j, t) {
+			n = split(list, a, " ")
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+			lo = a[1]; hi = a[n]; return a[int((n + 1) / 2)]
+		}
+		{ k = $2 " " $3; if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
+		  g[$1, k] = g[$1, k] " " $5; c[$1, k] = c[$1, k] " " $7; w[$1, k] = $4; err += $6
+		  if (NR == 1 || $8 < lmin) lmin = $8; if ($8 > lmax) lmax = $8 }
+		END {
+			printf "\nserving (goodput MB/s, 10^6 B/s; win: windowsize granted; CPU s per GB served)\n"
+			printf "%-7s %6s | %-38s | %-38s | %s\n", "", "asked", "tftpd-hpa", "xskfwd serve", "xskfwd /"
+			printf "%-7s %6s | %7s %15s %4s %8s | %7s %15s %4s %8s | %s\n", "clients", "window",
+				"MB/s", "min-max", "win", "cpu s/GB", "MB/s", "min-max", "win", "cpu s/GB", "tftpd-hpa"
+			for (i = 1; i <= nk; i++) {
+				k = keys[i]; split(k, kk, " ")
+				line = sprintf("%7s %6s", kk[1], kk[2])
+				for (s = 1; s <= 2; s++) {
+					srv = (s == 1) ? "tftpd-hpa" : "xskfwd"
+					if (!((srv, k) in g)) { line = line sprintf(" | %7s %15s %4s %8s", "-", "-", "-", "-"); m[s] = 0; continue }
+					m[s] = med(g[srv, k]); l = lo; h = hi
+					line = line sprintf(" | %7.1f %15s %4s %8.2f", m[s], sprintf("%.1f-%.1f", l, h), w[srv, k], med(c[srv, k]))
+				}
+				line = line sprintf(" | %s", m[1] > 0 && m[2] > 0 ? sprintf("%.2fx", m[2] / m[1]) : "-")
+				print line
+			}
+			printf "verify errors in all serve runs: %d; load average before the runs: %.2f-%.2f\n", err, lmin, lmax
+		}' >>"$dir/summary.txt"
+fi
 cat "$dir/summary.txt"
 
-if command -v gnuplot >/dev/null; then
+if command -v gnuplot >/dev/null && [ -s "$dir/plot.dat" ]; then
 	gnuplot <<EOF2
 set terminal png size 1200,600
 set output "$dir/bench.png"
