@@ -32,7 +32,8 @@
  * Output, one line (MB = 10^6 bytes):
  *   {"clients":N,"blksize":B,"windowsize":W,"negotiated_blksize":B,
  *    "negotiated_windowsize":W,"files":F,"file_bytes":X,"bytes":Y,"seconds":S,
- *    "goodput_MBps":G,"errors":E,"server_errors":R,"timeouts":T,"abandoned":A}
+ *    "goodput_MBps":G,"errors":E,"server_errors":R,"timeouts":T,"abandoned":A,
+ *    "cpu_s":C}   (C: this process's user+system CPU time, to tell a client-bound run)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -51,6 +52,7 @@
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -433,23 +435,39 @@ static int parse_binds(struct bench *b, char *list)
 
 static void report(const struct bench *b, double secs, bool json)
 {
-	const char *k =
-		"clients blksize windowsize negotiated_blksize negotiated_windowsize files "
-		"file_bytes bytes seconds goodput_MBps errors server_errors timeouts abandoned";
-	double v[] = {
-		b->clients, b->blksize,		b->window,   b->neg_blksize, b->neg_window,
-		b->files,   b->files * b->size, b->bytes,    secs,	     b->bytes / secs / 1e6,
-		b->errors,  b->server_errors,	b->timeouts, b->abandoned
-	};
+	struct rusage ru;
+	double cpu;
 	unsigned int i;
-	int len;
 
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++, k += len + 1) {
-		len = (int)strcspn(k, " ");
-		printf(json ? "%s\"%.*s\":%.*f" : "%s%.*s=%.*f",
-		       i ? (json ? "," : " ") : (json ? "{" : ""), len, k, i == 8 || i == 9 ? 2 : 0,
-		       v[i]);
-	}
+	getrusage(RUSAGE_SELF, &ru); /* the client's own CPU time: is it the bottleneck? */
+	cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	      (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	const struct {
+		const char *key;
+		double val;
+		int decimals;
+	} f[] = {
+		{ "clients", b->clients, 0 },
+		{ "blksize", b->blksize, 0 },
+		{ "windowsize", b->window, 0 },
+		{ "negotiated_blksize", b->neg_blksize, 0 },
+		{ "negotiated_windowsize", b->neg_window, 0 },
+		{ "files", (double)b->files, 0 },
+		{ "file_bytes", (double)(b->files * b->size), 0 },
+		{ "bytes", (double)b->bytes, 0 },
+		{ "seconds", secs, 2 },
+		{ "goodput_MBps", (double)b->bytes / secs / 1e6, 2 },
+		{ "errors", (double)b->errors, 0 },
+		{ "server_errors", (double)b->server_errors, 0 },
+		{ "timeouts", (double)b->timeouts, 0 },
+		{ "abandoned", (double)b->abandoned, 0 },
+		{ "cpu_s", cpu, 2 },
+	};
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		printf(json ? "%s\"%s\":%.*f" : "%s%s=%.*f",
+		       i ? (json ? "," : " ") : (json ? "{" : ""), f[i].key, f[i].decimals,
+		       f[i].val);
 	printf(json ? "}\n" : "\n");
 }
 
