@@ -83,7 +83,7 @@ stop_fwd() {
 
 # The serve section's server (tftpd-hpa or xskfwd serve), its cgroup and its
 # file root.
-SRV_PID= SRV_CG= SERVE_ROOT=
+SRV_PID='' SRV_CG='' SERVE_ROOT=''
 stop_server() {
 	if [ -n "${SRV_PID:-}" ]; then
 		# TERM: a background job of a script starts with SIGINT ignored
@@ -96,9 +96,9 @@ stop_server() {
 		local i pid
 		for i in $(seq 20); do
 			[ -s "$SRV_CG/cgroup.procs" ] || break
-			[ "$i" -lt 20 ] || for pid in $(cat "$SRV_CG/cgroup.procs"); do
+			[ "$i" -lt 20 ] || while read -r pid; do
 				kill -TERM "$pid" 2>/dev/null || true
-			done
+			done <"$SRV_CG/cgroup.procs"
 			sleep 0.1
 		done
 		rmdir "$SRV_CG" 2>/dev/null || log "bench.sh: cannot remove cgroup $SRV_CG"
