@@ -92,12 +92,13 @@ stop_server() {
 		SRV_PID=
 	fi
 	if [ -n "${SRV_CG:-}" ]; then
-		# tftpd-hpa's children outlive the listener until their transfer ends
+		# tftpd-hpa's children outlive the listener until their transfer
+		# times out (up to about 15 s); after 3 s they are killed, by PID.
 		local i pid
-		for i in $(seq 20); do
+		for i in $(seq 40); do
 			[ -s "$SRV_CG/cgroup.procs" ] || break
-			[ "$i" -lt 20 ] || while read -r pid; do
-				kill -TERM "$pid" 2>/dev/null || true
+			[ "$i" != 30 ] || while read -r pid; do
+				kill -KILL "$pid" 2>/dev/null || true
 			done <"$SRV_CG/cgroup.procs"
 			sleep 0.1
 		done
