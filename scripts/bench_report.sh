@@ -67,31 +67,40 @@ fi
 if grep -q '"goodput_MBps"' "$res"; then
 	# serve: per server, clients and asked windowsize, the median goodput of
 	# the runs (min-max), the windowsize the server granted, the median CPU
-	# seconds per GB, and xskfwd's median over tftpd-hpa's.
-	grep '"goodput_MBps"' "$res" | sed -E \
-		's/.*"server":"([^"]*)".*"clients":([0-9]+),"blksize":[0-9]+,"windowsize":([0-9]+),.*"negotiated_windowsize":([0-9]+),.*"goodput_MBps":([0-9.]+),"errors":([0-9]+).*"cpu_s_per_GB":([0-9.]+),"loadavg":([0-9.]+).*/\1 \2 \3 \4 \5 \6 \7 \8/' |
+	# seconds per GB, the client's CPU use (is it the bottleneck?), and
+	# xskfwd's median over tftpd-hpa's.
+	grep '"goodput_MBps"' "$res" |
 		awk '
+		function get(key) { # the first value of "key" in the line
+			if (!match($0, "\"" key "\":(\"[^\"]*\"|[0-9.]+)")) return ""
+			v = substr($0, RSTART + length(key) + 3, RLENGTH - length(key) - 3); gsub(/"/, "", v); return v
+		}
 		function med(list,   a, n, i, j, t) {
 			n = split(list, a, " ")
 			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
 			lo = a[1]; hi = a[n]; return a[int((n + 1) / 2)]
 		}
-		{ k = $2 " " $3; if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
-		  g[$1, k] = g[$1, k] " " $5; c[$1, k] = c[$1, k] " " $7; w[$1, k] = $4; err += $6
-		  if (NR == 1 || $8 < lmin) lmin = $8; if ($8 > lmax) lmax = $8 }
+		{ srv = get("server"); k = get("clients") " " get("windowsize"); la = get("loadavg") + 0
+		  if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
+		  g[srv, k] = g[srv, k] " " get("goodput_MBps"); c[srv, k] = c[srv, k] " " get("cpu_s_per_GB")
+		  u[srv, k] = u[srv, k] " " 100 * get("cpu_s") / get("seconds")
+		  w[srv, k] = get("negotiated_windowsize"); err += get("errors")
+		  if (NR == 1 || la < lmin) lmin = la; if (la > lmax) lmax = la }
 		END {
-			printf "\nserving (goodput MB/s, 10^6 B/s; win: windowsize granted; CPU s per GB served)\n"
-			printf "%-7s %6s | %-38s | %-38s | %s\n", "", "asked", "tftpd-hpa", "xskfwd serve", "xskfwd /"
-			printf "%-7s %6s | %7s %15s %4s %8s | %7s %15s %4s %8s | %s\n", "clients", "window",
-				"MB/s", "min-max", "win", "cpu s/GB", "MB/s", "min-max", "win", "cpu s/GB", "tftpd-hpa"
+			printf "\nserving (goodput MB/s = 10^6 B/s; win: windowsize granted; server CPU s per GB served;"
+			printf " cli%%: client CPU use)\n"
+			printf "%-7s %6s | %-43s | %-43s | %s\n", "", "asked", "tftpd-hpa", "xskfwd serve", "xskfwd /"
+			printf "%-7s %6s | %7s %15s %4s %8s %4s | %7s %15s %4s %8s %4s | %s\n", "clients", "window",
+				"MB/s", "min-max", "win", "cpu s/GB", "cli%", "MB/s", "min-max", "win", "cpu s/GB", "cli%", "tftpd-hpa"
 			for (i = 1; i <= nk; i++) {
 				k = keys[i]; split(k, kk, " ")
 				line = sprintf("%7s %6s", kk[1], kk[2])
 				for (s = 1; s <= 2; s++) {
 					srv = (s == 1) ? "tftpd-hpa" : "xskfwd"
-					if (!((srv, k) in g)) { line = line sprintf(" | %7s %15s %4s %8s", "-", "-", "-", "-"); m[s] = 0; continue }
+					if (!((srv, k) in g)) { line = line sprintf(" | %7s %15s %4s %8s %4s", "-", "-", "-", "-", "-"); m[s] = 0; continue }
 					m[s] = med(g[srv, k]); l = lo; h = hi
-					line = line sprintf(" | %7.1f %15s %4s %8.2f", m[s], sprintf("%.1f-%.1f", l, h), w[srv, k], med(c[srv, k]))
+					line = line sprintf(" | %7.1f %15s %4s %8.2f %4.0f", m[s], sprintf("%.1f-%.1f", l, h), w[srv, k],
+						med(c[srv, k]), med(u[srv, k]))
 				}
 				line = line sprintf(" | %s", m[1] > 0 && m[2] > 0 ? sprintf("%.2fx", m[2] / m[1]) : "-")
 				print line
