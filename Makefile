@@ -65,7 +65,7 @@ UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Pure-logic objects the unit tests link against (no libbpf/libxdp calls).
 UNIT_DEPS   := $(BUILD)/user/args.o $(BUILD)/user/rules.o $(BUILD)/ringlib/rl_pool.o \
 	       $(BUILD)/user/gen_frame.o $(BUILD)/user/gen_parse.o $(BUILD)/user/lat_hist.o \
-	       $(BUILD)/user/seq_track.o
+	       $(BUILD)/user/seq_track.o $(BUILD)/user/serve_files.o
 # The classifier under BPF_PROG_TEST_RUN (root): the skeleton plus the real
 # --match parser. Run by tests/integration/test_classifier.sh.
 BPF_TEST    := $(BUILD)/tests/test_classifier
