@@ -372,7 +372,9 @@ void sf_put(struct sf_root *r, struct sf_file *f)
 	if (!--f->refs) {
 		if (!f->listed) {
 			sf_destroy(r, f);
-		} else if (sf_is_stale(f)) {
+		} else if (sf_check(f, 0, 0)) {
+			/* Changed or deleted since mapped (one fstat, at
+			 * session end): not worth keeping. */
 			sf_unlink(r, f);
 			sf_destroy(r, f);
 		} else {

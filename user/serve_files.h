@@ -18,7 +18,8 @@
  *   changed since it was mapped gets a new mapping for new sessions; old
  *   sessions keep theirs until their last sf_put(). A file nobody holds is
  *   kept mapped in an LRU of SF_IDLE_MAX entries, so a boot storm fetching
- *   the same file maps it once. Each mapped file keeps its fd (for fstat).
+ *   the same file maps it once, unless the last sf_put() sees it changed or
+ *   deleted (one fstat). Each mapped file keeps its fd (for fstat).
  * - SIGBUS: a file truncated under a MAP_SHARED mapping raises SIGBUS on
  *   pages past its new end. sf_copy() arms a per-thread sigsetjmp(buf, 0)
  *   around its memcpy; the process-wide handler (SA_SIGINFO|SA_NODEFER)
@@ -75,7 +76,8 @@ void sf_root_close(struct sf_root *r);
  * -ENAMETOOLONG, -EMFILE, -ENFILE, -ENOMEM, -EAGAIN (the kernel could not
  * resolve safely under concurrent renames; try again), -ENOSYS. */
 int sf_open(struct sf_root *r, const char *name, struct sf_file **out);
-/* Drop a reference from sf_open(). Thread-safe. */
+/* Drop a reference from sf_open(). Thread-safe (the mutex; the last put
+ * of a file fstats it once to decide whether it is worth keeping idle). */
 void sf_put(struct sf_root *r, struct sf_file *f);
 
 /* Copy @len bytes at @off of @f into @dst. Returns 0, -ERANGE if off+len is
