@@ -23,7 +23,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -340,6 +345,20 @@ static void test_changed_file_new_mapping(void **state)
 	assert_int_equal(fchmodat(x->dfd, "h", 0644 | S_IXUSR, 0), 0);
 	assert_int_equal(sf_check(old, 1, 0), -ESTALE);
 	sf_put(x->r, old);
+	/* deleted during its session: unmapped at its put, not kept idle */
+	mkfile(x, "d", 16, 700, 0644);
+	sf_root_stats(x->r, &st);
+	assert_int_equal(sf_open(x->r, "d", &old), 0);
+	assert_int_equal(unlinkat(x->dfd, "d", 0), 0);
+	assert_int_equal(sf_copy(old, 690, b, 10), 0); /* still readable */
+	assert_int_equal(b[9], pat(16, 699));
+	sf_put(x->r, old);
+	{
+		struct sf_stats st2;
+
+		sf_root_stats(x->r, &st2);
+		assert_int_equal(st2.open_files, st.open_files);
+	}
 }
 
 static void test_truncated_under_us(void **state)
@@ -553,6 +572,127 @@ static void test_two_threads(void **state)
 	sf_put(x->r, cut);
 }
 
+/* Opens racing with puts of the same files from two threads (TSan checks
+ * the locking): one mapping per file in the end. */
+struct opener {
+	struct fx *x;
+	int rounds, bad;
+};
+
+static void *open_loop(void *arg)
+{
+	struct opener *o = arg;
+	static const char *names[] = { "a", "/b", "c" };
+	static const unsigned seeds[] = { 30, 31, 32 };
+	uint8_t buf[64];
+
+	for (int i = 0; i < o->rounds; i++) {
+		struct sf_file *f;
+		int k = i % 3;
+
+		if (sf_open(o->x->r, names[k], &f)) {
+			o->bad++;
+			continue;
+		}
+		if (sf_copy(f, 1000, buf, sizeof(buf)) || buf[63] != pat(seeds[k], 1063))
+			o->bad++;
+		if (sf_check(f, (uint64_t)i * 1000, 500))
+			o->bad++;
+		sf_put(o->x->r, f);
+	}
+	return NULL;
+}
+
+static void test_open_put_two_threads(void **state)
+{
+	struct fx *x = *state;
+	struct opener o[2] = { { .x = x, .rounds = 3000 }, { .x = x, .rounds = 3000 } };
+	struct sf_stats st;
+	pthread_t t[2];
+
+	open_root(x);
+	mkfile(x, "a", 30, 5000, 0644);
+	mkfile(x, "b", 31, 5000, 0644);
+	mkfile(x, "c", 32, 5000, 0644);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, open_loop, &o[i]), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	assert_int_equal(o[0].bad, 0);
+	assert_int_equal(o[1].bad, 0);
+	sf_root_stats(x->r, &st);
+	assert_int_equal(st.open_files, 3);
+	assert_int_equal(st.maps, 3);
+}
+
+/* Without root's privileges, a directory we may not search gives -EACCES. */
+static void test_permission_denied(void **state)
+{
+	struct fx *x = *state;
+	int status;
+	pid_t pid;
+
+	open_root(x);
+	assert_int_equal(mkdirat(x->dfd, "locked", 0700), 0);
+	mkfile(x, "locked/f", 33, 10, 0644);
+	mkfile(x, "open", 34, 10, 0644);
+	assert_int_equal(chmod(x->dir, 0755), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct sf_file *f;
+
+		if (geteuid() == 0 && (setresgid(65534, 65534, 65534) || setgroups(0, NULL) ||
+				       setresuid(65534, 65534, 65534)))
+			_exit(10);
+		if (sf_open(x->r, "locked/f", &f) != -EACCES)
+			_exit(11);
+		if (sf_open(x->r, "open", &f))
+			_exit(12);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* A kernel (or a seccomp filter) without openat2: refused, never a plain
+ * open instead. openat2 is made to fail with ENOSYS in a child. */
+static void test_no_openat2_fails_closed(void **state)
+{
+	struct fx *x = *state;
+	int status;
+	pid_t pid;
+
+	open_root(x);
+	mkfile(x, "f", 35, 10, 0644);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct sock_filter code[] = {
+			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat2, 0, 1),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		};
+		struct sock_fprog prog = { .len = 4, .filter = code };
+		struct sf_root *r2 = NULL;
+		struct sf_file *f;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0))
+			_exit(10);
+		if (sf_root_open(&r2, x->dir) != -ENOSYS || r2)
+			_exit(11);
+		if (sf_open(x->r, "f", &f) != -ENOSYS)
+			_exit(12);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* A SIGBUS outside sf_copy() still kills, as without our handler. */
 static void test_foreign_sigbus_kills(void **state)
 {
@@ -606,6 +746,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_empty_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lru, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_put_two_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_permission_denied, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_openat2_fails_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_sigbus_kills, setup, teardown),
 	};
 
