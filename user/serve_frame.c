@@ -221,7 +221,7 @@ enum sv_verdict sv_parse(const uint8_t *frame, uint32_t len, struct sv_pkt *out)
 	pkt.dport = be16(udp + 2);
 	pkt.payload = udp + SV_UDP_HLEN;
 	pkt.payload_len = ulen - SV_UDP_HLEN;
-	*out = pkt;
+	memcpy(out, &pkt, sizeof(pkt)); /* padding included: callers may memcmp */
 	return SV_OK;
 }
 
