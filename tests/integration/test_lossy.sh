@@ -23,8 +23,9 @@ TIMEOUT_test_lossy_spares_neighbour_resolution=60
 setup_file() {
 	require_root
 	require_cmd ip bpftool jq ping
-	[ -x "$XF_BIN/frametool" ] && [ -f "$XF_BIN/rig/xdp_lossy.bpf.o" ] ||
+	if [ ! -x "$XF_BIN/frametool" ] || [ ! -f "$XF_BIN/rig/xdp_lossy.bpf.o" ]; then
 		fail "build first: make"
+	fi
 	teardown_file
 	ip netns add "$LOSSY_A"
 	ip netns add "$LOSSY_B"
