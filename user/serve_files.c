@@ -229,11 +229,17 @@ static int sf_open_err(int e)
 	}
 }
 
+/*
+ * Unchanged: same size, mtime and ctime. A file replaced by rename (how
+ * roll-outs update files) loses its last link, which changes only its ctime:
+ * its bytes are intact, so sessions still sending it go on.
+ */
 static bool sf_same(const struct sf_file *f, const struct stat *st)
 {
 	return (uint64_t)st->st_size == f->size && st->st_mtim.tv_sec == f->mtime.tv_sec &&
-	       st->st_mtim.tv_nsec == f->mtime.tv_nsec && st->st_ctim.tv_sec == f->ctime.tv_sec &&
-	       st->st_ctim.tv_nsec == f->ctime.tv_nsec;
+	       st->st_mtim.tv_nsec == f->mtime.tv_nsec &&
+	       ((st->st_ctim.tv_sec == f->ctime.tv_sec && st->st_ctim.tv_nsec == f->ctime.tv_nsec) ||
+		!st->st_nlink);
 }
 
 static bool sf_is_stale(const struct sf_file *f)
@@ -364,6 +370,13 @@ close_fd:
 	return ret;
 }
 
+static bool sf_deleted(const struct sf_file *f)
+{
+	struct stat st;
+
+	return fstat(f->fd, &st) || !st.st_nlink;
+}
+
 void sf_put(struct sf_root *r, struct sf_file *f)
 {
 	if (!f)
@@ -372,7 +385,7 @@ void sf_put(struct sf_root *r, struct sf_file *f)
 	if (!--f->refs) {
 		if (!f->listed) {
 			sf_destroy(r, f);
-		} else if (sf_check(f, 0, 0)) {
+		} else if (sf_check(f, 0, 0) || sf_deleted(f)) {
 			/* Changed or deleted since mapped (one fstat, at
 			 * session end): not worth keeping. */
 			sf_unlink(r, f);
