@@ -98,7 +98,7 @@ struct tftp_limits {
 
 struct tftp_params {
 	uint32_t blksize, windowsize, timeout_ms, retries;
-	uint32_t oack; /* TFTP_OPT_* to acknowledge; 0: no OACK, DATA 1 is sent at once */
+	uint32_t oack;	/* TFTP_OPT_* to acknowledge; 0: no OACK, DATA 1 is sent at once */
 	uint64_t tsize; /* file size, for the OACK */
 };
 

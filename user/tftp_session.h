@@ -53,11 +53,11 @@ struct tftp_session {
 	enum tftp_state state;
 	uint32_t blksize, windowsize;
 	uint64_t size, nblocks;
-	uint64_t acked;	  /* highest absolute block the client acknowledged (0: none) */
-	uint64_t next;	  /* next absolute block to (re)send; acked < next */
-	uint64_t sent_hi; /* highest block ever sent (for counting retransmits) */
-	bool oack_due;	  /* the OACK must be (re)sent now */
-	bool oack_sent;	  /* the OACK was sent at least once */
+	uint64_t acked;	      /* highest absolute block the client acknowledged (0: none) */
+	uint64_t next;	      /* next absolute block to (re)send; acked < next */
+	uint64_t sent_hi;     /* highest block ever sent (for counting retransmits) */
+	bool oack_due;	      /* the OACK must be (re)sent now */
+	bool oack_sent;	      /* the OACK was sent at least once */
 	uint64_t deadline_ns; /* 0: no timer */
 	uint32_t rto_ms, rto0_ms, tries, max_tries;
 	uint64_t retransmits; /* DATA/OACK sent again */
