@@ -117,13 +117,13 @@ enum tftp_event tftp_session_ack(struct tftp_session *s, uint16_t block, uint64_
 		return TE_STALE;
 
 	s->acked = abs;
+	/* Everything after it is resent: a gap in the window, or already next. */
+	s->next = abs + 1;
 	if (abs == s->nblocks) {
 		s->state = TS_DONE;
 		s->deadline_ns = 0;
 		return TE_DONE;
 	}
-	/* Everything after it is resent: a gap in the window, or already next. */
-	s->next = abs + 1;
 	s->tries = 0;
 	s->rto_ms = s->rto0_ms;
 	if (s->sent_hi > s->acked)
