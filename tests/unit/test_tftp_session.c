@@ -465,6 +465,36 @@ static void test_timer_reset_and_caps(void **state)
 	assert_int_equal(tftp_session_timer(&s, 1000 * MS), TE_FAILED);
 }
 
+/* After a timeout rewound next, the client ACKs what the first sends delivered. */
+static void test_ack_after_rewind(void **state)
+{
+	struct tftp_params p = params(512, 4, 0);
+	struct tftp_session s;
+	struct sent w[4];
+
+	(void)state;
+	tftp_session_start(&s, &p, 7 * 512 + 10, 0);
+	assert_int_equal(send_all(&s, 0, w, 4), 4);
+	assert_int_equal(tftp_session_timer(&s, 1000 * MS), TE_PROGRESS);
+	assert_true(s.next == 1);
+	/* The caller resends block 1, then its TX ring is full. */
+	assert_true(tftp_session_next_block(&s, &w[0].abs, &w[0].off, &w[0].len));
+	assert_true(w[0].abs == 1);
+	tftp_session_sent(&s, 1000 * MS);
+	assert_int_equal(tftp_session_ack(&s, 4, 1001 * MS), TE_PROGRESS);
+	assert_true(s.acked == 4 && s.next == 5);
+	assert_true(s.deadline_ns == 0);
+	assert_int_equal(send_all(&s, 1002 * MS, w, 4), 4);
+	assert_true(w[0].abs == 5 && w[3].abs == 8);
+	assert_int_equal(tftp_session_timer(&s, 2002 * MS), TE_PROGRESS);
+	assert_true(s.next == 5);
+	/* The last block (8) had arrived: done although next was rewound. */
+	assert_int_equal(tftp_session_ack(&s, 8, 2003 * MS), TE_DONE);
+	assert_true(s.acked == 8 && s.next == 9);
+	assert_false(tftp_session_next_block(&s, &w[0].abs, &w[0].off, &w[0].len));
+	assert_int_equal(s.retransmits, 1);
+}
+
 static void test_fail(void **state)
 {
 	struct tftp_params p = params(512, 1, TFTP_OPT_TSIZE);
@@ -492,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_stale_ack_ignored),
 		cmocka_unit_test(test_timer_backoff_and_failure),
 		cmocka_unit_test(test_timer_reset_and_caps),
+		cmocka_unit_test(test_ack_after_rewind),
 		cmocka_unit_test(test_fail),
 	};
 
