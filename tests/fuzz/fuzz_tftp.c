@@ -183,7 +183,7 @@ static void drive(const uint8_t *data, size_t size)
 	uint64_t now = 1, abs, off, acked, resends = 0, oacks = 0, bytes = 0, hi = 0;
 	uint32_t len;
 	enum tftp_event ev;
-	size_t i;
+	size_t i, k;
 
 	if (size < 12)
 		return;
@@ -205,9 +205,10 @@ static void drive(const uint8_t *data, size_t size)
 
 		memcpy(&before, &s, sizeof(s));
 		switch (op & 7) {
-		case 0: /* send what the window allows (bounded by the window) */
+		case 0: /* send what the window allows, at most 4096 blocks a step */
 		case 1:
-			while (tftp_session_next_block(&s, &abs, &off, &len)) {
+			for (k = 0; k < 4096 && tftp_session_next_block(&s, &abs, &off, &len);
+			     k++) {
 				check(s.state == TS_DATA);
 				check(abs == s.next && abs > s.acked &&
 				      abs <= s.acked + s.windowsize && abs <= s.nblocks);
