@@ -65,7 +65,8 @@ UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Pure-logic objects the unit tests link against (no libbpf/libxdp calls).
 UNIT_DEPS   := $(BUILD)/user/args.o $(BUILD)/user/rules.o $(BUILD)/ringlib/rl_pool.o \
 	       $(BUILD)/user/gen_frame.o $(BUILD)/user/gen_parse.o $(BUILD)/user/lat_hist.o \
-	       $(BUILD)/user/seq_track.o $(BUILD)/user/serve_files.o $(BUILD)/user/serve_frame.o
+	       $(BUILD)/user/seq_track.o $(BUILD)/user/serve_files.o $(BUILD)/user/serve_frame.o \
+	       $(BUILD)/user/tftp.o $(BUILD)/user/tftp_session.o
 # The classifier under BPF_PROG_TEST_RUN (root): the skeleton plus the real
 # --match parser. Run by tests/integration/test_classifier.sh.
 BPF_TEST    := $(BUILD)/tests/test_classifier
@@ -86,6 +87,7 @@ FUZZ_SRC_fuzz_rules := user/rules.c user/args.c
 FUZZ_SRC_fuzz_args  := user/args.c
 FUZZ_SRC_fuzz_gen_parse := user/gen_parse.c
 FUZZ_SRC_fuzz_serve_frame := user/serve_frame.c
+FUZZ_SRC_fuzz_tftp := user/tftp.c user/tftp_session.c
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 # Programs the rig and benchmarks attach to veth ends (not part of xskfwd).
 RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.c))
