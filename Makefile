@@ -66,7 +66,7 @@ UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_DEPS   := $(BUILD)/user/args.o $(BUILD)/user/rules.o $(BUILD)/ringlib/rl_pool.o \
 	       $(BUILD)/user/gen_frame.o $(BUILD)/user/gen_parse.o $(BUILD)/user/lat_hist.o \
 	       $(BUILD)/user/seq_track.o $(BUILD)/user/serve_files.o $(BUILD)/user/serve_frame.o \
-	       $(BUILD)/user/tftp.o $(BUILD)/user/tftp_session.o
+	       $(BUILD)/user/tftp.o $(BUILD)/user/tftp_session.o $(BUILD)/user/serve_sessions.o
 # The classifier under BPF_PROG_TEST_RUN (root): the skeleton plus the real
 # --match parser. Run by tests/integration/test_classifier.sh.
 BPF_TEST    := $(BUILD)/tests/test_classifier

@@ -238,7 +238,8 @@ static bool sf_same(const struct sf_file *f, const struct stat *st)
 {
 	return (uint64_t)st->st_size == f->size && st->st_mtim.tv_sec == f->mtime.tv_sec &&
 	       st->st_mtim.tv_nsec == f->mtime.tv_nsec &&
-	       ((st->st_ctim.tv_sec == f->ctime.tv_sec && st->st_ctim.tv_nsec == f->ctime.tv_nsec) ||
+	       ((st->st_ctim.tv_sec == f->ctime.tv_sec &&
+		 st->st_ctim.tv_nsec == f->ctime.tv_nsec) ||
 		!st->st_nlink);
 }
 
