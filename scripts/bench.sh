@@ -373,7 +373,8 @@ median_pps() { # SCENARIO: median of its runs
 # local copy) in the gen namespace on CPU 0, its sessions spread over 8 local
 # addresses. Both serve one 16 MiB random file from a tmp root. Matrix:
 # clients {1, 8, 64} x windowsize {1, 16}, blksize 1468, RUNS runs of
-# SERVE_SECS each.
+# SERVE_SECS each, in rounds (each round: every case on tftpd-hpa, then on
+# xskfwd, each server started afresh).
 # Server CPU: the server runs in a cgroup (v2) of its own and cpu.stat's
 # usage_usec is read around each run, so tftpd-hpa's children count even
 # after they exit: tftpd-hpa ignores SIGCHLD, so its children are reaped
@@ -481,18 +482,20 @@ serve_bench() {
 	chmod 755 "$SERVE_ROOT" # tftpd-hpa reads as nobody
 	head -c $((16 << 20)) /dev/urandom >"$SERVE_ROOT/$SERVE_FILE"
 	chmod 644 "$SERVE_ROOT/$SERVE_FILE"
-	for srv in tftpd-hpa xskfwd; do
-		[[ serve-$srv-c64-w16 =~ $ONLY ]] || continue
-		start_server "$srv" || continue
-		for c in 1 8 64; do
-			for w in 1 16; do
-				for r in $(seq "$RUNS"); do
+	# Rounds: run r of every case on one server, then on the other, so that
+	# the other jobs of a shared machine weigh on both alike.
+	for r in $(seq "$RUNS"); do
+		for srv in tftpd-hpa xskfwd; do
+			[[ serve-$srv-c64-w16 =~ $ONLY ]] || continue
+			start_server "$srv" || continue
+			for c in 1 8 64; do
+				for w in 1 16; do
 					serve_run "$srv" "$c" "$w" "$r"
 				done
 			done
+			stop_server
+			grep '^summary ' "$OUT/serve-$srv.log" >&2 || true
 		done
-		stop_server
-		grep '^summary ' "$OUT/serve-$srv.log" >&2 || true
 	done
 	rm -rf "$SERVE_ROOT"
 	SERVE_ROOT=
