@@ -96,7 +96,8 @@ stop_server() {
 		# times out (up to about 15 s); after 3 s they are killed, by PID.
 		local i pid
 		for i in $(seq 40); do
-			[ -s "$SRV_CG/cgroup.procs" ] || break
+			# (cgroupfs files have size 0: test -s would not do)
+			[ -n "$(cat "$SRV_CG/cgroup.procs")" ] || break
 			[ "$i" != 30 ] || while read -r pid; do
 				kill -KILL "$pid" 2>/dev/null || true
 			done <"$SRV_CG/cgroup.procs"
@@ -424,12 +425,20 @@ start_server() {
 
 # cg_make: a cgroup of our own for the server, to count its CPU time and its
 # children's (removed by stop_server).
+CG_SEQ=0
 cg_make() {
 	local mnt
 	mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
-	[ -n "$mnt" ] && mkdir "$mnt/xskfwd-bench-serve.$$" 2>/dev/null || return 0
-	SRV_CG=$mnt/xskfwd-bench-serve.$$
-	echo "$SRV_PID" >"$SRV_CG/cgroup.procs" 2>/dev/null || { rmdir "$SRV_CG"; SRV_CG=; }
+	CG_SEQ=$((CG_SEQ + 1))
+	SRV_CG=$mnt/xskfwd-bench-serve.$$.$CG_SEQ
+	if [ -z "$mnt" ] || ! mkdir "$SRV_CG" 2>/dev/null; then
+		SRV_CG=
+	elif ! echo "$SRV_PID" >"$SRV_CG/cgroup.procs" 2>/dev/null; then
+		rmdir "$SRV_CG"
+		SRV_CG=
+	fi
+	[ -n "$SRV_CG" ] || log "bench.sh: serve: no cgroup v2 for the server: its CPU time" \
+		"comes from /proc/PID/stat, without tftpd-hpa's children"
 }
 
 # server_cpu_us: the server's CPU time so far, in microseconds.
