@@ -94,10 +94,11 @@ stop_server() {
 	if [ -n "${SRV_CG:-}" ]; then
 		# tftpd-hpa's children outlive the listener until their transfer
 		# times out (up to about 15 s); after 3 s they are killed, by PID.
+		# The cgroup can go once it is no longer populated: its exited
+		# processes reaped too, which init may take its time to do.
 		local i pid
-		for i in $(seq 40); do
-			# (cgroupfs files have size 0: test -s would not do)
-			[ -n "$(cat "$SRV_CG/cgroup.procs")" ] || break
+		for i in $(seq 100); do
+			grep -q '^populated 1' "$SRV_CG/cgroup.events" || break
 			[ "$i" != 30 ] || while read -r pid; do
 				kill -KILL "$pid" 2>/dev/null || true
 			done <"$SRV_CG/cgroup.procs"
