@@ -85,6 +85,20 @@ stop_fwd() {
 # file root.
 SRV_PID='' SRV_CG='' SERVE_ROOT=''
 stop_server() {
+	local pid
+	if [ -n "${SRV_CG:-}" ] && [ -n "${SRV_PID:-}" ]; then
+		# tftpd-hpa's children end on the client's closing ERROR, or when
+		# their transfer times out (about 15 s). While the listener lives,
+		# they are reaped as they exit (it ignores SIGCHLD): give them 3 s,
+		# then kill the rest, by PID, before the listener.
+		for _ in $(seq 30); do
+			[ "$(wc -l <"$SRV_CG/cgroup.procs")" -gt 1 ] || break
+			sleep 0.1
+		done
+		while read -r pid; do
+			[ "$pid" = "$SRV_PID" ] || kill -KILL "$pid" 2>/dev/null || true
+		done <"$SRV_CG/cgroup.procs"
+	fi
 	if [ -n "${SRV_PID:-}" ]; then
 		# TERM: a background job of a script starts with SIGINT ignored
 		kill -TERM "$SRV_PID" 2>/dev/null || true
@@ -92,16 +106,8 @@ stop_server() {
 		SRV_PID=
 	fi
 	if [ -n "${SRV_CG:-}" ]; then
-		# tftpd-hpa's children outlive the listener until their transfer
-		# times out (up to about 15 s); after 3 s they are killed, by PID.
-		# The cgroup can go once it is no longer populated: its exited
-		# processes reaped too, which init may take its time to do.
-		local i pid
-		for i in $(seq 100); do
+		for _ in $(seq 50); do
 			grep -q '^populated 1' "$SRV_CG/cgroup.events" || break
-			[ "$i" != 30 ] || while read -r pid; do
-				kill -KILL "$pid" 2>/dev/null || true
-			done <"$SRV_CG/cgroup.procs"
 			sleep 0.1
 		done
 		rmdir "$SRV_CG" 2>/dev/null || log "bench.sh: cannot remove cgroup $SRV_CG"
@@ -389,7 +395,7 @@ SERVE_BINDS=198.18.0.11,198.18.0.12,198.18.0.13,198.18.0.14,198.18.0.15,198.18.0
 # start_server NAME: start tftpd-hpa or xskfwd serve on a fresh rig, wait until
 # it answers. The log is $OUT/serve-NAME.log.
 start_server() {
-	local log=$OUT/serve-$1.log i a
+	local log=$OUT/serve-$1.log a
 	fresh_rig 1
 	for a in ${SERVE_BINDS//,/ }; do
 		ip -n "$RIG_GEN" addr add "$a/24" dev "$RIG_GEN_IF"
@@ -409,7 +415,7 @@ start_server() {
 		;;
 	esac
 	cg_make
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		kill -0 "$SRV_PID" 2>/dev/null || break
 		if ip netns exec "$RIG_GEN" "$B/tftpbench" --server "$RIG_FWD_IP" --file "$SERVE_FILE" \
 			--expect "$SERVE_ROOT/$SERVE_FILE" --duration 0.3 --json 2>/dev/null |

@@ -105,7 +105,8 @@ if grep -q '"goodput_MBps"' "$res"; then
 				line = line sprintf(" | %s", m[1] > 0 && m[2] > 0 ? sprintf("%.2fx", m[2] / m[1]) : "-")
 				print line
 			}
-			printf "verify errors in all serve runs: %d; load average before the runs: %.2f-%.2f\n", err, lmin, lmax
+			printf "verify errors in all serve runs: %d; load average before each run (it counts the" \
+				" servers own processes too): %.2f-%.2f\n", err, lmin, lmax
 		}' >>"$dir/summary.txt"
 fi
 cat "$dir/summary.txt"
