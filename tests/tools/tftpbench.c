@@ -10,7 +10,8 @@
  * options (then blksize 512, window 1). The client acknowledges the last
  * block of each window, and once per disruption (a gap, a duplicate) the last
  * block it has in order, so the server restarts its window there (RFC 7440).
- * After --timeout-ms (default 200) without progress it sends that ACK again.
+ * After --timeout-ms (default 200) without progress it sends that ACK (or the
+ * request) again, from the same port; after 10 in a row it gives up.
  *
  * Key decisions:
  * - One thread, one epoll set, kernel UDP sockets. Each transfer gets a fresh
@@ -71,6 +72,7 @@ struct session {
 	enum phase phase;
 	bool acked_gap; /* an ACK already went out for the current disruption */
 	unsigned int blksize, window, in_window, tries;
+	uint16_t tid;  /* the server's port for this transfer, once latched */
 	uint64_t next; /* next expected block, from 1; never wraps */
 	uint64_t deadline;
 };
@@ -126,6 +128,12 @@ static bool same_host(const struct sockaddr_storage *a, const struct sockaddr_st
 		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
 	return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
 		       &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr));
+}
+
+static uint16_t port_of(const struct sockaddr_storage *a)
+{
+	return a->ss_family == AF_INET ? ((const struct sockaddr_in *)a)->sin_port
+				       : ((const struct sockaddr_in6 *)a)->sin6_port;
 }
 
 static size_t put_str(uint8_t *p, const char *s)
@@ -300,6 +308,8 @@ static void on_packet(struct bench *b, struct session *s, const uint8_t *p, size
 
 	if (len < 4 || !same_host(from, &b->server))
 		return;
+	if (s->phase == XFER && port_of(from) != s->tid) /* queued before the latch */
+		return;
 	if (flags & MSG_TRUNC) {
 		fail(b, s, "packet longer than blksize");
 		return;
@@ -331,6 +341,7 @@ static void on_packet(struct bench *b, struct session *s, const uint8_t *p, size
 		}
 		b->neg_blksize = s->blksize;
 		b->neg_window = s->window;
+		s->tid = port_of(from);
 		s->phase = XFER;
 		s->deadline = b->now + b->timeout_ns;
 		if (op == OP_OACK) {
@@ -379,13 +390,17 @@ static void scan_timers(struct bench *b)
 			continue;
 		}
 		b->timeouts++;
-		if (++s->tries > MAX_TRIES || s->phase == REQ) {
+		if (++s->tries > MAX_TRIES) {
 			if (s->phase == XFER)
 				b->abandoned++;
 			session_end(b, s, "too many timeouts");
 			continue;
 		}
-		send_ack(s, s->next - 1);
+		if (s->phase == REQ) /* the request again, from the same port */
+			(void)!sendto(s->fd, b->rrq, b->rrq_len, 0, (struct sockaddr *)&b->server,
+				      b->server_len);
+		else
+			send_ack(s, s->next - 1);
 		s->deadline = b->now + b->timeout_ns;
 	}
 }
