@@ -43,7 +43,7 @@ CFLAGS   ?= -O2 -g
 XF_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
 	     -I$(BUILD) -Ibpf -Iringlib -Iuser $(CFLAGS)
 XF_LDLIBS := -lxdp -lbpf -lelf -lz -lpthread
-# The test tools (frametool, gencheck, payload_send) get the sanitizers too.
+# The test tools (frametool, gencheck, payload_send, reply_send) get the sanitizers too.
 TOOL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
 ifneq ($(SAN),)
 SAN_FLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer
@@ -65,7 +65,8 @@ UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Pure-logic objects the unit tests link against (no libbpf/libxdp calls).
 UNIT_DEPS   := $(BUILD)/user/args.o $(BUILD)/user/rules.o $(BUILD)/ringlib/rl_pool.o \
 	       $(BUILD)/user/gen_frame.o $(BUILD)/user/gen_parse.o $(BUILD)/user/lat_hist.o \
-	       $(BUILD)/user/seq_track.o
+	       $(BUILD)/user/seq_track.o $(BUILD)/user/serve_files.o $(BUILD)/user/serve_frame.o \
+	       $(BUILD)/user/tftp.o $(BUILD)/user/tftp_session.o $(BUILD)/user/serve_sessions.o
 # The classifier under BPF_PROG_TEST_RUN (root): the skeleton plus the real
 # --match parser. Run by tests/integration/test_classifier.sh.
 BPF_TEST    := $(BUILD)/tests/test_classifier
@@ -85,6 +86,8 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE -Ibpf -Ius
 FUZZ_SRC_fuzz_rules := user/rules.c user/args.c
 FUZZ_SRC_fuzz_args  := user/args.c
 FUZZ_SRC_fuzz_gen_parse := user/gen_parse.c
+FUZZ_SRC_fuzz_serve_frame := user/serve_frame.c
+FUZZ_SRC_fuzz_tftp := user/tftp.c user/tftp_session.c
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 # Programs the rig and benchmarks attach to veth ends (not part of xskfwd).
 RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.c))
@@ -92,8 +95,8 @@ RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.
 .DELETE_ON_ERROR:
 .PHONY: all test unit integration demo bench format clean deps fuzz
 
-all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/gencheck $(BUILD)/payload_send $(RIG_BPF) \
-	$(BPF_TEST)
+all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/gencheck $(BUILD)/payload_send \
+	$(BUILD)/reply_send $(RIG_BPF) $(BPF_TEST)
 
 $(BUILD)/xskfwd.bpf.o: bpf/xskfwd.bpf.c bpf/xskfwd_shared.h
 	$(call msg,CLANG,$@)
@@ -145,6 +148,11 @@ $(BUILD)/payload_send: tests/tools/payload_send.c bpf/xskfwd_gen_shared.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TOOL_CFLAGS) -Ibpf -o $@ $<
+
+$(BUILD)/reply_send: tests/tools/reply_send.c user/serve_frame.c user/serve_frame.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TOOL_CFLAGS) -Iuser -o $@ $< user/serve_frame.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS)
 	$(call msg,CC,$@)

@@ -10,5 +10,6 @@
 int do_forward(int argc, char **argv);
 int do_gen(int argc, char **argv);
 int do_sink(int argc, char **argv);
+int do_serve(int argc, char **argv);
 
 #endif

@@ -26,6 +26,7 @@ static const struct cmd cmds[] = {
 	{ "forward", do_forward, "forward frames between two interfaces through AF_XDP" },
 	{ "gen", do_gen, "send UDP test traffic a sink can check (AF_XDP or live XDP frames)" },
 	{ "help", do_help, "show this text" },
+	{ "serve", do_serve, "serve files over TFTP, every reply built in a UMEM frame" },
 	{ "sink", do_sink, "receive the generator's frames: loss, reordering, latency" },
 	{ "version", do_version, "show the version" },
 };
