@@ -8,7 +8,8 @@
 # setup_file and removed by teardown_file. Every test starts its own server
 # and stops it with SIGINT, so each also checks a clean exit, the exit
 # summary's session counters (sessions_completed = the good fetches the test
-# made, sessions_failed = the ones it made fail) and that nothing is left on
+# made, sessions_refused = the requests answered with an ERROR,
+# sessions_failed = the transfers it made fail) and that nothing is left on
 # fwd0. Every fetched file is checked by its sha256.
 #
 # XF_TFTP_SERVER=tftpd-hpa runs the same client-side tests against tftpd-hpa
@@ -101,7 +102,7 @@ srv_listening() {
 # --blksize-max N becomes -B N; the other options have no tftpd-hpa
 # equivalent and are dropped (noted). Resets the test's session tally.
 srv_start() {
-	SRV_OK=0 SRV_FAIL=0
+	SRV_OK=0 SRV_FAIL=0 SRV_REFUSED=0
 	if is_xskfwd; then
 		bg_start srv ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" serve "$RIG_FWD_A" \
 			--root "$SRV_ROOT" "$@"
@@ -132,11 +133,12 @@ srv_start() {
 }
 
 # srv_stop: the server is still running (it did not crash); stop it with
-# SIGINT. xskfwd: exit status 0, the summary's sessions_completed and
-# sessions_failed equal the test's tally (SRV_OK, SRV_FAIL), and neither an
-# XDP program nor the lock file is left on fwd0.
+# SIGINT. xskfwd: exit status 0, the summary's sessions_completed,
+# sessions_refused and sessions_failed equal the test's tally (SRV_OK,
+# SRV_REFUSED, SRV_FAIL), and neither an XDP program nor the lock file is
+# left on fwd0.
 srv_stop() {
-	local completed failed
+	local completed failed refused
 	bg_running srv || {
 		cat "$SRV_LOG"
 		fail "the server is no longer running"
@@ -152,8 +154,13 @@ srv_stop() {
 	assert_no_lock "$RIG_FWD" "$RIG_FWD_A"
 	completed=$(srv_field sessions_completed)
 	failed=$(srv_field sessions_failed)
+	refused=$(srv_field sessions_refused)
+	# No test sends a malformed request. (tftp-hpa ACKs an ERROR to the
+	# port it came from: if that is port 69, it is not a request.)
+	assert_eq 0 "$(srv_field requests_malformed)" "requests_malformed"
 	assert_eq "$SRV_OK" "$completed" "sessions_completed (the good fetches made)"
-	assert_eq "$SRV_FAIL" "$failed" "sessions_failed (the fetches made to fail)"
+	assert_eq "$SRV_REFUSED" "$refused" "sessions_refused (the requests answered with an ERROR)"
+	assert_eq "$SRV_FAIL" "$failed" "sessions_failed (the transfers made to fail)"
 }
 
 # srv_field FIELD: a counter of xskfwd serve's exit summary.
@@ -171,7 +178,6 @@ srv_field() {
 #                 by default curl asks timeout 6: 6 s per lost packet)
 #   atftp         atftp without options
 #   atftp-b1468   atftp --option "blksize 1468"
-#   atftp-b8      atftp --option "blksize 8" (slow on purpose)
 #   atftp-w16     atftp --option "windowsize 16" (blksize 512)
 #   tftp          tftp-hpa, binary (octet) mode; -4 or -6 by the address
 #   tftp-ascii    tftp-hpa in its default mode, netascii
@@ -203,10 +209,9 @@ client_get() {
 		# The progress and header lines are noise in the log.
 		grep -E '^curl:|TFTP error|tsize|blksize|windowsize' "$log" || true
 		;;
-	atftp | atftp-b1468 | atftp-b8 | atftp-w16)
+	atftp | atftp-b1468 | atftp-w16)
 		local opts=()
 		[[ "$client" == atftp-b1468 ]] && opts=(--option "blksize 1468")
-		[[ "$client" == atftp-b8 ]] && opts=(--option "blksize 8")
 		[[ "$client" == atftp-w16 ]] && opts=(--option "windowsize 16")
 		timeout 120 ip netns exec "$RIG_GEN" atftp "${opts[@]}" -g -r "$name" -l "$out" \
 			"$addr" >"$log" 2>&1 || rc=$?
@@ -260,7 +265,7 @@ curl_rc_for() {
 # fetch_error CLIENT NAME CODE [MSG [ADDR]]: CLIENT asking for NAME gets an
 # ERROR with that code (curl: its exit status; tftp-hpa: "Error code CODE:";
 # atftp does not print the code, only that an error came) whose message
-# contains MSG; counted as a failed session.
+# starts with MSG; counted as a refused request.
 fetch_error() {
 	local client=$1 name=$2 code=$3 msg=${4:-} addr=${5:-$RIG_FWD_IP} rc=0
 	local log=$XF_TEST_TMP/client.out
@@ -279,7 +284,29 @@ fetch_error() {
 		;;
 	esac
 	echo "ok: $client $addr $name: ERROR $code${msg:+ \"$msg...\"}"
-	SRV_FAIL=$((SRV_FAIL + 1))
+	SRV_REFUSED=$((SRV_REFUSED + 1))
+}
+
+# fetch_refused CLIENT NAME CASE [ADDR]: fetch_error with the code and
+# message the server gives for CASE (see want).
+fetch_refused() {
+	want "$3"
+	fetch_error "$1" "$2" "$W_CODE" "$W_MSG" "${4:-$RIG_FWD_IP}"
+}
+
+# atftp_oack ADDR OPTION...: the OACK atftp --trace shows for a fetch of
+# size-513 asking OPTIONs ("name value" each); counted as a good fetch.
+atftp_oack() {
+	local addr=$1 opt opts=()
+	shift
+	for opt in "$@"; do
+		opts+=(--option "$opt")
+	done
+	# atftp ends the list with ", \b\b>": print it as a terminal shows it.
+	in_gen atftp --trace "${opts[@]}" -g -r size-513 -l "$XF_TEST_TMP/oack.out" "$addr" 2>&1 |
+		grep '^received OACK' | sed 's/, \x08\x08>/>/' || true
+	assert_eq "$(sha_of "$SRV_ROOT/size-513")" "$(sha_of "$XF_TEST_TMP/oack.out")" "sha256 of size-513"
+	SRV_OK=$((SRV_OK + 1))
 }
 
 # --- 1. every client, every size ---------------------------------------------
@@ -314,6 +341,13 @@ test_atftp_blksize_1468() {
 	done
 	fetch_ok atftp-b1468 size-1048576 "$RIG_FWD_IP6"
 	fetch_ok atftp size-513
+	if is_xskfwd; then
+		# Granted as asked over IPv4; over IPv6 capped so that a DATA
+		# packet fits the 1500-byte MTU (1500 - 40 - 8 - 4).
+		assert_eq "received OACK <blksize: 1468>" "$(atftp_oack "$RIG_FWD_IP" "blksize 1468")" "OACK"
+		assert_eq "received OACK <blksize: 1448>" "$(atftp_oack "$RIG_FWD_IP6" "blksize 1468")" "OACK"
+		SRV_OK=$((SRV_OK + 2)) # counted in $(...) subshells
+	fi
 	srv_stop
 }
 
@@ -326,6 +360,12 @@ test_atftp_windowsize_16() {
 		fetch_ok atftp-w16 "size-$n"
 	done
 	fetch_ok atftp-w16 size-1048576 "$RIG_FWD_IP6"
+	if is_xskfwd; then
+		assert_eq "received OACK <windowsize: 16>" "$(atftp_oack "$RIG_FWD_IP" "windowsize 16")" "OACK"
+		assert_eq "received OACK <windowsize: 16, blksize: 1448>" \
+			"$(atftp_oack "$RIG_FWD_IP6" "windowsize 16" "blksize 1468")" "OACK"
+		SRV_OK=$((SRV_OK + 2)) # counted in $(...) subshells
+	fi
 	srv_stop
 }
 
@@ -419,30 +459,40 @@ test_per_client_cap() {
 	assert_eq 0 "$rc" "curl from 198.18.0.11 after the held sessions ended"
 	assert_eq "$(sha_of "$SRV_ROOT/size-513")" "$(sha_of "$XF_TEST_TMP/later")" "sha256 of the later fetch"
 	SRV_OK=$((SRV_OK + 1))
-	SRV_FAIL=8 # the held sessions, timed out
+	SRV_FAIL=8    # the held sessions, timed out
+	SRV_REFUSED=1 # the 9th
 	srv_stop
-	assert_eq 1 "$(srv_field sessions_refused)" "sessions_refused"
+	assert_eq 1 "$(srv_field refused_busy)" "refused_busy"
+	assert_eq 8 "$(srv_field timeouts)" "timeouts"
 	ip -n "$RIG_GEN" addr del 198.18.0.11/24 dev "$RIG_GEN_IF"
 }
 
 # --- 3. paths that must not be served ------------------------------------------
 
-# want_code CASE: the ERROR code the server gives for CASE. tftpd-hpa
-# chroots into the root (--secure), so every escape is just "not found"
-# there; a directory and an unreadable file are ERROR 0 ("Is a directory",
-# "Permission denied").
-want_code() {
+# want CASE: set W_CODE and W_MSG (the start of the message) to the ERROR
+# the server gives for CASE. tftpd-hpa chroots into the root (--secure), so
+# there every escape is just "File not found"; it gives ERROR 0 with
+# strerror() for a directory and an unreadable file.
+want() {
+	local w
 	if is_xskfwd; then
 		case "$1" in
-		dotdot | symlink | directory | unreadable | write) echo 2 ;;
-		absolute | missing) echo 1 ;;
+		dotdot | symlink) w="2|Access violation: path leaves the served directory" ;;
+		directory) w="2|Access violation: is a directory" ;;
+		unreadable) w="2|Access violation: not a world-readable regular file" ;;
+		absolute | missing) w="1|File not found" ;;
+		write) w="2|write requests are not accepted" ;;
+		netascii) w="0|netascii mode is not supported, use octet (binary)" ;;
 		esac
 	else
 		case "$1" in
-		dotdot | absolute | symlink | missing | write) echo 1 ;;
-		directory | unreadable) echo 0 ;;
+		dotdot | absolute | symlink | missing | write) w="1|File not found" ;;
+		directory) w="0|Is a directory" ;;
+		unreadable) w="0|Permission denied" ;;
 		esac
 	fi
+	[[ -n "${w:-}" ]] || fail "want: no case '$1'"
+	W_CODE=${w%%|*} W_MSG=${w#*|}
 }
 
 test_refused_paths() {
@@ -454,21 +504,21 @@ test_refused_paths() {
 	chmod 600 "$SRV_ROOT/private"
 	srv_start
 	for c in curl atftp-b1468 tftp; do
-		fetch_error "$c" ../etc/passwd "$(want_code dotdot)"
-		fetch_error "$c" ../../../../../../etc/passwd "$(want_code dotdot)"
-		fetch_error "$c" a-directory/../../etc/passwd "$(want_code dotdot)"
+		fetch_refused "$c" ../etc/passwd dotdot
+		fetch_refused "$c" ../../../../../../etc/passwd dotdot
+		fetch_refused "$c" a-directory/../../etc/passwd dotdot
 		# A leading '/' is stripped: /etc/passwd is looked up below the
 		# root, where it does not exist.
-		fetch_error "$c" /etc/passwd "$(want_code absolute)"
-		fetch_error "$c" passwd-link "$(want_code symlink)"
-		fetch_error "$c" a-directory "$(want_code directory)"
-		fetch_error "$c" no-such-file "$(want_code missing)"
-		fetch_error "$c" private "$(want_code unreadable)"
+		fetch_refused "$c" /etc/passwd absolute
+		fetch_refused "$c" passwd-link symlink
+		fetch_refused "$c" a-directory directory
+		fetch_refused "$c" no-such-file missing
+		fetch_refused "$c" private unreadable
 		# ... and the server still serves.
 		fetch_ok "$c" size-513
 	done
-	fetch_error curl no-such-file "$(want_code missing)" "" "$RIG_FWD_IP6"
-	fetch_error tftp passwd-link "$(want_code symlink)" "" "$RIG_FWD_IP6"
+	fetch_refused curl no-such-file missing "$RIG_FWD_IP6"
+	fetch_refused tftp passwd-link symlink "$RIG_FWD_IP6"
 	fetch_ok curl size-1048576
 	srv_stop
 	rm -rf "$SRV_ROOT/passwd-link" "$SRV_ROOT/a-directory" "$SRV_ROOT/private"
@@ -476,28 +526,24 @@ test_refused_paths() {
 
 # Write requests are refused and write nothing.
 test_write_refused() {
-	local rc=0 code
-	code=$(want_code write)
+	local rc log=$XF_TEST_TMP/put.log
+	want write
 	head -c 1000 /dev/urandom >"$XF_TEST_TMP/upload"
 	srv_start
 	rc=0
-	in_gen atftp -p -r uploaded-atftp -l "$XF_TEST_TMP/upload" "$RIG_FWD_IP" \
-		>"$XF_TEST_TMP/put.log" 2>&1 || rc=$?
-	cat "$XF_TEST_TMP/put.log"
+	in_gen atftp -p -r uploaded-atftp -l "$XF_TEST_TMP/upload" "$RIG_FWD_IP" >"$log" 2>&1 || rc=$?
+	cat "$log"
 	assert_ne 0 "$rc" "atftp -p exit status"
-	assert_file_contains "$XF_TEST_TMP/put.log" "tftp: error received from server"
-	SRV_FAIL=$((SRV_FAIL + 1))
-	in_gen tftp -m binary "$RIG_FWD_IP" -c put "$XF_TEST_TMP/upload" uploaded-tftp \
-		>"$XF_TEST_TMP/put.log" 2>&1 || true
-	cat "$XF_TEST_TMP/put.log"
-	assert_file_contains "$XF_TEST_TMP/put.log" "Error code $code:"
-	SRV_FAIL=$((SRV_FAIL + 1))
+	assert_file_contains "$log" "tftp: error received from server <$W_MSG"
+	in_gen tftp -m binary "$RIG_FWD_IP" -c put "$XF_TEST_TMP/upload" uploaded-tftp >"$log" 2>&1 || true
+	cat "$log"
+	assert_file_contains "$log" "Error code $W_CODE: $W_MSG"
 	rc=0
-	in_gen curl -sS -T "$XF_TEST_TMP/upload" "tftp://$RIG_FWD_IP/uploaded-curl" \
-		>"$XF_TEST_TMP/put.log" 2>&1 || rc=$?
-	cat "$XF_TEST_TMP/put.log"
-	assert_eq "$(curl_rc_for "$code")" "$rc" "curl -T exit status"
-	SRV_FAIL=$((SRV_FAIL + 1))
+	in_gen curl -sS -v -T "$XF_TEST_TMP/upload" "tftp://[$RIG_FWD_IP6]/uploaded-curl" >"$log" 2>&1 || rc=$?
+	grep -E '^curl:|TFTP error' "$log" || true
+	assert_eq "$(curl_rc_for "$W_CODE")" "$rc" "curl -T exit status"
+	assert_file_contains "$log" "TFTP error: $W_MSG"
+	SRV_REFUSED=3
 	fetch_ok tftp size-513
 	srv_stop
 	[[ -z "$(find "$SRV_ROOT" -name 'uploaded-*')" ]] ||
@@ -506,11 +552,12 @@ test_write_refused() {
 
 # netascii is refused with a clear ERROR 0 (tftp-hpa asks for it by default).
 test_netascii_refused() {
-	local msg="netascii mode is not supported, use octet (binary)" rc=0
+	local rc=0
 	srv_start
 	if is_xskfwd; then
-		fetch_error tftp-ascii size-513 0 "$msg"
-		fetch_error curl-ascii size-513 0 "$msg"
+		fetch_refused tftp-ascii size-513 netascii
+		fetch_refused curl-ascii size-513 netascii
+		fetch_refused curl-ascii size-513 netascii "$RIG_FWD_IP6"
 	else
 		# tftpd-hpa converts instead: the transfer works.
 		client_get tftp-ascii "$RIG_FWD_IP" size-513 "$XF_TEST_TMP/ascii" || rc=$?
@@ -562,8 +609,9 @@ test_truncated_during_transfer() {
 	cp "$SRV_ROOT/size-41943040" "$SRV_ROOT/trunc.bin"
 	chmod 644 "$SRV_ROOT/trunc.bin"
 	srv_start
-	# blksize 8: 5 million blocks, slow enough to truncate the file midway.
-	bg_start slow ip netns exec "$RIG_GEN" timeout 90 atftp --option "blksize 8" \
+	# blksize 64: 655360 blocks, slow enough to truncate the file midway
+	# (atftp keeps blksize + 4 bytes of an ERROR: 8 would cut its text).
+	bg_start slow ip netns exec "$RIG_GEN" timeout 90 atftp --option "blksize 64" \
 		-g -r trunc.bin -l "$XF_TEST_TMP/trunc.out" "$RIG_FWD_IP"
 	log=$(bg_log slow)
 	wait_until 30 trunc_progress || fail "the slow fetch did not get 64 KiB in 30 s"
@@ -583,13 +631,14 @@ test_truncated_during_transfer() {
 		skip "the ERROR on truncation is xskfwd's: tftpd-hpa ended the transfer short (client exit $BG_STATUS, $size bytes)"
 	fi
 	assert_ne 0 "$BG_STATUS" "the client's exit status (no false success)"
-	assert_file_contains "$log" "tftp: error received from server <"
-	grep -i 'changed' "$log" ||
-		fail "the client's ERROR does not say the file changed: $(cat "$log")"
+	assert_file_contains "$log" "tftp: error received from server <file changed during transfer"
+	(($(stat -c %s "$XF_TEST_TMP/trunc.out") < 41943040)) || fail "the client got the whole file"
 	SRV_FAIL=$((SRV_FAIL + 1))
 	srv_stop
+	assert_eq 1 "$(srv_field file_changed)" "file_changed"
 	rm -f "$SRV_ROOT/trunc.bin"
 }
+
 
 # --- 6. the kernel still answers ARP and ping ------------------------------------
 
@@ -622,13 +671,19 @@ test_summary_counters() {
 	fetch_ok tftp size-512 "$RIG_FWD_IP6"
 	fetch_ok curl size-1
 	fetch_ok curl size-0
-	fetch_error tftp no-such-file 1
-	fetch_error curl ../etc/passwd 2
+	fetch_refused tftp no-such-file missing
+	fetch_refused curl ../etc/passwd dotdot
+	fetch_refused tftp-ascii size-1 netascii
 	srv_stop
 	assert_eq 5 "$(srv_field sessions_completed)" "sessions_completed"
-	assert_eq 2 "$(srv_field sessions_failed)" "sessions_failed"
-	assert_eq 0 "$(srv_field sessions_refused)" "sessions_refused"
+	assert_eq 0 "$(srv_field sessions_failed)" "sessions_failed"
+	assert_eq 3 "$(srv_field sessions_refused)" "sessions_refused"
+	assert_eq 2 "$(srv_field refused_file)" "refused_file"
+	assert_eq 1 "$(srv_field refused_op)" "refused_op"
+	assert_eq 8 "$(srv_field requests)" "requests"
 	assert_eq 0 "$(srv_field requests_malformed)" "requests_malformed"
+	assert_eq 0 "$(srv_field sessions_abandoned)" "sessions_abandoned"
+	assert_eq 0 "$(srv_field sigbus)" "sigbus"
 	assert_eq 0 "$(srv_field retransmits)" "retransmits without loss"
 	assert_ge "$(srv_field bytes_sent)" "$bytes" "bytes_sent (the files' bytes at least)"
 	# DATA blocks: 2 + 715 (1468-byte blocks) + 2 + 1 + 1, plus OACKs and ERRORs
