@@ -35,6 +35,7 @@ TIMEOUT_test_64_concurrent_clients=240
 TIMEOUT_test_per_client_cap=90
 TIMEOUT_test_lossy_clients=120
 TIMEOUT_test_truncated_during_transfer=120
+TIMEOUT_test_client_gone_mid_transfer=90
 TIMEOUT_test_two_queues_64_clients=240
 
 # The files served, by name: size-N holds N random bytes. Every client
@@ -460,8 +461,9 @@ test_per_client_cap() {
 	timeout 30 ip netns exec "$RIG_GEN" curl -sS -v --interface 198.18.0.11 \
 		-o "$XF_TEST_TMP/ninth" "tftp://$RIG_FWD_IP/size-513" >"$XF_TEST_TMP/ninth.log" 2>&1 || rc=$?
 	grep -E '^curl:|TFTP error' "$XF_TEST_TMP/ninth.log" || true
-	# A TFTP ERROR (curl 68..74), not a timeout (28) and not a success.
-	((rc >= 68 && rc <= 74)) || fail "the 9th session from 198.18.0.11: curl exit $rc, expected a TFTP ERROR (68..74)"
+	# ERROR 0 (curl exit 71), not a timeout (28) and not a success.
+	assert_eq "$(curl_rc_for 0)" "$rc" "curl's exit status for the 9th session from 198.18.0.11"
+	assert_file_contains "$XF_TEST_TMP/ninth.log" "TFTP error: too many transfers from this address"
 	# Another address is not capped meanwhile.
 	fetch_ok curl size-513
 	# Once the held sessions have given up, 198.18.0.11 is served again.
@@ -652,6 +654,37 @@ test_truncated_during_transfer() {
 	rm -f "$SRV_ROOT/trunc.bin"
 }
 
+
+# --- clients that go away -------------------------------------------------------
+
+slow_progress() { (($(stat -c %s "$XF_TEST_TMP/slow.out" 2>/dev/null || echo 0) >= 65536)); }
+
+# A client that gives up mid-transfer: atftp, on SIGINT, sends an ERROR,
+# which ends the session at once; a client killed outright sends nothing,
+# and its session ends when the retries run out. Both count as failed.
+test_client_gone_mid_transfer() {
+	local sig log
+	# 100 ms and 2 retries: a silent client is given up after 0.7 s.
+	srv_start --timeout-ms 100 --retries 2
+	for sig in INT KILL; do
+		rm -f "$XF_TEST_TMP/slow.out"
+		bg_start slow ip netns exec "$RIG_GEN" atftp --option "blksize 64" \
+			-g -r size-41943040 -l "$XF_TEST_TMP/slow.out" "$RIG_FWD_IP"
+		log=$(bg_log slow)
+		wait_until 30 slow_progress || fail "the slow fetch did not get 64 KiB in 30 s"
+		bg_stop slow "$sig"
+		cat "$log"
+		SRV_FAIL=$((SRV_FAIL + 1))
+	done
+	sleep 2
+	fetch_ok curl size-513
+	srv_stop
+	if is_xskfwd; then
+		assert_eq 1 "$(srv_field client_errors)" "client_errors (atftp's ERROR on SIGINT)"
+		assert_eq 1 "$(srv_field timeouts)" "timeouts (the killed client)"
+		assert_eq 0 "$(srv_field sessions_abandoned)" "sessions_abandoned"
+	fi
+}
 
 # --- 6. the kernel still answers ARP and ping ------------------------------------
 
