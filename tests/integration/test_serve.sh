@@ -165,9 +165,15 @@ srv_stop() {
 	assert_eq "$SRV_FAIL" "$failed" "sessions_failed (the transfers made to fail)"
 }
 
-# srv_field FIELD: a counter of xskfwd serve's exit summary.
+# srv_field FIELD: a counter of xskfwd serve's exit summary (text or JSON).
 srv_field() {
-	FWD_LOG=$SRV_LOG summary_field "$RIG_FWD_A" "$1"
+	local line
+	line=$(grep '^{"type":"summary"' "$SRV_LOG" || true)
+	if [[ -z "$line" ]]; then
+		FWD_LOG=$SRV_LOG summary_field "$RIG_FWD_A" "$1"
+		return
+	fi
+	sed -n "s/.*[{,]\"$1\":\([0-9]*\)[,}].*/\1/p" <<<"$line"
 }
 
 # --- the clients -------------------------------------------------------------
@@ -684,6 +690,45 @@ test_client_gone_mid_transfer() {
 		assert_eq 1 "$(srv_field timeouts)" "timeouts (the killed client)"
 		assert_eq 0 "$(srv_field sessions_abandoned)" "sessions_abandoned"
 	fi
+}
+
+# --- options -----------------------------------------------------------------------
+
+# --json: every line a JSON record (start, rate, summary), counters as in text.
+test_json_records() {
+	local n
+	is_xskfwd || skip "--json is xskfwd's"
+	srv_start --json
+	fetch_ok curl size-1048576
+	fetch_refused curl no-such-file missing
+	sleep 1.2 # a rate record
+	srv_stop
+	n=$(grep -cv '^{"type":"\(start\|rate\|summary\)",.*}$' "$SRV_LOG" || true)
+	assert_eq 0 "$n" "lines that are not JSON records"
+	grep -q '^{"type":"rate",.*"sessions_completed":1,' "$SRV_LOG" || fail "no rate record after the fetch"
+	assert_eq 1048576 "$(srv_field bytes_sent)" "bytes_sent"
+	if command -v python3 >/dev/null; then
+		python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$SRV_LOG"
+	fi
+}
+
+# --addr serves only that address (the other family's requests stay with the
+# kernel, where nothing listens); --port moves the request port.
+test_addr_and_port() {
+	local rc=0
+	is_xskfwd || skip "--addr/--port: the same in.tftpd options are used for tftpd-hpa"
+	srv_start --addr "$RIG_FWD_IP" --port 6969
+	assert_file_contains "$SRV_LOG" "on $RIG_FWD_A: $RIG_FWD_IP, port 6969"
+	in_gen curl -sS -o "$XF_TEST_TMP/o" "tftp://$RIG_FWD_IP:6969/size-513"
+	assert_eq "$(sha_of "$SRV_ROOT/size-513")" "$(sha_of "$XF_TEST_TMP/o")" "sha256 on port 6969"
+	in_gen curl -sS -o "$XF_TEST_TMP/o" "tftp://[$RIG_FWD_IP6]:6969/size-513" --connect-timeout 1 || rc=$?
+	assert_eq 28 "$rc" "curl's exit status for IPv6, not served (a timeout)"
+	rc=0
+	in_gen curl -sS -o "$XF_TEST_TMP/o" "tftp://$RIG_FWD_IP/size-513" --connect-timeout 1 || rc=$?
+	assert_eq 28 "$rc" "curl's exit status for port 69, not served (a timeout)"
+	SRV_OK=1
+	srv_stop
+	assert_eq 1 "$(srv_field requests)" "requests"
 }
 
 # --- 6. the kernel still answers ARP and ping ------------------------------------
