@@ -716,7 +716,7 @@ test_json_records() {
 # kernel, where nothing listens); --port moves the request port.
 test_addr_and_port() {
 	local rc=0
-	is_xskfwd || skip "--addr/--port: the same in.tftpd options are used for tftpd-hpa"
+	is_xskfwd || skip "--addr and --port are xskfwd options (in.tftpd gets its address from srv_start)"
 	srv_start --addr "$RIG_FWD_IP" --port 6969
 	assert_file_contains "$SRV_LOG" "on $RIG_FWD_A: $RIG_FWD_IP, port 6969"
 	in_gen curl -sS -o "$XF_TEST_TMP/o" "tftp://$RIG_FWD_IP:6969/size-513"
