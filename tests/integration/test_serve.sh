@@ -36,6 +36,7 @@ TIMEOUT_test_per_client_cap=90
 TIMEOUT_test_lossy_clients=120
 TIMEOUT_test_truncated_during_transfer=120
 TIMEOUT_test_client_gone_mid_transfer=90
+TIMEOUT_test_replaced_during_transfer=120
 TIMEOUT_test_two_queues_64_clients=240
 
 # The files served, by name: size-N holds N random bytes. Every client
@@ -104,7 +105,7 @@ srv_listening() {
 # --blksize-max N becomes -B N; the other options have no tftpd-hpa
 # equivalent and are dropped (noted). Resets the test's session tally.
 srv_start() {
-	SRV_OK=0 SRV_FAIL=0 SRV_REFUSED=0
+	SRV_OK=0 SRV_FAIL=0 SRV_REFUSED=0 SRV_MALFORMED=0
 	if is_xskfwd; then
 		bg_start srv ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" serve "$RIG_FWD_A" \
 			--root "$SRV_ROOT" "$@"
@@ -136,8 +137,8 @@ srv_start() {
 
 # srv_stop: the server is still running (it did not crash); stop it with
 # SIGINT. xskfwd: exit status 0, the summary's sessions_completed,
-# sessions_refused and sessions_failed equal the test's tally (SRV_OK,
-# SRV_REFUSED, SRV_FAIL), and neither an XDP program nor the lock file is
+# sessions_refused, sessions_failed and requests_malformed equal the test's
+# tally (SRV_OK, SRV_REFUSED, SRV_FAIL, SRV_MALFORMED), and neither an XDP program nor the lock file is
 # left on fwd0.
 srv_stop() {
 	local completed failed refused
@@ -157,9 +158,10 @@ srv_stop() {
 	completed=$(srv_field sessions_completed)
 	failed=$(srv_field sessions_failed)
 	refused=$(srv_field sessions_refused)
-	# No test sends a malformed request. (tftp-hpa ACKs an ERROR to the
-	# port it came from: if that is port 69, it is not a request.)
-	assert_eq 0 "$(srv_field requests_malformed)" "requests_malformed"
+	# Only the malformed requests a test sends on purpose. (tftp-hpa
+	# ACKs an ERROR to the port it came from: if that is port 69, that
+	# ACK is not a request.)
+	assert_eq "$SRV_MALFORMED" "$(srv_field requests_malformed)" "requests_malformed"
 	assert_eq "$SRV_OK" "$completed" "sessions_completed (the good fetches made)"
 	assert_eq "$SRV_REFUSED" "$refused" "sessions_refused (the requests answered with an ERROR)"
 	assert_eq "$SRV_FAIL" "$failed" "sessions_failed (the transfers made to fail)"
@@ -503,11 +505,13 @@ want() {
 		unreadable) w="2|Access violation: not a world-readable regular file" ;;
 		absolute | missing) w="1|File not found" ;;
 		write) w="2|write requests are not accepted" ;;
+		toolong) w="4|filename too long" ;; # a malformed request
 		netascii) w="0|netascii mode is not supported, use octet (binary)" ;;
 		esac
 	else
 		case "$1" in
 		dotdot | absolute | symlink | missing | write) w="1|File not found" ;;
+		toolong) w="0|File name too long" ;;
 		directory) w="0|Is a directory" ;;
 		unreadable) w="0|Permission denied" ;;
 		esac
@@ -539,6 +543,9 @@ test_refused_paths() {
 		fetch_ok "$c" size-513
 	done
 	fetch_refused curl no-such-file missing "$RIG_FWD_IP6"
+	# 256 bytes: longer than a file name can be (atftp cuts it to 255).
+	fetch_refused curl "$(printf 'x%.0s' {1..256})" toolong
+	SRV_MALFORMED=1
 	fetch_refused tftp passwd-link symlink "$RIG_FWD_IP6"
 	fetch_ok curl size-1048576
 	srv_stop
@@ -622,8 +629,8 @@ test_lossy_clients() {
 
 # --- 5. a file truncated while served --------------------------------------------
 
-trunc_progress() { (($(stat -c %s "$XF_TEST_TMP/trunc.out" 2>/dev/null || echo 0) >= 65536)); }
-trunc_client_done() { ! bg_running slow; }
+slow_progress() { (($(stat -c %s "$XF_TEST_TMP/slow.out" 2>/dev/null || echo 0) >= 65536)); }
+slow_done() { ! bg_running slow; }
 
 test_truncated_during_transfer() {
 	local size log
@@ -633,14 +640,14 @@ test_truncated_during_transfer() {
 	# blksize 64: 655360 blocks, slow enough to truncate the file midway
 	# (atftp keeps blksize + 4 bytes of an ERROR: 8 would cut its text).
 	bg_start slow ip netns exec "$RIG_GEN" timeout 90 atftp --option "blksize 64" \
-		-g -r trunc.bin -l "$XF_TEST_TMP/trunc.out" "$RIG_FWD_IP"
+		-g -r trunc.bin -l "$XF_TEST_TMP/slow.out" "$RIG_FWD_IP"
 	log=$(bg_log slow)
-	wait_until 30 trunc_progress || fail "the slow fetch did not get 64 KiB in 30 s"
+	wait_until 30 slow_progress || fail "the slow fetch did not get 64 KiB in 30 s"
 	truncate -s 4096 "$SRV_ROOT/trunc.bin"
-	wait_until 60 trunc_client_done || fail "the client hangs after the file was truncated"
+	wait_until 60 slow_done || fail "the client hangs after the file was truncated"
 	bg_stop slow
 	cat "$log"
-	size=$(stat -c %s "$XF_TEST_TMP/trunc.out")
+	size=$(stat -c %s "$XF_TEST_TMP/slow.out")
 	echo "client exit status $BG_STATUS, $size bytes written"
 	# The server survives and serves.
 	fetch_ok tftp size-513
@@ -653,7 +660,7 @@ test_truncated_during_transfer() {
 	fi
 	assert_ne 0 "$BG_STATUS" "the client's exit status (no false success)"
 	assert_file_contains "$log" "tftp: error received from server <file changed during transfer"
-	(($(stat -c %s "$XF_TEST_TMP/trunc.out") < 41943040)) || fail "the client got the whole file"
+	(($(stat -c %s "$XF_TEST_TMP/slow.out") < 41943040)) || fail "the client got the whole file"
 	SRV_FAIL=$((SRV_FAIL + 1))
 	srv_stop
 	assert_eq 1 "$(srv_field file_changed)" "file_changed"
@@ -661,9 +668,36 @@ test_truncated_during_transfer() {
 }
 
 
+# A file replaced (by rename, as updates are made) during a transfer: the
+# transfer goes on with the bytes it started with; the next fetch gets the
+# new file.
+test_replaced_during_transfer() {
+	local log
+	cp "$SRV_ROOT/size-41943040" "$SRV_ROOT/replaced.bin"
+	chmod 644 "$SRV_ROOT/replaced.bin"
+	srv_start
+	rm -f "$XF_TEST_TMP/slow.out"
+	bg_start slow ip netns exec "$RIG_GEN" timeout 90 atftp --option "blksize 1024" \
+		-g -r replaced.bin -l "$XF_TEST_TMP/slow.out" "$RIG_FWD_IP"
+	log=$(bg_log slow)
+	wait_until 30 slow_progress || fail "the slow fetch did not get 64 KiB in 30 s"
+	head -c 5000 /dev/urandom >"$XF_TEST_TMP/new"
+	chmod 644 "$XF_TEST_TMP/new"
+	mv "$XF_TEST_TMP/new" "$SRV_ROOT/replaced.bin"
+	wait_until 60 slow_done || fail "the client hangs after the file was replaced"
+	bg_stop slow
+	cat "$log"
+	assert_eq 0 "$BG_STATUS" "the client's exit status"
+	assert_eq "$(sha_of "$SRV_ROOT/size-41943040")" "$(sha_of "$XF_TEST_TMP/slow.out")" \
+		"sha256 of the fetch begun before the replacement (the old bytes)"
+	SRV_OK=$((SRV_OK + 1))
+	fetch_ok tftp replaced.bin
+	srv_stop
+	rm -f "$SRV_ROOT/replaced.bin"
+}
+
 # --- clients that go away -------------------------------------------------------
 
-slow_progress() { (($(stat -c %s "$XF_TEST_TMP/slow.out" 2>/dev/null || echo 0) >= 65536)); }
 
 # A client that gives up mid-transfer: atftp, on SIGINT, sends an ERROR,
 # which ends the session at once; a client killed outright sends nothing,
