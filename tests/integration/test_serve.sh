@@ -475,7 +475,7 @@ test_per_client_cap() {
 	# Another address is not capped meanwhile.
 	fetch_ok curl size-513
 	# Once the held sessions have given up, 198.18.0.11 is served again.
-	sleep 4
+	sleep 3 # the held sessions give up after 0.3 + 0.6 + 1.2 s
 	rc=0
 	timeout 30 ip netns exec "$RIG_GEN" curl -sS --interface 198.18.0.11 \
 		-o "$XF_TEST_TMP/later" "tftp://$RIG_FWD_IP/size-513" || rc=$?
@@ -487,6 +487,28 @@ test_per_client_cap() {
 	srv_stop
 	assert_eq 1 "$(srv_field refused_busy)" "refused_busy"
 	assert_eq 8 "$(srv_field timeouts)" "timeouts"
+	ip -n "$RIG_GEN" addr del 198.18.0.11/24 dev "$RIG_GEN_IF"
+}
+
+# --max-sessions caps the transfers of all clients together.
+test_max_sessions() {
+	local p rc=0
+	is_xskfwd || skip "--max-sessions is xskfwd's"
+	ip -n "$RIG_GEN" addr add 198.18.0.11/24 dev "$RIG_GEN_IF"
+	srv_start --max-sessions 2 --timeout-ms 300 --retries 2
+	for p in 40001 40002; do
+		hold_session 198.18.0.11 "$p" size-1048576
+	done
+	timeout 30 ip netns exec "$RIG_GEN" curl -sS -v -o "$XF_TEST_TMP/third" \
+		"tftp://[$RIG_FWD_IP6]/size-513" >"$XF_TEST_TMP/third.log" 2>&1 || rc=$?
+	grep -E '^curl:|TFTP error' "$XF_TEST_TMP/third.log" || true
+	assert_eq "$(curl_rc_for 0)" "$rc" "curl's exit status for a 3rd session with --max-sessions 2"
+	assert_file_contains "$XF_TEST_TMP/third.log" "TFTP error: server busy: too many transfers, try again later"
+	sleep 3 # the held sessions give up after 0.3 + 0.6 + 1.2 s
+	fetch_ok curl size-513 "$RIG_FWD_IP6"
+	SRV_FAIL=2 SRV_REFUSED=1
+	srv_stop
+	assert_eq 1 "$(srv_field refused_busy)" "refused_busy"
 	ip -n "$RIG_GEN" addr del 198.18.0.11/24 dev "$RIG_GEN_IF"
 }
 
