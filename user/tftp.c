@@ -255,8 +255,7 @@ size_t tftp_build_oack(uint8_t *buf, size_t cap, const struct tftp_params *p)
 		return 0;
 	if ((p->oack & TFTP_OPT_TSIZE) && !put_opt(buf, cap, &off, "tsize", p->tsize))
 		return 0;
-	if ((p->oack & TFTP_OPT_TIMEOUT) &&
-	    !put_opt(buf, cap, &off, "timeout", p->timeout_s))
+	if ((p->oack & TFTP_OPT_TIMEOUT) && !put_opt(buf, cap, &off, "timeout", p->timeout_s))
 		return 0;
 	if ((p->oack & TFTP_OPT_WINDOWSIZE) &&
 	    !put_opt(buf, cap, &off, "windowsize", p->windowsize))

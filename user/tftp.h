@@ -100,8 +100,8 @@ struct tftp_params {
 	uint32_t blksize, windowsize, retries;
 	uint32_t timeout_ms; /* first retransmission timeout */
 	uint32_t timeout_s;  /* the timeout option acknowledged */
-	uint32_t oack;	/* TFTP_OPT_* to acknowledge; 0: no OACK, DATA 1 is sent at once */
-	uint64_t tsize; /* file size, for the OACK */
+	uint32_t oack;	     /* TFTP_OPT_* to acknowledge; 0: no OACK, DATA 1 is sent at once */
+	uint64_t tsize;	     /* file size, for the OACK */
 };
 
 /*
