@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The serve poller loop (design in serve_poller.h). */
 #include <poll.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "common.h"
 #include "serve_poller.h"
 
-#define TXQ_MAX 64		    /* frames gathered before one tx ring submit */
-#define SCAN_NS (1000 * 1000ull)    /* timer scan period */
+#define TXQ_MAX 64		 /* frames gathered before one tx ring submit */
+#define SCAN_NS (1000 * 1000ull) /* timer scan period */
 #define IDLE_POLL_NS (100 * 1000 * 1000ull)
 #define IDLE_CHECK 16
 
@@ -263,8 +264,9 @@ static void on_request(struct ctx *c, const struct sv_pkt *p)
 		}
 		count(c, refused_busy, 1);
 		reply_error(c, p, sh->port, TFTP_ERR_UNDEF,
-			    why == SV_REFUSE_FULL ? "server busy: too many transfers, try again later"
-						  : "too many transfers from this address");
+			    why == SV_REFUSE_FULL
+				    ? "server busy: too many transfers, try again later"
+				    : "too many transfers from this address");
 		return;
 	}
 	err = sf_open(sh->root, req.filename, &s->file);
@@ -457,6 +459,40 @@ static int idle_sleep(struct ctx *c)
 	return sock_error(c->sp->sock);
 }
 
+/* Transfers still running at stop: slots index, index + npollers, ... get an ERROR. */
+static void say_goodbye(struct ctx *c)
+{
+	struct sv_table *t = c->sh->table;
+	struct rl_sock *s = c->sp->sock;
+	uint64_t end;
+	uint32_t i;
+
+	c->now = xf_now_ns();
+	for (i = c->sp->index; i < t->nslots; i += c->sh->npollers) {
+		struct sv_session *ss = &t->slots[i];
+
+		if (!atomic_load_explicit(&ss->used, memory_order_acquire))
+			continue;
+		pthread_spin_lock(&ss->lock);
+		if (!atomic_load_explicit(&ss->used, memory_order_relaxed)) {
+			sv_session_unlock(ss);
+			continue;
+		}
+		session_error(c, ss, TFTP_ERR_UNDEF, "server shutting down");
+		count(c, sessions_abandoned, 1);
+		sync_retransmits(c, ss);
+		sv_session_end(t, ss, c->sh->root);
+	}
+	txq_flush(c);
+	/* Let them leave: a zero-copy driver sends after the kick returns. */
+	for (end = c->now + 100 * 1000 * 1000ull; s->tx_outstanding && xf_now_ns() < end;) {
+		if (rl_tx_kick(s))
+			break;
+		if (!rl_complete(s, &c->sp->pool, s->comp.size))
+			sched_yield();
+	}
+}
+
 void *serve_poller_run(void *arg)
 {
 	struct serve_poller *sp = arg;
@@ -495,6 +531,7 @@ void *serve_poller_run(void *arg)
 			return stop_on(sp, err);
 		idle = 0;
 	}
+	say_goodbye(&c);
 	return NULL;
 }
 

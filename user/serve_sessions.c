@@ -68,7 +68,8 @@ struct sv_session *sv_session_new(struct sv_table *t, const struct sv_client *c,
 	for (i = 0; i < t->nslots; i++) {
 		const struct sv_session *o = &t->slots[i];
 
-		if (!atomic_load_explicit(&o->used, memory_order_acquire) || !same_ip(&o->client, c))
+		if (!atomic_load_explicit(&o->used, memory_order_acquire) ||
+		    !same_ip(&o->client, c))
 			continue;
 		if (o->client.port == c->port) {
 			*why = SV_REFUSE_DUPLICATE;

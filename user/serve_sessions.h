@@ -42,7 +42,7 @@ struct sv_client {
 
 struct sv_session {
 	pthread_spinlock_t lock;
-	atomic_bool used;	/* serving a client; set under the table mutex, cleared
+	atomic_bool used; /* serving a client; set under the table mutex, cleared
 				   under the slot lock (sv_session_end) */
 	/* When a poller should look at it again: the retransmit deadline, or
 	 * "now" when a window could not be sent for want of frames; 0: never.
