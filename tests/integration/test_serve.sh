@@ -746,6 +746,54 @@ test_client_gone_mid_transfer() {
 	fi
 }
 
+# A datagram to a transfer's port from another client port gets ERROR 5
+# and the transfer goes on (RFC 1350's TID check).
+test_wrong_tid_keeps_transfer() {
+	local log
+	is_xskfwd || skip "--session-ports is xskfwd's (the transfer's port is needed)"
+	# One session port: the transfer's is known.
+	srv_start --session-ports 61500-61500
+	rm -f "$XF_TEST_TMP/slow.out"
+	bg_start slow ip netns exec "$RIG_GEN" timeout 90 atftp --option "blksize 1024" \
+		-g -r size-41943040 -l "$XF_TEST_TMP/slow.out" "$RIG_FWD_IP"
+	log=$(bg_log slow)
+	wait_until 30 slow_progress || fail "the slow fetch did not get 64 KiB in 30 s"
+	# An ACK of block 1 from port 40100, and wait for the answer.
+	printf '\0\004\0\001' | timeout 5 ip netns exec "$RIG_GEN" socat -T 2 - \
+		"UDP4-DATAGRAM:$RIG_FWD_IP:61500,bind=$RIG_GEN_IP:40100" >"$XF_TEST_TMP/tid" || true
+	od -c "$XF_TEST_TMP/tid" | head -n 3
+	assert_eq "$(printf '\0\005\0\005Unknown transfer ID' | od -c)" \
+		"$(head -c 23 "$XF_TEST_TMP/tid" | od -c)" "the reply to a stranger (ERROR 5)"
+	wait_until 60 slow_done || fail "the transfer did not finish"
+	bg_stop slow
+	cat "$log"
+	assert_eq 0 "$BG_STATUS" "the client's exit status"
+	assert_eq "$(sha_of "$SRV_ROOT/size-41943040")" "$(sha_of "$XF_TEST_TMP/slow.out")" "sha256"
+	SRV_OK=1
+	srv_stop
+	assert_eq 1 "$(srv_field unknown_tid)" "unknown_tid"
+}
+
+# Stopped during a transfer: the client is told, the server still exits 0
+# and leaves nothing behind; the transfer is counted as abandoned.
+test_stop_during_transfer() {
+	local log
+	is_xskfwd || skip "sessions_abandoned is xskfwd's"
+	srv_start
+	rm -f "$XF_TEST_TMP/slow.out"
+	bg_start slow ip netns exec "$RIG_GEN" timeout 90 atftp --option "blksize 256" \
+		-g -r size-41943040 -l "$XF_TEST_TMP/slow.out" "$RIG_FWD_IP"
+	log=$(bg_log slow)
+	wait_until 30 slow_progress || fail "the slow fetch did not get 64 KiB in 30 s"
+	srv_stop
+	assert_eq 1 "$(srv_field sessions_abandoned)" "sessions_abandoned"
+	wait_until 10 slow_done || fail "the client hangs after the server stopped"
+	bg_stop slow
+	cat "$log"
+	assert_ne 0 "$BG_STATUS" "the client's exit status"
+	assert_file_contains "$log" "tftp: error received from server <server shutting down"
+}
+
 # --- options -----------------------------------------------------------------------
 
 # --json: every line a JSON record (start, rate, summary), counters as in text.
