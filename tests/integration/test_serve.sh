@@ -185,7 +185,9 @@ srv_field() {
 #   curl-ascii    curl -B (netascii)
 #   curl-noopt    curl --tftp-no-options (a plain RFC 1350 request)
 #   curl-t1       curl asking blksize 1468 and timeout 1 (--connect-timeout 5;
-#                 by default curl asks timeout 6: 6 s per lost packet)
+#                 by default curl asks timeout 6, which tftpd-hpa obeys: 6 s
+#                 per lost packet; xskfwd retransmits after the shorter of
+#                 its own timeout and the client's)
 #   atftp         atftp without options
 #   atftp-b1468   atftp --option "blksize 1468"
 #   atftp-w16     atftp --option "windowsize 16" (blksize 512)
@@ -621,10 +623,10 @@ test_netascii_refused() {
 
 # --- 4. loss -------------------------------------------------------------------
 
-# About 5% of what gen0 receives is dropped (all the server's packets, the
-# client's own never); the server retransmits after 100 ms, or after the
-# timeout the client asks (curl: 1 s here). Sizes keep this well under a
-# minute: about 5 losses per 100 packets.
+# About 5% of what gen0 receives is dropped (the server's packets, never
+# the client's; ARP and ND are spared); the server retransmits after 100 ms
+# (tftpd-hpa: after the timeout a client asks, if it asks: curl-t1 asks
+# 1 s). Sizes keep this around 20 s: about 5 losses per 100 packets.
 test_lossy_clients() {
 	local t0 ms
 	[[ -f "$LOSSY_OBJ" ]] || fail "$LOSSY_OBJ missing: make"
