@@ -381,6 +381,21 @@ test_atftp_windowsize_16() {
 	srv_stop
 }
 
+# --blksize-max and --windowsize-max lower what is granted.
+test_blksize_and_windowsize_caps() {
+	local want="received OACK <windowsize: 4, blksize: 1024>"
+	srv_start --blksize-max 1024 --windowsize-max 4
+	is_xskfwd || want="received OACK <blksize: 1024>" # -B 1024; no windowsize
+	assert_eq "$want" "$(atftp_oack "$RIG_FWD_IP" "windowsize 16" "blksize 1468")" "OACK"
+	assert_eq "$want" "$(atftp_oack "$RIG_FWD_IP6" "windowsize 16" "blksize 1468")" "OACK"
+	SRV_OK=$((SRV_OK + 2)) # counted in $(...) subshells
+	client_get curl-b1468 "$RIG_FWD_IP" size-1048576 "$XF_TEST_TMP/o"
+	assert_file_contains "$XF_TEST_TMP/client.out" "blksize parsed from OACK (1024) requested (1468)"
+	assert_eq "$(sha_of "$SRV_ROOT/size-1048576")" "$(sha_of "$XF_TEST_TMP/o")" "sha256"
+	SRV_OK=$((SRV_OK + 1))
+	srv_stop
+}
+
 test_tftp_hpa_sizes() {
 	local n
 	srv_start
