@@ -688,6 +688,7 @@ static void report_summary(const struct server *sv, unsigned int abandoned, doub
 	F("file_changed", st.file_changed);
 	F("unknown_tid", st.unknown_tid);
 	F("msgs_malformed", st.msgs_malformed);
+	F("stray", st.stray);
 	F("bytes_sent", st.data_bytes);
 	F("packets_sent", st.data_packets + st.ctl_packets);
 	F("data_packets", st.data_packets);
@@ -830,8 +831,10 @@ int do_serve(int argc, char **argv)
 		ret = start_pollers(sv) ? 1 : 0;
 		if (!ret)
 			run_reports(sv, &sigs);
-		xf_port_detach(&sv->port);
+		/* The pollers tell running transfers goodbye; only then does the
+		 * classifier go (the clients' last ACKs still reach us). */
 		stop_pollers(sv);
+		xf_port_detach(&sv->port);
 		abandoned = end_sessions(sv);
 		report_summary(sv, abandoned, xf_now_s() - start);
 		ret |= report_poller_errors(sv);

@@ -237,6 +237,13 @@ static void on_request(struct ctx *c, const struct sv_pkt *p)
 	uint16_t code;
 	int err;
 
+	/* An ACK or ERROR on the TFTP port is no request: some clients
+	 * (tftp-hpa) ACK the ERROR that refused them. Never answered. */
+	if (p->payload_len >= 2 && !p->payload[0] &&
+	    (p->payload[1] == TFTP_ACK || p->payload[1] == TFTP_ERROR)) {
+		count(c, stray, 1);
+		return;
+	}
 	count(c, requests, 1);
 	if (tftp_parse_request(p->payload, p->payload_len, &req, &reason)) {
 		count(c, requests_malformed, 1);

@@ -70,6 +70,7 @@ struct serve_stats {
 	uint64_t client_errors;	     /* ERROR from a client */
 	uint64_t file_changed;	     /* a file shrank/changed under a session */
 	uint64_t msgs_malformed;     /* unparsable datagrams on session ports */
+	uint64_t stray;		     /* ACK or ERROR on the TFTP port: ignored */
 	uint64_t unknown_tid;	     /* datagrams for no session: ERROR 5 */
 	uint64_t data_packets;	     /* DATA sent, retransmissions included */
 	uint64_t data_bytes;	     /* file bytes in them */
