@@ -504,8 +504,9 @@ static int setup(struct server *sv)
 		xf_err("serve: --root %s: %s", sv->o.root, strerror(-err));
 		return err;
 	}
+	/* A full table evicts a client silent for two first timeouts. */
 	err = sv_table_init(&sv->table, sv->o.max_sessions, (uint16_t)sv->o.ports_lo,
-			    sv->o.max_per_client);
+			    sv->o.max_per_client, 2ull * sv->o.timeout_ms * 1000000, sv->root);
 	if (err) {
 		xf_err("serve: session table: %s", strerror(-err));
 		return err;
@@ -611,6 +612,7 @@ static void print_rate(const struct server *sv, const struct serve_stats *prev,
 		       const struct serve_stats *cur, double t, double dt)
 {
 	unsigned int active = atomic_load(&sv->table.active);
+	unsigned long long failed = cur->sessions_failed + atomic_load(&sv->table.evicted);
 	double pps =
 		(cur->data_packets + cur->ctl_packets - prev->data_packets - prev->ctl_packets) /
 		dt;
@@ -622,14 +624,14 @@ static void print_rate(const struct server *sv, const struct serve_stats *prev,
 		       "\"sessions_refused\":%llu,\"tx_pps\":%.0f,\"data_mbit\":%.3f,"
 		       "\"retransmits\":%llu}\n",
 		       t, sv->port.name, active, (unsigned long long)cur->sessions_completed,
-		       (unsigned long long)cur->sessions_failed, (unsigned long long)refused(cur),
-		       pps, mbit, (unsigned long long)cur->retransmits);
+		       failed, (unsigned long long)refused(cur), pps, mbit,
+		       (unsigned long long)cur->retransmits);
 	else
 		printf("%7.1fs %s: sessions active %u completed %llu failed %llu refused %llu | "
 		       "tx %.0f pkt/s, file data %.1f Mbit/s | retransmits %llu\n",
 		       t, sv->port.name, active, (unsigned long long)cur->sessions_completed,
-		       (unsigned long long)cur->sessions_failed, (unsigned long long)refused(cur),
-		       pps, mbit, (unsigned long long)cur->retransmits);
+		       failed, (unsigned long long)refused(cur), pps, mbit,
+		       (unsigned long long)cur->retransmits);
 	fflush(stdout);
 }
 
@@ -660,11 +662,13 @@ static void report_summary(const struct server *sv, unsigned int abandoned, doub
 	struct rl_xdp_stats xs;
 	uint64_t xdp[XF_CNT_MAX] = {};
 	struct sf_stats fs;
+	uint64_t evicted;
 	const char *sep = sv->o.json ? "," : " ";
 	const char *q = sv->o.json ? "\"" : "";
 	const char *eq = sv->o.json ? "\":" : "=";
 
 	collect(sv, &st, &xs);
+	evicted = atomic_load(&sv->table.evicted);
 	xf_port_counters(&sv->port, xdp);
 	sf_root_stats(sv->root, &fs);
 	if (sv->o.json)
@@ -674,7 +678,7 @@ static void report_summary(const struct server *sv, unsigned int abandoned, doub
 		printf("summary %s: seconds=%.3f", sv->port.name, secs);
 #define F(name, val) printf("%s%s%s%s%llu", sep, q, name, eq, (unsigned long long)(val))
 	F("sessions_completed", st.sessions_completed);
-	F("sessions_failed", st.sessions_failed);
+	F("sessions_failed", st.sessions_failed + evicted);
 	F("sessions_abandoned", st.sessions_abandoned + abandoned);
 	F("sessions_refused", refused(&st));
 	F("requests", st.requests);
@@ -684,6 +688,7 @@ static void report_summary(const struct server *sv, unsigned int abandoned, doub
 	F("refused_op", st.refused_op);
 	F("refused_busy", st.refused_busy);
 	F("timeouts", st.timeouts);
+	F("evicted", evicted);
 	F("client_errors", st.client_errors);
 	F("file_changed", st.file_changed);
 	F("unknown_tid", st.unknown_tid);
@@ -771,7 +776,7 @@ static unsigned int end_sessions(struct server *sv)
 		pthread_spin_lock(&s->lock);
 		if (atomic_load(&s->used)) {
 			n++;
-			sv_session_end(&sv->table, s, sv->root);
+			sv_session_end(&sv->table, s);
 		} else {
 			sv_session_unlock(s);
 		}

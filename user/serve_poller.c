@@ -132,7 +132,7 @@ static void finish(struct ctx *c, struct sv_session *s, bool ok)
 		count(c, sessions_completed, 1);
 	else
 		count(c, sessions_failed, 1);
-	sv_session_end(c->sh->table, s, c->sh->root);
+	sv_session_end(c->sh->table, s);
 }
 
 /* The file under @s changed or shrank: tell the client, end the session. */
@@ -258,11 +258,13 @@ static void on_request(struct ctx *c, const struct sv_pkt *p)
 	if (req.mode != TFTP_MODE_OCTET) {
 		count(c, refused_op, 1);
 		reply_error(c, p, sh->port, TFTP_ERR_UNDEF,
-			    "netascii mode is not supported, use octet (binary)");
+			    req.mode == TFTP_MODE_NETASCII
+				    ? "netascii mode is not supported, use octet (binary)"
+				    : "mail mode is not supported, use octet (binary)");
 		return;
 	}
 	client_of(p, &cl);
-	s = sv_session_new(sh->table, &cl, &why);
+	s = sv_session_new(sh->table, &cl, c->now, &why);
 	if (!s) {
 		if (why == SV_REFUSE_DUPLICATE) {
 			/* Our first reply was lost; its timer sends it again. */
@@ -283,11 +285,10 @@ static void on_request(struct ctx *c, const struct sv_pkt *p)
 		count(c, refused_file, 1);
 		map_open_error(err, &code, &msg);
 		reply_error(c, p, sh->port, code, msg);
-		sv_session_end(sh->table, s, sh->root);
+		sv_session_end(sh->table, s);
 		return;
 	}
 	count(c, sessions_started, 1);
-	s->started_ns = c->now;
 	sv_hdr_init(&s->hdr, p, sv_session_port(sh->table, s));
 	tftp_negotiate(&req, &sh->limits[p->family == 6], s->file->size, &s->prm);
 	tftp_session_start(&s->t, &s->prm, s->file->size, c->now);
@@ -316,6 +317,7 @@ static void on_session_msg(struct ctx *c, const struct sv_pkt *p)
 	}
 	switch (m.op) {
 	case TFTP_ACK:
+		atomic_store_explicit(&s->heard, true, memory_order_relaxed);
 		switch (tftp_session_ack(&s->t, m.block, c->now)) {
 		case TE_DONE:
 			finish(c, s, true);
@@ -488,7 +490,7 @@ static void say_goodbye(struct ctx *c)
 		session_error(c, ss, TFTP_ERR_UNDEF, "server shutting down");
 		count(c, sessions_abandoned, 1);
 		sync_retransmits(c, ss);
-		sv_session_end(t, ss, c->sh->root);
+		sv_session_end(t, ss);
 	}
 	txq_flush(c);
 	/* Let them leave: a zero-copy driver sends after the kick returns. */

@@ -46,13 +46,14 @@
  * Report, two lines:
  *   hostile sent N seconds S rate R seed X kinds random=.. truncated=.. ...
  *   hostile expect port69=.. malformed=.. refused_op=.. refused_file=..
- *          unknown_tid=.. msgs_malformed=.. session_requests=..
+ *          unknown_tid=.. msgs_malformed=.. session_requests=.. stray=..
  * The second line is what a correct server that saw every datagram counts
  * for them (RFC 1350/2347): port69 datagrams to the TFTP port; malformed
  * requests (truncated, unknown mode or opcode, random bytes); refused_op
  * (write requests, netascii and mail); refused_file (missing); unknown_tid
  * and msgs_malformed on session ports; session_requests valid read requests
- * for --file (each starts a session, or is refused busy, or is a duplicate).
+ * for --file (each starts a session, or is refused busy, or is a duplicate);
+ * stray ACKs and ERRORs to the TFTP port (ignored, not requests).
  * Exit status: 0 ran, 1 runtime error, 2 usage error.
  */
 #define _GNU_SOURCE
@@ -103,12 +104,13 @@ enum fate {
 	F_UNKNOWN_TID,
 	F_MSG_MALFORMED,
 	F_SESSION,
+	F_STRAY,
 	F_NFATES
 };
 
 static const char *const fate_names[F_NFATES] = {
-	"malformed",   "refused_op",	 "refused_file",
-	"unknown_tid", "msgs_malformed", "session_requests",
+	"malformed",	  "refused_op",	      "refused_file", "unknown_tid",
+	"msgs_malformed", "session_requests", "stray",
 };
 
 struct opts {
@@ -488,6 +490,9 @@ static void build(struct dgram *d, const struct opts *o, enum kind k, uint64_t n
 		build_abandon(d, o, n);
 		break;
 	}
+	/* An ACK or ERROR on the TFTP port is no request: ignored, counted stray. */
+	if (d->dport == o->port && d->len >= 2 && !d->buf[0] && (d->buf[1] == 4 || d->buf[1] == 5))
+		d->fate = F_STRAY;
 }
 
 /* A UDP socket of @o's family bound to @src (port 0) if given; -1 on error (errno set). */
@@ -642,7 +647,8 @@ static void usage(FILE *f)
 		   "  -h, --help            this text\n"
 		   "Report: 'hostile sent N seconds S rate R seed X kinds KIND=N ...' and\n"
 		   "'hostile expect port69=N malformed=N refused_op=N refused_file=N\n"
-		   "unknown_tid=N msgs_malformed=N session_requests=N' (what a correct server\n"
+		   "unknown_tid=N msgs_malformed=N session_requests=N stray=N' (what a correct "
+		   "server\n"
 		   "counts for them). Exit status: 0 ran, 1 runtime error, 2 usage error.\n");
 }
 
