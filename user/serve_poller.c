@@ -69,8 +69,15 @@ static uint8_t *frame_get(struct ctx *c, uint64_t *addr)
 	return c->sh->umem_area + *addr;
 }
 
+/* Queue a built frame for the tx ring; a frame that could not be built (0
+ * bytes: never expected, sizes are capped at set-up) goes back to the pool,
+ * as the kernel would drop an empty descriptor without completing it. */
 static void frame_put(struct ctx *c, uint64_t addr, uint32_t len)
 {
+	if (!len) {
+		rl_pool_put(&c->sp->pool, addr);
+		return;
+	}
 	c->q.addr[c->q.n] = addr;
 	c->q.len[c->q.n] = len;
 	c->q.n++;
