@@ -43,8 +43,8 @@ CFLAGS   ?= -O2 -g
 XF_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
 	     -I$(BUILD) -Ibpf -Iringlib -Iuser $(CFLAGS)
 XF_LDLIBS := -lxdp -lbpf -lelf -lz -lpthread
-# The test tools (frametool, gencheck, payload_send, reply_send, tftpbench) get the
-# sanitizers too.
+# The test tools (frametool, gencheck, payload_send, reply_send, tftp_hostile, tftpbench)
+# get the sanitizers too.
 TOOL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
 ifneq ($(SAN),)
 SAN_FLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer
@@ -97,7 +97,7 @@ RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.
 .PHONY: all test unit integration demo bench format clean deps fuzz
 
 all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/gencheck $(BUILD)/payload_send \
-	$(BUILD)/reply_send $(BUILD)/tftpbench $(RIG_BPF) $(BPF_TEST)
+	$(BUILD)/reply_send $(BUILD)/tftp_hostile $(BUILD)/tftpbench $(RIG_BPF) $(BPF_TEST)
 
 $(BUILD)/xskfwd.bpf.o: bpf/xskfwd.bpf.c bpf/xskfwd_shared.h
 	$(call msg,CLANG,$@)
@@ -154,6 +154,11 @@ $(BUILD)/reply_send: tests/tools/reply_send.c user/serve_frame.c user/serve_fram
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TOOL_CFLAGS) -Iuser -o $@ $< user/serve_frame.c
+
+$(BUILD)/tftp_hostile: tests/tools/tftp_hostile.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TOOL_CFLAGS) -o $@ $<
 
 $(BUILD)/tftpbench: tests/tools/tftpbench.c
 	$(call msg,CC,$@)

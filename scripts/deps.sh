@@ -17,11 +17,21 @@ set -euo pipefail
 # clang-19: the classifier is also built and verified with it
 # (tests/integration/test_classifier.sh); about 10 s to fetch and install here.
 # libclang-rt-14-dev: libFuzzer and the sanitizers for clang 14 (make fuzz).
+# curl, atftp, tftp-hpa: the TFTP clients test_serve fetches with; tftpd-hpa:
+# the kernel-socket TFTP server the serve benchmark compares with (its
+# postinst would start a daemon on the host: see no_daemons_during_install).
 PACKAGES=(
 	clang clang-19 libclang-rt-14-dev llvm libxdp-dev libbpf-dev bpftool libelf-dev
 	zlib1g-dev pkg-config make gcc libc6-dev libcmocka-dev iproute2 ethtool
 	iputils-ping socat procps coreutils libcap2-bin
+	curl atftp tftp-hpa tftpd-hpa
 )
+
+# A policy-rc.d that exits 101 ("action forbidden") keeps maintainer scripts
+# (invoke-rc.d, deb-systemd-invoke) from starting services: tftpd-hpa's would
+# otherwise listen on the host's port 69. Only one this script made is removed.
+POLICY_RC_D=/usr/sbin/policy-rc.d
+MADE_POLICY_RC_D=0
 
 usage() {
 	sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
@@ -46,6 +56,24 @@ missing_packages() {
 		is_installed "$p" || out+=("$p")
 	done
 	echo "${out[*]}"
+}
+
+# no_daemons_during_install: install the temporary policy-rc.d, unless one
+# exists already (then it is the admin's, and left alone).
+no_daemons_during_install() {
+	[[ -e "$POLICY_RC_D" ]] && return 0
+	trap remove_policy_rc_d EXIT
+	trap 'exit 130' INT TERM HUP
+	printf '#!/bin/sh\n# scripts/deps.sh: no service starts during its install; removed after\nexit 101\n' \
+		>"$POLICY_RC_D" || die "cannot write $POLICY_RC_D"
+	chmod 755 "$POLICY_RC_D"
+	MADE_POLICY_RC_D=1
+}
+
+remove_policy_rc_d() {
+	((MADE_POLICY_RC_D)) || return 0
+	rm -f "$POLICY_RC_D"
+	MADE_POLICY_RC_D=0
 }
 
 check_bpffs() {
@@ -88,6 +116,7 @@ main() {
 
 	local log
 	log=$(mktemp /tmp/xskfwd-deps.XXXXXX)
+	no_daemons_during_install
 	# shellcheck disable=SC2086 # word splitting of $missing is intended
 	if ! { apt-get update -q &&
 		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing; } >"$log" 2>&1; then
@@ -95,6 +124,7 @@ main() {
 		die "apt-get failed installing: $missing (log: $log)"
 	fi
 	rm -f "$log"
+	remove_policy_rc_d
 
 	local still
 	still=$(missing_packages)

@@ -11,8 +11,8 @@
  * -> one UMEM -> per queue a socket, a pool slice, the fill ring primed, the
  * socket entered into the map -> pollers (serve_poller.h). The main thread
  * reports once a second until SIGINT/SIGTERM or --duration; tear-down
- * detaches the classifier first. Transfers still running at exit are counted
- * as abandoned.
+ * detaches the classifier first. Transfers still running at exit get an
+ * ERROR ("server shutting down") and are counted as abandoned.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -90,14 +90,17 @@ static void usage(FILE *f)
 		"                        61000-65535, outside Linux's ephemeral range)\n"
 		"  --queues LIST         queues to serve (default: every rx channel)\n"
 		"  --cpus LIST           CPUs for the pollers, in order (default: all allowed)\n"
-		"  --max-sessions N      concurrent transfers in all (default 1024)\n"
-		"  --max-per-client N    concurrent transfers per client address (default 8)\n"
+		"  --max-sessions N      concurrent transfers in all (default 1024); when full,\n"
+		"                        a transfer whose client never answered is evicted\n"
+		"  --max-per-client N    concurrent transfers per client: an IPv4 address or an\n"
+		"                        IPv6 /64 (default 8)\n"
 		"  --blksize-max N       largest blksize granted (default 65464; always capped\n"
 		"                        so a DATA packet fits the interface MTU)\n"
 		"  --windowsize-max N    largest windowsize granted (default 64)\n"
 		"  --timeout-ms N        first retransmission timeout when the client asks no\n"
 		"                        timeout option (default 1000; doubles on each retry)\n"
-		"  --retries N           retransmissions before a transfer is given up (default 5)\n"
+		"  --retries N           retransmissions before a transfer is given up (default "
+		"5)\n"
 		"  --mode MODE           AF_XDP bind: auto (default), copy, zero-copy\n"
 		"  --xdp-mode MODE       XDP attach: native (default) or skb\n"
 		"  --duration S          stop after S seconds (default: run until a signal)\n"
@@ -251,8 +254,8 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 				return bad_arg("--max-per-client", err);
 			break;
 		case O_BLK:
-			if (xf_parse_u32(optarg, TFTP_BLKSIZE_MIN, TFTP_BLKSIZE_MAX, &o->blksize_max,
-					 err))
+			if (xf_parse_u32(optarg, TFTP_BLKSIZE_MIN, TFTP_BLKSIZE_MAX,
+					 &o->blksize_max, err))
 				return bad_arg("--blksize-max", err);
 			break;
 		case O_WIN:
@@ -330,7 +333,8 @@ static int default_addrs(struct serve_opts *o)
 			a->family = 4;
 			memcpy(a->ip, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, 4);
 		} else if (i->ifa_addr->sa_family == AF_INET6) {
-			const struct in6_addr *in6 = &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+			const struct in6_addr *in6 =
+				&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
 
 			if (IN6_IS_ADDR_LINKLOCAL(in6))
 				continue;
@@ -385,7 +389,8 @@ static void check_ephemeral_range(const struct serve_opts *o)
 		return;
 	if (fscanf(f, "%u %u", &lo, &hi) == 2 && lo <= o->ports_lo + o->max_sessions - 1 &&
 	    hi >= o->ports_lo)
-		xf_warn("session ports %u-%u overlap the kernel's ephemeral ports %u-%u: replies to "
+		xf_warn("session ports %u-%u overlap the kernel's ephemeral ports %u-%u: replies "
+			"to "
 			"local programs on the served addresses may be taken by the server",
 			o->ports_lo, o->ports_lo + o->max_sessions - 1, lo, hi);
 	fclose(f);
@@ -410,6 +415,7 @@ static int setup_shared(struct server *sv)
 	sh->root = sv->root;
 	sh->umem_area = sv->umem->area;
 	sh->frame_size = FRAME_SIZE;
+	sh->npollers = sv->o.nqueues;
 	sh->port = (uint16_t)sv->o.port;
 	sh->check_ns = CHECK_MS * 1000000ull;
 	sh->stop = &sv->stop;
@@ -435,10 +441,11 @@ static int setup_umem(struct server *sv)
 	int err = rl_umem_create(&sv->umem, &uo);
 
 	if (err)
-		xf_err("UMEM of %llu MiB: %s%s", (unsigned long long)(uo.nframes * FRAME_SIZE >> 20),
-		       strerror(-err),
+		xf_err("UMEM of %llu MiB: %s%s",
+		       (unsigned long long)(uo.nframes * FRAME_SIZE >> 20), strerror(-err),
 		       err == -ENOMEM || err == -ENOBUFS || err == -EPERM
-			       ? " (locked-memory limit? run as root or with CAP_IPC_LOCK, or serve "
+			       ? " (locked-memory limit? run as root or with CAP_IPC_LOCK, or "
+				 "serve "
 				 "fewer --queues)"
 			       : "");
 	return err;
@@ -460,6 +467,7 @@ static int setup_poller(struct server *sv, uint32_t i)
 	int err;
 
 	sp->sh = &sv->sh;
+	sp->index = i;
 	sp->queue = sv->o.queues[i];
 	sp->cpu = (int)sv->o.cpus[i % sv->o.ncpus];
 	sp->batch = BATCH;
@@ -498,8 +506,9 @@ static int setup(struct server *sv)
 		xf_err("serve: --root %s: %s", sv->o.root, strerror(-err));
 		return err;
 	}
+	/* A full table evicts a client silent for two first timeouts. */
 	err = sv_table_init(&sv->table, sv->o.max_sessions, (uint16_t)sv->o.ports_lo,
-			    sv->o.max_per_client);
+			    sv->o.max_per_client, 2ull * sv->o.timeout_ms * 1000000, sv->root);
 	if (err) {
 		xf_err("serve: session table: %s", strerror(-err));
 		return err;
@@ -605,8 +614,10 @@ static void print_rate(const struct server *sv, const struct serve_stats *prev,
 		       const struct serve_stats *cur, double t, double dt)
 {
 	unsigned int active = atomic_load(&sv->table.active);
-	double pps = (cur->data_packets + cur->ctl_packets - prev->data_packets -
-		      prev->ctl_packets) / dt;
+	unsigned long long failed = cur->sessions_failed + atomic_load(&sv->table.evicted);
+	double pps =
+		(cur->data_packets + cur->ctl_packets - prev->data_packets - prev->ctl_packets) /
+		dt;
 	double mbit = (cur->data_bytes - prev->data_bytes) * 8 / dt / 1e6;
 
 	if (sv->o.json)
@@ -615,14 +626,14 @@ static void print_rate(const struct server *sv, const struct serve_stats *prev,
 		       "\"sessions_refused\":%llu,\"tx_pps\":%.0f,\"data_mbit\":%.3f,"
 		       "\"retransmits\":%llu}\n",
 		       t, sv->port.name, active, (unsigned long long)cur->sessions_completed,
-		       (unsigned long long)cur->sessions_failed, (unsigned long long)refused(cur),
-		       pps, mbit, (unsigned long long)cur->retransmits);
+		       failed, (unsigned long long)refused(cur), pps, mbit,
+		       (unsigned long long)cur->retransmits);
 	else
 		printf("%7.1fs %s: sessions active %u completed %llu failed %llu refused %llu | "
 		       "tx %.0f pkt/s, file data %.1f Mbit/s | retransmits %llu\n",
 		       t, sv->port.name, active, (unsigned long long)cur->sessions_completed,
-		       (unsigned long long)cur->sessions_failed, (unsigned long long)refused(cur),
-		       pps, mbit, (unsigned long long)cur->retransmits);
+		       failed, (unsigned long long)refused(cur), pps, mbit,
+		       (unsigned long long)cur->retransmits);
 	fflush(stdout);
 }
 
@@ -653,22 +664,24 @@ static void report_summary(const struct server *sv, unsigned int abandoned, doub
 	struct rl_xdp_stats xs;
 	uint64_t xdp[XF_CNT_MAX] = {};
 	struct sf_stats fs;
+	uint64_t evicted;
 	const char *sep = sv->o.json ? "," : " ";
 	const char *q = sv->o.json ? "\"" : "";
 	const char *eq = sv->o.json ? "\":" : "=";
 
 	collect(sv, &st, &xs);
+	evicted = atomic_load(&sv->table.evicted);
 	xf_port_counters(&sv->port, xdp);
 	sf_root_stats(sv->root, &fs);
 	if (sv->o.json)
-		printf("{\"type\":\"summary\",\"port\":\"%s\",\"seconds\":%.3f", sv->port.name, secs);
+		printf("{\"type\":\"summary\",\"port\":\"%s\",\"seconds\":%.3f", sv->port.name,
+		       secs);
 	else
 		printf("summary %s: seconds=%.3f", sv->port.name, secs);
-#define F(name, val)                                                                       \
-	printf("%s%s%s%s%llu", sep, q, name, eq, (unsigned long long)(val))
+#define F(name, val) printf("%s%s%s%s%llu", sep, q, name, eq, (unsigned long long)(val))
 	F("sessions_completed", st.sessions_completed);
-	F("sessions_failed", st.sessions_failed);
-	F("sessions_abandoned", abandoned);
+	F("sessions_failed", st.sessions_failed + evicted);
+	F("sessions_abandoned", st.sessions_abandoned + abandoned);
 	F("sessions_refused", refused(&st));
 	F("requests", st.requests);
 	F("requests_malformed", st.requests_malformed);
@@ -677,10 +690,12 @@ static void report_summary(const struct server *sv, unsigned int abandoned, doub
 	F("refused_op", st.refused_op);
 	F("refused_busy", st.refused_busy);
 	F("timeouts", st.timeouts);
+	F("evicted", evicted);
 	F("client_errors", st.client_errors);
 	F("file_changed", st.file_changed);
 	F("unknown_tid", st.unknown_tid);
 	F("msgs_malformed", st.msgs_malformed);
+	F("stray", st.stray);
 	F("bytes_sent", st.data_bytes);
 	F("packets_sent", st.data_packets + st.ctl_packets);
 	F("data_packets", st.data_packets);
@@ -751,7 +766,7 @@ static int report_poller_errors(const struct server *sv)
 	return ret;
 }
 
-/* Sessions still running when the server stops: their files are handed back. */
+/* Sessions the pollers did not end (one failed): their files are handed back. */
 static unsigned int end_sessions(struct server *sv)
 {
 	unsigned int n = 0;
@@ -763,7 +778,7 @@ static unsigned int end_sessions(struct server *sv)
 		pthread_spin_lock(&s->lock);
 		if (atomic_load(&s->used)) {
 			n++;
-			sv_session_end(&sv->table, s, sv->root);
+			sv_session_end(&sv->table, s);
 		} else {
 			sv_session_unlock(s);
 		}
@@ -823,8 +838,10 @@ int do_serve(int argc, char **argv)
 		ret = start_pollers(sv) ? 1 : 0;
 		if (!ret)
 			run_reports(sv, &sigs);
-		xf_port_detach(&sv->port);
+		/* The pollers tell running transfers goodbye; only then does the
+		 * classifier go (the clients' last ACKs still reach us). */
 		stop_pollers(sv);
+		xf_port_detach(&sv->port);
 		abandoned = end_sessions(sv);
 		report_summary(sv, abandoned, xf_now_s() - start);
 		ret |= report_poller_errors(sv);

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The serve poller loop (design in serve_poller.h). */
 #include <poll.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "common.h"
 #include "serve_poller.h"
 
-#define TXQ_MAX 64		    /* frames gathered before one tx ring submit */
-#define SCAN_NS (1000 * 1000ull)    /* timer scan period */
+#define TXQ_MAX 64		 /* frames gathered before one tx ring submit */
+#define SCAN_NS (1000 * 1000ull) /* timer scan period */
 #define IDLE_POLL_NS (100 * 1000 * 1000ull)
 #define IDLE_CHECK 16
 
@@ -68,8 +69,15 @@ static uint8_t *frame_get(struct ctx *c, uint64_t *addr)
 	return c->sh->umem_area + *addr;
 }
 
+/* Queue a built frame for the tx ring; a frame that could not be built (0
+ * bytes: never expected, sizes are capped at set-up) goes back to the pool,
+ * as the kernel would drop an empty descriptor without completing it. */
 static void frame_put(struct ctx *c, uint64_t addr, uint32_t len)
 {
+	if (!len) {
+		rl_pool_put(&c->sp->pool, addr);
+		return;
+	}
 	c->q.addr[c->q.n] = addr;
 	c->q.len[c->q.n] = len;
 	c->q.n++;
@@ -131,7 +139,7 @@ static void finish(struct ctx *c, struct sv_session *s, bool ok)
 		count(c, sessions_completed, 1);
 	else
 		count(c, sessions_failed, 1);
-	sv_session_end(c->sh->table, s, c->sh->root);
+	sv_session_end(c->sh->table, s);
 }
 
 /* The file under @s changed or shrank: tell the client, end the session. */
@@ -236,6 +244,13 @@ static void on_request(struct ctx *c, const struct sv_pkt *p)
 	uint16_t code;
 	int err;
 
+	/* An ACK or ERROR on the TFTP port is no request: some clients
+	 * (tftp-hpa) ACK the ERROR that refused them. Never answered. */
+	if (p->payload_len >= 2 && !p->payload[0] &&
+	    (p->payload[1] == TFTP_ACK || p->payload[1] == TFTP_ERROR)) {
+		count(c, stray, 1);
+		return;
+	}
 	count(c, requests, 1);
 	if (tftp_parse_request(p->payload, p->payload_len, &req, &reason)) {
 		count(c, requests_malformed, 1);
@@ -250,11 +265,13 @@ static void on_request(struct ctx *c, const struct sv_pkt *p)
 	if (req.mode != TFTP_MODE_OCTET) {
 		count(c, refused_op, 1);
 		reply_error(c, p, sh->port, TFTP_ERR_UNDEF,
-			    "netascii mode is not supported, use octet (binary)");
+			    req.mode == TFTP_MODE_NETASCII
+				    ? "netascii mode is not supported, use octet (binary)"
+				    : "mail mode is not supported, use octet (binary)");
 		return;
 	}
 	client_of(p, &cl);
-	s = sv_session_new(sh->table, &cl, &why);
+	s = sv_session_new(sh->table, &cl, c->now, &why);
 	if (!s) {
 		if (why == SV_REFUSE_DUPLICATE) {
 			/* Our first reply was lost; its timer sends it again. */
@@ -263,8 +280,9 @@ static void on_request(struct ctx *c, const struct sv_pkt *p)
 		}
 		count(c, refused_busy, 1);
 		reply_error(c, p, sh->port, TFTP_ERR_UNDEF,
-			    why == SV_REFUSE_FULL ? "server busy: too many transfers, try again later"
-						  : "too many transfers from this address");
+			    why == SV_REFUSE_FULL
+				    ? "server busy: too many transfers, try again later"
+				    : "too many transfers from this address");
 		return;
 	}
 	err = sf_open(sh->root, req.filename, &s->file);
@@ -274,11 +292,10 @@ static void on_request(struct ctx *c, const struct sv_pkt *p)
 		count(c, refused_file, 1);
 		map_open_error(err, &code, &msg);
 		reply_error(c, p, sh->port, code, msg);
-		sv_session_end(sh->table, s, sh->root);
+		sv_session_end(sh->table, s);
 		return;
 	}
 	count(c, sessions_started, 1);
-	s->started_ns = c->now;
 	sv_hdr_init(&s->hdr, p, sv_session_port(sh->table, s));
 	tftp_negotiate(&req, &sh->limits[p->family == 6], s->file->size, &s->prm);
 	tftp_session_start(&s->t, &s->prm, s->file->size, c->now);
@@ -307,6 +324,7 @@ static void on_session_msg(struct ctx *c, const struct sv_pkt *p)
 	}
 	switch (m.op) {
 	case TFTP_ACK:
+		atomic_store_explicit(&s->heard, true, memory_order_relaxed);
 		switch (tftp_session_ack(&s->t, m.block, c->now)) {
 		case TE_DONE:
 			finish(c, s, true);
@@ -457,6 +475,40 @@ static int idle_sleep(struct ctx *c)
 	return sock_error(c->sp->sock);
 }
 
+/* Transfers still running at stop: slots index, index + npollers, ... get an ERROR. */
+static void say_goodbye(struct ctx *c)
+{
+	struct sv_table *t = c->sh->table;
+	struct rl_sock *s = c->sp->sock;
+	uint64_t end;
+	uint32_t i;
+
+	c->now = xf_now_ns();
+	for (i = c->sp->index; i < t->nslots; i += c->sh->npollers) {
+		struct sv_session *ss = &t->slots[i];
+
+		if (!atomic_load_explicit(&ss->used, memory_order_acquire))
+			continue;
+		pthread_spin_lock(&ss->lock);
+		if (!atomic_load_explicit(&ss->used, memory_order_relaxed)) {
+			sv_session_unlock(ss);
+			continue;
+		}
+		session_error(c, ss, TFTP_ERR_UNDEF, "server shutting down");
+		count(c, sessions_abandoned, 1);
+		sync_retransmits(c, ss);
+		sv_session_end(t, ss);
+	}
+	txq_flush(c);
+	/* Let them leave: a zero-copy driver sends after the kick returns. */
+	for (end = c->now + 100 * 1000 * 1000ull; s->tx_outstanding && xf_now_ns() < end;) {
+		if (rl_tx_kick(s))
+			break;
+		if (!rl_complete(s, &c->sp->pool, s->comp.size))
+			sched_yield();
+	}
+}
+
 void *serve_poller_run(void *arg)
 {
 	struct serve_poller *sp = arg;
@@ -495,6 +547,7 @@ void *serve_poller_run(void *arg)
 			return stop_on(sp, err);
 		idle = 0;
 	}
+	say_goodbye(&c);
 	return NULL;
 }
 

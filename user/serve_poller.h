@@ -21,7 +21,9 @@
  *       (retransmission, or a window left unsent for want of frames);
  *   the queued frames go to the tx ring; kick.
  * Idle, it spins a little and then sleeps in poll() until the earliest wake
- * time (at most 100 ms, so a stop request is seen).
+ * time (at most 100 ms, so a stop request is seen). On stop, each poller
+ * ends its share of the transfers still running with an ERROR ("server
+ * shutting down"), so clients fail at once instead of timing out.
  */
 #ifndef XF_SERVE_POLLER_H
 #define XF_SERVE_POLLER_H
@@ -41,6 +43,7 @@ struct serve_shared {
 	struct sf_root *root;
 	uint8_t *umem_area;
 	uint32_t frame_size;
+	uint32_t npollers;
 	uint16_t port;		      /* the TFTP port (69) */
 	struct tftp_limits limits[2]; /* [0] IPv4, [1] IPv6: blksize capped by the MTU */
 	uint64_t check_ns;	      /* how often a file is checked for changes */
@@ -62,10 +65,12 @@ struct serve_stats {
 	uint64_t sessions_started;
 	uint64_t sessions_completed; /* the last block acknowledged */
 	uint64_t sessions_failed;    /* timed out, client ERROR, file changed */
+	uint64_t sessions_abandoned; /* still running at stop: told "shutting down" */
 	uint64_t timeouts;	     /* sessions given up after --retries */
 	uint64_t client_errors;	     /* ERROR from a client */
 	uint64_t file_changed;	     /* a file shrank/changed under a session */
 	uint64_t msgs_malformed;     /* unparsable datagrams on session ports */
+	uint64_t stray;		     /* ACK or ERROR on the TFTP port: ignored */
 	uint64_t unknown_tid;	     /* datagrams for no session: ERROR 5 */
 	uint64_t data_packets;	     /* DATA sent, retransmissions included */
 	uint64_t data_bytes;	     /* file bytes in them */
@@ -79,6 +84,7 @@ struct serve_poller {
 	struct rl_sock *sock;
 	struct rl_pool pool;
 	const struct serve_shared *sh;
+	uint32_t index; /* among the pollers */
 	uint32_t queue;
 	int cpu;
 	uint32_t batch;

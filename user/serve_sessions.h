@@ -42,7 +42,7 @@ struct sv_client {
 
 struct sv_session {
 	pthread_spinlock_t lock;
-	atomic_bool used;	/* serving a client; set under the table mutex, cleared
+	atomic_bool used; /* serving a client; set under the table mutex, cleared
 				   under the slot lock (sv_session_end) */
 	/* When a poller should look at it again: the retransmit deadline, or
 	 * "now" when a window could not be sent for want of frames; 0: never.
@@ -53,7 +53,8 @@ struct sv_session {
 	struct tftp_params prm; /* as negotiated (the OACK is built from it) */
 	struct tftp_session t;
 	struct sf_file *file;
-	uint64_t started_ns;
+	uint64_t started_ns;	   /* written under the table mutex, at creation */
+	atomic_bool heard;	   /* the client answered (a valid ACK): never evicted */
 	uint64_t retransmits_seen; /* t.retransmits already added to the stats */
 } __attribute__((aligned(64)));
 
@@ -62,29 +63,39 @@ struct sv_table {
 	uint32_t nslots;
 	uint16_t port_lo; /* slot i <-> server port port_lo + i */
 	uint32_t max_per_client;
+	uint64_t evict_after_ns; /* a full table evicts a silent session this old */
+	struct sf_root *root;
 	pthread_mutex_t mu;
 	uint32_t *free_q; /* ring of free slot indices, oldest freed first */
 	uint32_t free_head, free_count;
 	atomic_uint active;
+	atomic_ulong evicted;
 };
 
 /* Why a session could not be created. */
 enum sv_refusal {
 	SV_REFUSE_NONE,
 	SV_REFUSE_DUPLICATE, /* a retransmitted request of a session in progress */
-	SV_REFUSE_FULL,	     /* --max-sessions reached */
-	SV_REFUSE_CLIENT,    /* --max-per-client reached for this address */
+	SV_REFUSE_FULL,	     /* --max-sessions reached, none could be evicted */
+	SV_REFUSE_CLIENT,    /* --max-per-client reached for this client */
 };
 
-int sv_table_init(struct sv_table *t, uint32_t nslots, uint16_t port_lo, uint32_t max_per_client);
+/* Files of ended sessions are handed back to @root (sf_put). */
+int sv_table_init(struct sv_table *t, uint32_t nslots, uint16_t port_lo, uint32_t max_per_client,
+		  uint64_t evict_after_ns, struct sf_root *root);
 void sv_table_fini(struct sv_table *t);
 
 /*
- * Take a free slot for @c, unless @c already has one
- * or a limit is reached (*why). Returns the slot with its lock HELD and
- * used = true (the caller sets it up and unlocks), or NULL.
+ * Take a free slot for @c at time @now, unless @c already has one or a limit
+ * is reached (*why). A client is its address for --max-per-client, its /64
+ * for IPv6 (one host may hold a whole /64). When the table is full, the
+ * oldest session whose client never answered and that is older than
+ * evict_after_ns is evicted (its client is likely gone, or never was: a
+ * spoofed request), so silent requests cannot lock everyone out. Returns
+ * the slot with its lock HELD and used = true (the caller sets it up and
+ * unlocks), or NULL.
  */
-struct sv_session *sv_session_new(struct sv_table *t, const struct sv_client *c,
+struct sv_session *sv_session_new(struct sv_table *t, const struct sv_client *c, uint64_t now,
 				  enum sv_refusal *why);
 
 /*
@@ -101,9 +112,9 @@ static inline void sv_session_unlock(struct sv_session *s)
 
 /*
  * End a session whose lock the caller holds: the lock is released, the slot
- * freed and @s->file handed back with sf_put() by @root.
+ * freed and @s->file handed back with sf_put().
  */
-void sv_session_end(struct sv_table *t, struct sv_session *s, struct sf_root *root);
+void sv_session_end(struct sv_table *t, struct sv_session *s);
 
 static inline uint16_t sv_session_port(const struct sv_table *t, const struct sv_session *s)
 {

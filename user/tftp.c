@@ -214,7 +214,13 @@ void tftp_negotiate(const struct tftp_request *r, const struct tftp_limits *l, u
 		out->oack |= TFTP_OPT_WINDOWSIZE;
 	}
 	if (r->opts & TFTP_OPT_TIMEOUT) {
-		out->timeout_ms = r->timeout_s * 1000;
+		/* Acknowledged as asked, but the server retransmits no later than
+		 * its own timeout: a client's timeout bounds how long the client
+		 * waits, and a duplicate DATA is harmless (the client re-ACKs it,
+		 * a duplicate ACK sends nothing). curl asks 5 s, so without this
+		 * every lost DATA packet would stall its transfer for 5 s. */
+		out->timeout_s = r->timeout_s;
+		out->timeout_ms = min_u32(r->timeout_s * 1000, out->timeout_ms);
 		out->oack |= TFTP_OPT_TIMEOUT;
 	}
 	if ((r->opts & TFTP_OPT_TSIZE) && file_size > 0)
@@ -249,8 +255,7 @@ size_t tftp_build_oack(uint8_t *buf, size_t cap, const struct tftp_params *p)
 		return 0;
 	if ((p->oack & TFTP_OPT_TSIZE) && !put_opt(buf, cap, &off, "tsize", p->tsize))
 		return 0;
-	if ((p->oack & TFTP_OPT_TIMEOUT) &&
-	    !put_opt(buf, cap, &off, "timeout", p->timeout_ms / 1000))
+	if ((p->oack & TFTP_OPT_TIMEOUT) && !put_opt(buf, cap, &off, "timeout", p->timeout_s))
 		return 0;
 	if ((p->oack & TFTP_OPT_WINDOWSIZE) &&
 	    !put_opt(buf, cap, &off, "windowsize", p->windowsize))

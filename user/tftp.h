@@ -97,15 +97,18 @@ struct tftp_limits {
 };
 
 struct tftp_params {
-	uint32_t blksize, windowsize, timeout_ms, retries;
-	uint32_t oack;	/* TFTP_OPT_* to acknowledge; 0: no OACK, DATA 1 is sent at once */
-	uint64_t tsize; /* file size, for the OACK */
+	uint32_t blksize, windowsize, retries;
+	uint32_t timeout_ms; /* first retransmission timeout */
+	uint32_t timeout_s;  /* the timeout option acknowledged */
+	uint32_t oack;	     /* TFTP_OPT_* to acknowledge; 0: no OACK, DATA 1 is sent at once */
+	uint64_t tsize;	     /* file size, for the OACK */
 };
 
 /*
  * Decide the transfer parameters. blksize: min(asked, limit), 512 when not
- * asked; windowsize: min(asked, limit), 1 when not asked; timeout: as asked
- * (seconds -> ms), else the limit's timeout_ms; tsize: acknowledged with the
+ * asked; windowsize: min(asked, limit), 1 when not asked; timeout:
+ * acknowledged as asked, the retransmission timer min(asked, the limit's
+ * timeout_ms), else the limit's timeout_ms; tsize: acknowledged with the
  * real size when asked, EXCEPT never put tsize=0 in an OACK (curl rejects
  * an OACK with tsize 0): for an empty file leave tsize out of the OACK (and
  * if that leaves no option, no OACK at all). A limit below the protocol's

@@ -17,6 +17,9 @@
 #include "serve_sessions.h"
 
 #define LO 61000
+#define EVICT 1000 /* ns: a silent session this old may be evicted */
+
+static uint64_t now = 1; /* the clock the tests pass */
 
 static struct sv_client v4(uint8_t last, uint16_t port)
 {
@@ -28,7 +31,7 @@ static struct sv_client v4(uint8_t last, uint16_t port)
 static struct sv_session *open_ok(struct sv_table *t, struct sv_client c)
 {
 	enum sv_refusal why = SV_REFUSE_DUPLICATE;
-	struct sv_session *s = sv_session_new(t, &c, &why);
+	struct sv_session *s = sv_session_new(t, &c, now, &why);
 
 	assert_non_null(s);
 	assert_int_equal(why, SV_REFUSE_NONE);
@@ -40,14 +43,14 @@ static void open_refused(struct sv_table *t, struct sv_client c, enum sv_refusal
 {
 	enum sv_refusal why = SV_REFUSE_NONE;
 
-	assert_null(sv_session_new(t, &c, &why));
+	assert_null(sv_session_new(t, &c, now, &why));
 	assert_int_equal(why, want);
 }
 
 static void end(struct sv_table *t, struct sv_session *s)
 {
 	pthread_spin_lock(&s->lock);
-	sv_session_end(t, s, NULL);
+	sv_session_end(t, s);
 }
 
 static void test_port_names_the_session(void **state)
@@ -57,7 +60,7 @@ static void test_port_names_the_session(void **state)
 	struct sv_session *s, *f;
 
 	(void)state;
-	assert_int_equal(sv_table_init(&t, 4, LO, 8), 0);
+	assert_int_equal(sv_table_init(&t, 4, LO, 8, EVICT, NULL), 0);
 	s = open_ok(&t, a);
 	assert_int_equal(sv_session_port(&t, s), LO);
 	f = sv_session_find(&t, LO, &a);
@@ -85,7 +88,7 @@ static void test_duplicate_and_limits(void **state)
 	struct sv_client six = { .family = 6, .ip = { 198, 18, 0, 1 }, .port = 1 };
 
 	(void)state;
-	assert_int_equal(sv_table_init(&t, 4, LO, 2), 0);
+	assert_int_equal(sv_table_init(&t, 4, LO, 2, EVICT, NULL), 0);
 	s[0] = open_ok(&t, v4(1, 1));
 	open_refused(&t, v4(1, 1), SV_REFUSE_DUPLICATE);
 	s[1] = open_ok(&t, v4(1, 2));
@@ -104,13 +107,69 @@ static void test_duplicate_and_limits(void **state)
 	sv_table_fini(&t);
 }
 
+static void test_full_table_evicts_the_oldest_silent(void **state)
+{
+	struct sv_table t;
+	struct sv_session *s[3], *n;
+
+	(void)state;
+	assert_int_equal(sv_table_init(&t, 3, LO, 8, EVICT, NULL), 0);
+	now = 100;
+	s[0] = open_ok(&t, v4(1, 1));
+	now = 200;
+	s[1] = open_ok(&t, v4(2, 1));
+	now = 300;
+	s[2] = open_ok(&t, v4(3, 1));
+	/* Full, and nobody silent long enough yet. */
+	now = 100 + EVICT - 1;
+	open_refused(&t, v4(4, 1), SV_REFUSE_FULL);
+	/* The oldest has answered: the next oldest silent one goes. */
+	atomic_store(&s[0]->heard, true);
+	now = 300 + EVICT;
+	n = open_ok(&t, v4(4, 1));
+	assert_ptr_equal(n, s[1]);
+	assert_int_equal(atomic_load(&t.evicted), 1);
+	assert_null(sv_session_find(
+		&t, sv_session_port(&t, s[0]) + 1,
+		&(struct sv_client){ .family = 4, .ip = { 198, 18, 0, 2 }, .port = 1 }));
+	n = open_ok(&t, v4(5, 1));
+	assert_ptr_equal(n, s[2]);
+	/* Only answered and fresh sessions are left. */
+	open_refused(&t, v4(6, 1), SV_REFUSE_FULL);
+	assert_int_equal(atomic_load(&t.active), 3);
+	now = 1;
+	sv_table_fini(&t);
+}
+
+static void test_ipv6_client_is_its_64(void **state)
+{
+	struct sv_table t;
+	struct sv_client a = { .family = 6, .ip = { 0x20, 0x01, 0x0d, 0xb8 }, .port = 1 };
+	struct sv_client b = a, other = a;
+
+	(void)state;
+	assert_int_equal(sv_table_init(&t, 8, LO, 2, EVICT, NULL), 0);
+	b.ip[15] = 7; /* same /64, another address */
+	b.port = 2;
+	other.ip[7] = 1; /* another /64 */
+	open_ok(&t, a);
+	open_ok(&t, b);
+	b.ip[15] = 9;
+	b.port = 3;
+	open_refused(&t, b, SV_REFUSE_CLIENT);
+	open_ok(&t, other);
+	/* A duplicate is the same address and port, not the same /64. */
+	open_refused(&t, a, SV_REFUSE_DUPLICATE);
+	sv_table_fini(&t);
+}
+
 static void test_ports_reused_oldest_first(void **state)
 {
 	struct sv_table t;
 	struct sv_session *s[3];
 
 	(void)state;
-	assert_int_equal(sv_table_init(&t, 3, LO, 8), 0);
+	assert_int_equal(sv_table_init(&t, 3, LO, 8, EVICT, NULL), 0);
 	for (int i = 0; i < 3; i++)
 		s[i] = open_ok(&t, v4(1, (uint16_t)(10 + i)));
 	end(&t, s[1]);
@@ -125,9 +184,9 @@ static void test_bad_ranges(void **state)
 	struct sv_table t;
 
 	(void)state;
-	assert_int_equal(sv_table_init(&t, 0, LO, 8), -EINVAL);
-	assert_int_equal(sv_table_init(&t, 2, 65535, 8), -EINVAL);
-	assert_int_equal(sv_table_init(&t, 1, 65535, 8), 0);
+	assert_int_equal(sv_table_init(&t, 0, LO, 8, EVICT, NULL), -EINVAL);
+	assert_int_equal(sv_table_init(&t, 2, 65535, 8, EVICT, NULL), -EINVAL);
+	assert_int_equal(sv_table_init(&t, 1, 65535, 8, EVICT, NULL), 0);
 	sv_table_fini(&t);
 }
 
@@ -146,7 +205,7 @@ static void *churn(void *arg)
 
 	for (uint32_t i = 0; i < ROUNDS; i++) {
 		struct sv_client c = v4(w->who, (uint16_t)(i % 6));
-		struct sv_session *s = sv_session_new(w->t, &c, &why), *f;
+		struct sv_session *s = sv_session_new(w->t, &c, 1, &why), *f;
 
 		if (!s)
 			continue;
@@ -154,7 +213,7 @@ static void *churn(void *arg)
 		sv_session_unlock(s);
 		f = sv_session_find(w->t, sv_session_port(w->t, s), &c);
 		if (f)
-			sv_session_end(w->t, f, NULL);
+			sv_session_end(w->t, f);
 	}
 	return NULL;
 }
@@ -166,7 +225,7 @@ static void test_two_threads(void **state)
 	pthread_t th[2];
 
 	(void)state;
-	assert_int_equal(sv_table_init(&t, 8, LO, 4), 0);
+	assert_int_equal(sv_table_init(&t, 8, LO, 4, EVICT, NULL), 0);
 	for (int i = 0; i < 2; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, churn, &w[i]), 0);
 	for (int i = 0; i < 2; i++)
@@ -184,6 +243,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_port_names_the_session),
 		cmocka_unit_test(test_duplicate_and_limits),
+		cmocka_unit_test(test_full_table_evicts_the_oldest_silent),
+		cmocka_unit_test(test_ipv6_client_is_its_64),
 		cmocka_unit_test(test_ports_reused_oldest_first),
 		cmocka_unit_test(test_bad_ranges),
 		cmocka_unit_test(test_two_threads),

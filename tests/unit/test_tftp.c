@@ -425,7 +425,16 @@ static void test_negotiate_caps(void **state)
 	assert_int_equal(p.oack, TFTP_OPT_BLKSIZE | TFTP_OPT_WINDOWSIZE | TFTP_OPT_TIMEOUT);
 	assert_int_equal(p.blksize, 1468);
 	assert_int_equal(p.windowsize, 64);
-	assert_int_equal(p.timeout_ms, 7000);
+	/* The OACK says 7 s; the server retransmits after its own 1 s. */
+	assert_int_equal(p.timeout_s, 7);
+	assert_int_equal(p.timeout_ms, 1000);
+	{
+		const struct tftp_limits slow = { .blksize_max = 1468, .timeout_ms = 30000 };
+
+		tftp_negotiate(&r, &slow, 1, &p);
+		assert_int_equal(p.timeout_s, 7);
+		assert_int_equal(p.timeout_ms, 7000);
+	}
 
 	/* Under the limits: as asked. */
 	r = request(TFTP_OPT_BLKSIZE | TFTP_OPT_WINDOWSIZE, 8, 16, 0);
