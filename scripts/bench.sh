@@ -392,6 +392,7 @@ median_pps() { # SCENARIO: median of its runs
 SERVE_SECS=$((SECS < 4 ? SECS : 4))
 SERVE_FILE=f16m
 SERVE_BINDS=198.18.0.11,198.18.0.12,198.18.0.13,198.18.0.14,198.18.0.15,198.18.0.16,198.18.0.17,198.18.0.18
+
 # start_server NAME: start tftpd-hpa or xskfwd serve on a fresh rig, wait until
 # it answers. The log is $OUT/serve-NAME.log.
 start_server() {
