@@ -37,7 +37,7 @@ done
 SAN_TESTS=(test_classifier_test_run test_forward: test_gen: test_sink: test_hostile: test_serve:)
 TSAN_TESTS=(test_four_queues_all_used test_gen_xsk_through_forwarder
 	test_gen_live_two_cpus_ipv6_flows test_stream_split_over_queues test_gen_to_sink_exact
-	test_two_queues_64_clients)
+	test_two_queues_64_clients test_acks_on_another_queue)
 logdir=build/test-logs
 bash scripts/deps.sh || exit 1
 make -j"$(nproc)" all || exit 1

@@ -929,6 +929,47 @@ test_two_queues_64_clients() {
 	"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
 }
 
+# rx_redirected Q: frames the classifier redirected on fwd0's rx queue Q.
+rx_redirected() {
+	ip netns exec "$RIG_FWD" ethtool -S "$RIG_FWD_A" |
+		sed -n "s/^ *rx_queue_${1}_xdp_redirect: *\([0-9]*\)/\1/p"
+}
+
+# On a NIC, RSS hashes a transfer's request (to port 69) and its ACKs (to
+# the session port) as two flows, so they often reach different queues and
+# pollers. A veth picks the rx queue from the sender's tx queue, which XPS
+# picks by the sending CPU: tftpbench sends its requests from CPU 0 (queue
+# 0) and its ACKs from CPU 1 (queue 1). Every session is then opened by
+# poller 0 and driven by poller 1, while both scan its timer.
+test_acks_on_another_queue() {
+	local out q0 q1 files abandoned
+	is_xskfwd || skip "queues are xskfwd's (tftpd-hpa uses kernel sockets)"
+	(($(nproc) >= 2)) || skip "needs 2 CPUs, this machine has $(nproc)"
+	"$XF_RIG" up --prefix "$RIG_PREFIX" --queues 2 >/dev/null
+	ip netns exec "$RIG_GEN" sh -c "echo 1 >/sys/class/net/$RIG_GEN_IF/queues/tx-0/xps_cpus &&
+		echo 2 >/sys/class/net/$RIG_GEN_IF/queues/tx-1/xps_cpus"
+	srv_start --queues 0-1
+	q0=$(rx_redirected 0) q1=$(rx_redirected 1)
+	out=$(in_gen "$XF_BIN/tftpbench" --server "$RIG_FWD_IP" --file size-1048576 \
+		--expect "$SRV_ROOT/size-1048576" --clients 8 --windowsize 4 --duration 2 \
+		--cpu 0 --ack-cpu 1) || fail "tftpbench: $out"
+	echo "$out"
+	q0=$(($(rx_redirected 0) - q0)) q1=$(($(rx_redirected 1) - q1))
+	echo "redirected on queue 0: $q0, on queue 1: $q1"
+	files=$(sed -n 's/.*files=\([0-9]*\).*/\1/p' <<<"$out")
+	abandoned=$(sed -n 's/.*abandoned=\([0-9]*\).*/\1/p' <<<"$out")
+	assert_contains "$out" " errors=0 " "tftpbench verify errors"
+	assert_ge "$files" 8 "files fetched and verified"
+	# Requests on queue 0 (one per transfer, a few retransmitted at most),
+	# the ACKs on queue 1.
+	assert_ge "$((files + abandoned + 8))" "$q0" "frames on queue 0 (the requests)"
+	assert_ge "$q1" "$((files * 1048576 / 1468 / 4))" "frames on queue 1 (the ACKs)"
+	SRV_OK=$files SRV_FAIL=$abandoned
+	srv_stop
+	# Back to the one-queue rig of the other tests.
+	"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
+}
+
 test_bad_arguments() {
 	local x="$XF_BIN/xskfwd" rc expect args
 	# each: exit status 2 and exactly one line naming the problem

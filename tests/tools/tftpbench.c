@@ -29,6 +29,10 @@
  *   are abandoned with an ERROR so that the server frees their sessions.
  * - Block numbers are 16 bits on the wire and roll over to 0; the session
  *   counts blocks in 64 bits and compares the low 16.
+ * - --ack-cpu N: requests leave from the --cpu CPU, everything else from CPU
+ *   N. With XPS mapping those CPUs to different tx queues of a veth, the
+ *   server then gets each transfer's request and its ACKs on different rx
+ *   queues, as RSS spreads them on a NIC (test_serve: cross-queue ACKs).
  *
  * Output, one line (MB = 10^6 bytes):
  *   {"clients":N,"blksize":B,"windowsize":W,"negotiated_blksize":B,
@@ -86,6 +90,7 @@ struct bench {
 	const uint8_t *data;
 	uint64_t size;
 	unsigned int clients, blksize, window;
+	int cpu, ack_cpu; /* -1: not pinned / no switch */
 	uint64_t timeout_ns, now;
 	int epfd;
 	struct session s[MAX_CLIENTS];
@@ -192,6 +197,15 @@ static void session_end(struct bench *b, struct session *s, const char *why)
 	s->deadline = b->now; /* the next transfer starts at the next timer scan */
 }
 
+static int pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) < 0 ? -errno : 0;
+}
+
 static int session_start(struct bench *b, struct session *s)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)(s - b->s) };
@@ -209,8 +223,12 @@ static int session_start(struct bench *b, struct session *s)
 	}
 	if (epoll_ctl(b->epfd, EPOLL_CTL_ADD, s->fd, &ev) < 0)
 		goto fail;
+	if (b->ack_cpu >= 0)
+		pin(b->cpu);
 	if (sendto(s->fd, b->rrq, b->rrq_len, 0, (struct sockaddr *)&b->server, b->server_len) < 0)
 		goto fail;
+	if (b->ack_cpu >= 0)
+		pin(b->ack_cpu);
 	s->phase = REQ;
 	s->next = 1;
 	s->in_window = 0;
@@ -428,10 +446,13 @@ static int usage(FILE *f, int status)
 	fprintf(f,
 		"usage: tftpbench --server ADDR --file NAME --expect FILE [--port N]\n"
 		"         [--clients N] [--blksize N] [--windowsize N] [--duration S]\n"
-		"         [--timeout-ms T] [--bind ADDR[,ADDR...]] [--cpu N] [--json]\n"
+		"         [--timeout-ms T] [--bind ADDR[,ADDR...]] [--cpu N [--ack-cpu M]]\n"
+		"         [--json]\n"
 		"N sessions fetch NAME again and again for S seconds (default 1 client, blksize\n"
 		"1468, windowsize 1, 5 s, timeout 200 ms), each DATA block compared with FILE.\n"
-		"Prints one line of totals; exit status 1 if any block differed.\n");
+		"Prints one line of totals; exit status 1 if any block differed.\n"
+		"--ack-cpu M: requests leave from CPU N, ACKs from CPU M (with XPS, on other\n"
+		"tx queues).\n");
 	return status;
 }
 
@@ -506,19 +527,17 @@ static int load_expect(struct bench *b, const char *path)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "server", 1, 0, 's' },     { "port", 1, 0, 'p' },
-		{ "file", 1, 0, 'f' },	     { "expect", 1, 0, 'e' },
-		{ "clients", 1, 0, 'c' },    { "blksize", 1, 0, 'b' },
-		{ "windowsize", 1, 0, 'w' }, { "duration", 1, 0, 'd' },
-		{ "timeout-ms", 1, 0, 't' }, { "bind", 1, 0, 'B' },
-		{ "cpu", 1, 0, 'C' },	     { "json", 0, 0, 'j' },
-		{ "help", 0, 0, 'h' },	     { 0 },
+		{ "server", 1, 0, 's' },     { "port", 1, 0, 'p' },	{ "file", 1, 0, 'f' },
+		{ "expect", 1, 0, 'e' },     { "clients", 1, 0, 'c' },	{ "blksize", 1, 0, 'b' },
+		{ "windowsize", 1, 0, 'w' }, { "duration", 1, 0, 'd' }, { "timeout-ms", 1, 0, 't' },
+		{ "bind", 1, 0, 'B' },	     { "cpu", 1, 0, 'C' },	{ "ack-cpu", 1, 0, 'A' },
+		{ "json", 0, 0, 'j' },	     { "help", 0, 0, 'h' },	{ 0 },
 	};
 	static struct bench bench;
 	struct bench *b = &bench;
 	char *arg[128] = { 0 };
 	const char *server, *expect;
-	double clients, blksize, window, port, duration, timeout_ms, cpu, secs;
+	double clients, blksize, window, port, duration, timeout_ms, cpu, ack_cpu, secs;
 	struct epoll_event ev[64];
 	uint64_t start, end, next_scan;
 	unsigned int i;
@@ -547,7 +566,8 @@ int main(int argc, char **argv)
 	duration = num(arg['d'], 5, 0.001, 1e6);
 	timeout_ms = num(arg['t'], 200, 1, 1e6);
 	cpu = num(arg['C'], -1, 0, CPU_SETSIZE - 1);
-	if (isnan(clients + blksize + window + port + duration + timeout_ms + cpu))
+	ack_cpu = num(arg['A'], -1, 0, CPU_SETSIZE - 1);
+	if (isnan(clients + blksize + window + port + duration + timeout_ms + cpu + ack_cpu))
 		return bad("a value is out of range or not a number (see --help)");
 	b->clients = (unsigned int)clients;
 	b->blksize = (unsigned int)blksize;
@@ -569,15 +589,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tftpbench: %s: %s\n", expect, strerror(-err));
 		return 2;
 	}
-	if (cpu >= 0) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET((int)cpu, &set);
-		if (sched_setaffinity(0, sizeof(set), &set) < 0) {
-			fprintf(stderr, "tftpbench: --cpu %.0f: %s\n", cpu, strerror(errno));
-			return 2;
-		}
+	if (ack_cpu >= 0 && cpu < 0)
+		return bad("--ack-cpu needs --cpu");
+	b->cpu = (int)cpu;
+	b->ack_cpu = (int)ack_cpu;
+	if (cpu >= 0 && (err = pin(b->cpu)) < 0) {
+		fprintf(stderr, "tftpbench: --cpu %.0f: %s\n", cpu, strerror(-err));
+		return 2;
+	}
+	if (ack_cpu >= 0 && (err = pin(b->ack_cpu)) < 0) {
+		fprintf(stderr, "tftpbench: --ack-cpu %.0f: %s\n", ack_cpu, strerror(-err));
+		return 2;
 	}
 	bufsz = b->blksize + 4 < 1024 ? 1024 : b->blksize + 4; /* an OACK may be longer */
 	buf = malloc(bufsz * BATCH);
