@@ -168,6 +168,15 @@ int rl_sock_busy_poll(struct rl_sock *s, uint32_t usecs, uint32_t budget);
  */
 int rl_sock_set_tx_budget(struct rl_sock *s, uint32_t budget);
 
+/*
+ * The socket's pending error (SO_ERROR, which reading clears), as -errno, or
+ * 0. When its device is unregistered (deleted, or a veth peer's namespace
+ * deleted) the kernel unbinds the socket and sets ENETDOWN here, but poll()
+ * then reports nothing at all: a poller that sleeps in poll() reads this
+ * after each sleep, or it would sleep on a dead socket forever.
+ */
+int rl_sock_error(const struct rl_sock *s);
+
 /* Counter updates by the owning thread, reads from any thread. */
 #define rl_stat_add(field, n) __atomic_store_n(&(field), (field) + (n), __ATOMIC_RELAXED)
 #define rl_stat_read(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)

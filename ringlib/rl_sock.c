@@ -153,3 +153,13 @@ int rl_sock_set_tx_budget(struct rl_sock *s, uint32_t budget)
 		return -errno;
 	return 0;
 }
+
+int rl_sock_error(const struct rl_sock *s)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len))
+		return -errno;
+	return -err;
+}

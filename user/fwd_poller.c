@@ -19,22 +19,6 @@ static uint32_t service(struct fwd_poller *fp, struct rl_sock *s)
 	return n;
 }
 
-/*
- * When a socket's device is unregistered (deleted, or its veth peer's
- * namespace deleted), the kernel unbinds the socket and sets sk_err to
- * ENETDOWN, but poll() then reports nothing at all, so an idle poller would
- * sleep on it forever. Read the error after each idle sleep.
- */
-static int sock_error(const struct rl_sock *s)
-{
-	int err = 0;
-	socklen_t len = sizeof(err);
-
-	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len))
-		return -errno;
-	return -err;
-}
-
 static bool fail(struct fwd_poller *fp, int err, int port)
 {
 	fp->error = err;
@@ -54,7 +38,7 @@ static bool went_away(struct fwd_poller *fp)
 	int i, err;
 
 	for (i = 0; i < 2; i++) {
-		err = sock_error(fp->sock[i]);
+		err = rl_sock_error(fp->sock[i]);
 		if (err && fail(fp, err, i))
 			return true;
 	}

@@ -441,16 +441,6 @@ static uint32_t scan_timers(struct ctx *c)
 	return work;
 }
 
-static int sock_error(const struct rl_sock *s)
-{
-	int err = 0;
-	socklen_t len = sizeof(err);
-
-	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len))
-		return -errno;
-	return -err;
-}
-
 static void *stop_on(struct serve_poller *sp, int err)
 {
 	sp->error = err;
@@ -472,7 +462,7 @@ static int idle_sleep(struct ctx *c)
 	ms = (int)((ns + 999999) / 1000000);
 	count(c, idle_sleeps, 1);
 	poll(&pfd, 1, ms ? ms : 1);
-	return sock_error(c->sp->sock);
+	return rl_sock_error(c->sp->sock);
 }
 
 /* Transfers still running at stop: slots index, index + npollers, ... get an ERROR. */
