@@ -40,7 +40,6 @@
 #define FRAME_SIZE 4096
 #define RING_SIZE 2048
 #define BATCH 64
-#define SPIN_US 200
 #define CHECK_MS 100 /* how often a file being served is checked for changes */
 
 struct serve_opts {
@@ -51,7 +50,7 @@ struct serve_opts {
 	uint32_t queues[XF_MAX_LIST], nqueues;
 	uint32_t cpus[XF_MAX_LIST], ncpus;
 	uint32_t max_sessions, max_per_client, blksize_max, windowsize_max;
-	uint32_t timeout_ms, retries, duration;
+	uint32_t timeout_ms, retries, duration, spin_us;
 	enum rl_bind_mode mode;
 	enum xdp_attach_mode xdp_mode;
 	bool json;
@@ -97,10 +96,11 @@ static void usage(FILE *f)
 		"  --blksize-max N       largest blksize granted (default 65464; always capped\n"
 		"                        so a DATA packet fits the interface MTU)\n"
 		"  --windowsize-max N    largest windowsize granted (default 64)\n"
-		"  --timeout-ms N        first retransmission timeout when the client asks no\n"
-		"                        timeout option (default 1000; doubles on each retry)\n"
-		"  --retries N           retransmissions before a transfer is given up (default "
-		"5)\n"
+		"  --timeout-ms N        retransmission timeout (default 1000), or the client's\n"
+		"                        timeout option if shorter; doubles on each retry\n"
+		"  --retries N           retransmissions before giving a transfer up (default 5)\n"
+		"  --spin-us N           keep polling an idle socket N us before sleeping in\n"
+		"                        poll() (default 200; 0 saves CPU, costs latency)\n"
 		"  --mode MODE           AF_XDP bind: auto (default), copy, zero-copy\n"
 		"  --xdp-mode MODE       XDP attach: native (default) or skb\n"
 		"  --duration S          stop after S seconds (default: run until a signal)\n"
@@ -174,6 +174,7 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 		O_WIN,
 		O_TIMEOUT,
 		O_RETRIES,
+		O_SPIN,
 		O_MODE,
 		O_XDP_MODE,
 		O_DURATION,
@@ -192,6 +193,7 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 		{ "windowsize-max", required_argument, NULL, O_WIN },
 		{ "timeout-ms", required_argument, NULL, O_TIMEOUT },
 		{ "retries", required_argument, NULL, O_RETRIES },
+		{ "spin-us", required_argument, NULL, O_SPIN },
 		{ "mode", required_argument, NULL, O_MODE },
 		{ "xdp-mode", required_argument, NULL, O_XDP_MODE },
 		{ "duration", required_argument, NULL, O_DURATION },
@@ -213,6 +215,7 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 	o->windowsize_max = 64;
 	o->timeout_ms = 1000;
 	o->retries = 5;
+	o->spin_us = 200;
 	o->mode = RL_MODE_AUTO;
 	o->xdp_mode = XDP_MODE_NATIVE;
 	opterr = 0;
@@ -269,6 +272,10 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 		case O_RETRIES:
 			if (xf_parse_u32(optarg, 0, 100, &o->retries, err))
 				return bad_arg("--retries", err);
+			break;
+		case O_SPIN:
+			if (xf_parse_u32(optarg, 0, 1000000, &o->spin_us, err))
+				return bad_arg("--spin-us", err);
 			break;
 		case O_MODE:
 			if (parse_mode(optarg, o))
@@ -471,7 +478,7 @@ static int setup_poller(struct server *sv, uint32_t i)
 	sp->queue = sv->o.queues[i];
 	sp->cpu = (int)sv->o.cpus[i % sv->o.ncpus];
 	sp->batch = BATCH;
-	sp->spin_ns = SPIN_US * 1000ull;
+	sp->spin_ns = sv->o.spin_us * 1000ull;
 	err = rl_pool_init(&sp->pool, (uint64_t)i * per_poller * FRAME_SIZE, per_poller,
 			   FRAME_SIZE);
 	if (err) {

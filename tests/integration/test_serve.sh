@@ -993,6 +993,7 @@ serve: --blksize-max: 7 is out of range (8..65464)|serve a --root /tmp --blksize
 serve: --windowsize-max: 0 is out of range|serve a --root /tmp --windowsize-max 0
 serve: --timeout-ms: 5 is out of range (10..255000)|serve a --root /tmp --timeout-ms 5
 serve: --mode: must be auto, copy or zero-copy|serve a --root /tmp --mode fast
+serve: --spin-us: 'x' is not a number|serve a --root /tmp --spin-us x
 serve: --nope: unknown option|serve a --root /tmp --nope
 LIST
 	rc=0
