@@ -970,6 +970,42 @@ test_acks_on_another_queue() {
 	"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
 }
 
+srv_gone() { ! bg_running srv; }
+
+# The served interface disappears (its veth peer's namespace is deleted)
+# with a transfer in progress (its client killed, so that no process keeps
+# the namespace alive): the server exits 1 within a second, naming the
+# interface, and leaves no lock behind; the rig is rebuilt after.
+test_interface_went_away() {
+	local t0 ms err client
+	is_xskfwd || skip "the exit on a vanished interface is xskfwd's"
+	srv_start --spin-us 0
+	# ip netns exec execs atftp: $! is atftp itself.
+	ip netns exec "$RIG_GEN" atftp --option "blksize 64" -g -r size-41943040 \
+		-l "$XF_TEST_TMP/x" "$RIG_FWD_IP" >/dev/null 2>&1 &
+	client=$!
+	sleep 0.5
+	kill "$client"
+	wait "$client" || true
+	t0=${EPOCHREALTIME/./}
+	ip netns del "$RIG_GEN"
+	wait_until 5 srv_gone || true
+	ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
+	echo "the server exited ${ms} ms after the namespace was deleted"
+	bg_running srv && fail "the server still runs ${ms} ms after gen0's namespace went"
+	bg_stop srv INT
+	grep -v '^ *[0-9.]*s ' "$SRV_LOG"
+	assert_eq 1 "$BG_STATUS" "exit status"
+	err=$(grep '^xskfwd: ' "$SRV_LOG" || true)
+	assert_eq 1 "$(grep -c . <<<"$err")" "error lines"
+	assert_contains "$err" "xskfwd: $RIG_FWD_A: the interface went away" "the error"
+	# fwd0 is gone with its peer: no lock file of the namespace may be left.
+	compgen -G "/run/xskfwd/$(stat -L -c %i "/var/run/netns/$RIG_FWD")-*.lock" &&
+		fail "a lock file was left behind"
+	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null
+	"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
+}
+
 test_bad_arguments() {
 	local x="$XF_BIN/xskfwd" rc expect args
 	# each: exit status 2 and exactly one line naming the problem
