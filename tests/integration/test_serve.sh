@@ -948,7 +948,9 @@ test_acks_on_another_queue() {
 	"$XF_RIG" up --prefix "$RIG_PREFIX" --queues 2 >/dev/null
 	ip netns exec "$RIG_GEN" sh -c "echo 1 >/sys/class/net/$RIG_GEN_IF/queues/tx-0/xps_cpus &&
 		echo 2 >/sys/class/net/$RIG_GEN_IF/queues/tx-1/xps_cpus"
-	srv_start --queues 0-1
+	# A client's next request (queue 0) may overtake the last ACK of its
+	# previous transfer (queue 1): room for both under the per-client cap.
+	srv_start --queues 0-1 --max-per-client 16
 	q0=$(rx_redirected 0) q1=$(rx_redirected 1)
 	out=$(in_gen "$XF_BIN/tftpbench" --server "$RIG_FWD_IP" --file size-1048576 \
 		--expect "$SRV_ROOT/size-1048576" --clients 8 --windowsize 4 --duration 2 \
