@@ -465,13 +465,35 @@ static int idle_sleep(struct ctx *c)
 	return rl_sock_error(c->sp->sock);
 }
 
-/* Transfers still running at stop: slots index, index + npollers, ... get an ERROR. */
+/* Frames that arrive while a stopping poller lingers: taken, not answered. */
+static void drop_rx(struct ctx *c)
+{
+	struct rl_sock *s = c->sp->sock;
+	uint32_t idx, i, n = xsk_ring_cons__peek(&s->rx, c->sp->batch, &idx);
+
+	for (i = 0; i < n; i++)
+		rl_pool_put(&c->sp->pool, xsk_ring_cons__rx_desc(&s->rx, idx + i)->addr);
+	if (n) {
+		xsk_ring_cons__release(&s->rx, n);
+		rl_stat_add(s->stats.rx_packets, n);
+		count(c, rx_frames, n);
+	}
+}
+
+/*
+ * Transfers still running at stop (slots index, index + npollers, ...) get an
+ * ERROR. Then the poller lingers LINGER_NS, still taking what arrives: the
+ * ACKs already on their way would otherwise reach the kernel once the
+ * classifier is gone, and its ICMP port unreachable can overtake our ERROR
+ * in the client's socket (a pending socket error is read before queued data).
+ */
+#define LINGER_NS (100 * 1000 * 1000ull)
 static void say_goodbye(struct ctx *c)
 {
 	struct sv_table *t = c->sh->table;
 	struct rl_sock *s = c->sp->sock;
-	uint64_t end;
-	uint32_t i;
+	uint64_t linger_end, hard_end, now;
+	uint32_t i, n = 0;
 
 	c->now = xf_now_ns();
 	for (i = c->sp->index; i < t->nslots; i += c->sh->npollers) {
@@ -488,14 +510,22 @@ static void say_goodbye(struct ctx *c)
 		count(c, sessions_abandoned, 1);
 		sync_retransmits(c, ss);
 		sv_session_end(t, ss);
+		n++;
 	}
 	txq_flush(c);
-	/* Let them leave: a zero-copy driver sends after the kick returns. */
-	for (end = c->now + 100 * 1000 * 1000ull; s->tx_outstanding && xf_now_ns() < end;) {
+	/* Until the ERRORs have left and, if any was sent, the linger is over. */
+	linger_end = c->now + (n ? LINGER_NS : 0);
+	hard_end = c->now + 2 * LINGER_NS;
+	for (;;) {
+		now = xf_now_ns();
+		if (now >= hard_end || (now >= linger_end && !s->tx_outstanding))
+			break;
 		if (rl_tx_kick(s))
 			break;
-		if (!rl_complete(s, &c->sp->pool, s->comp.size))
-			sched_yield();
+		rl_complete(s, &c->sp->pool, s->comp.size);
+		rl_fill(s, &c->sp->pool, s->fill.size);
+		drop_rx(c);
+		sched_yield();
 	}
 }
 
