@@ -115,3 +115,27 @@ int xf_check_mtu(const struct xf_port *p, uint32_t frame_size)
 		       p->name, p->mtu, frame_size, max_mtu, p->name, max_mtu);
 	return -EMSGSIZE;
 }
+
+int xf_parse_bind_mode(const char *s, enum rl_bind_mode *m)
+{
+	if (!strcmp(s, "auto"))
+		*m = RL_MODE_AUTO;
+	else if (!strcmp(s, "copy"))
+		*m = RL_MODE_COPY;
+	else if (!strcmp(s, "zero-copy") || !strcmp(s, "zc"))
+		*m = RL_MODE_ZEROCOPY;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int xf_parse_xdp_mode(const char *s, enum xdp_attach_mode *m)
+{
+	if (!strcmp(s, "native") || !strcmp(s, "drv"))
+		*m = XDP_MODE_NATIVE;
+	else if (!strcmp(s, "skb") || !strcmp(s, "generic"))
+		*m = XDP_MODE_SKB;
+	else
+		return -EINVAL;
+	return 0;
+}

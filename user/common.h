@@ -36,6 +36,11 @@ double xf_now_s(void);
 
 const char *xf_bind_mode_name(enum rl_bind_mode m);
 
+/* --mode: auto, copy, zero-copy (or zc). Returns 0 or -EINVAL. */
+int xf_parse_bind_mode(const char *s, enum rl_bind_mode *m);
+/* --xdp-mode: native (or drv), skb (or generic). Returns 0 or -EINVAL. */
+int xf_parse_xdp_mode(const char *s, enum xdp_attach_mode *m);
+
 /*
  * One line for a failed AF_XDP bind of @ifname queue @q in @mode: the
  * likely cause and what to do. @nqueues 0: the queue count is unknown.

@@ -174,21 +174,11 @@ static int parse_opts(int argc, char **argv, struct fwd_opts *o)
 			o->rule_text[o->nrules++] = optarg;
 			break;
 		case O_MODE:
-			if (!strcmp(optarg, "auto"))
-				o->mode = RL_MODE_AUTO;
-			else if (!strcmp(optarg, "copy"))
-				o->mode = RL_MODE_COPY;
-			else if (!strcmp(optarg, "zero-copy") || !strcmp(optarg, "zc"))
-				o->mode = RL_MODE_ZEROCOPY;
-			else
+			if (xf_parse_bind_mode(optarg, &o->mode))
 				return bad_arg("--mode", "must be auto, copy or zero-copy");
 			break;
 		case O_XDP_MODE:
-			if (!strcmp(optarg, "native") || !strcmp(optarg, "drv"))
-				o->xdp_mode = XDP_MODE_NATIVE;
-			else if (!strcmp(optarg, "skb") || !strcmp(optarg, "generic"))
-				o->xdp_mode = XDP_MODE_SKB;
-			else
+			if (xf_parse_xdp_mode(optarg, &o->xdp_mode))
 				return bad_arg("--xdp-mode", "must be native or skb");
 			break;
 		case O_FRAME:

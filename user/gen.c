@@ -344,13 +344,7 @@ static int parse_opts(int argc, char **argv, struct gen_opts *o)
 			o->batch_set = true;
 			break;
 		case O_MODE:
-			if (!strcmp(optarg, "auto"))
-				o->mode = RL_MODE_AUTO;
-			else if (!strcmp(optarg, "copy"))
-				o->mode = RL_MODE_COPY;
-			else if (!strcmp(optarg, "zero-copy") || !strcmp(optarg, "zc"))
-				o->mode = RL_MODE_ZEROCOPY;
-			else
+			if (xf_parse_bind_mode(optarg, &o->mode))
 				return bad_arg("--mode", "must be auto, copy or zero-copy");
 			o->xsk_only = true;
 			break;

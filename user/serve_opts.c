@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common.h"
 #include "log.h"
 #include "serve_opts.h"
 #include "tftp.h"
@@ -84,19 +85,6 @@ static int parse_range(const char *s, uint32_t *lo, uint32_t *hi, char *err)
 		snprintf(err, XF_ERRLEN, "'%s': LO is above HI", s);
 		return -EINVAL;
 	}
-	return 0;
-}
-
-static int parse_mode(const char *s, struct serve_opts *o)
-{
-	if (!strcmp(s, "auto"))
-		o->mode = RL_MODE_AUTO;
-	else if (!strcmp(s, "copy"))
-		o->mode = RL_MODE_COPY;
-	else if (!strcmp(s, "zero-copy") || !strcmp(s, "zc"))
-		o->mode = RL_MODE_ZEROCOPY;
-	else
-		return -EINVAL;
 	return 0;
 }
 
@@ -219,15 +207,11 @@ int serve_parse_opts(int argc, char **argv, struct serve_opts *o)
 				return bad_arg("--spin-us", err);
 			break;
 		case O_MODE:
-			if (parse_mode(optarg, o))
+			if (xf_parse_bind_mode(optarg, &o->mode))
 				return bad_arg("--mode", "must be auto, copy or zero-copy");
 			break;
 		case O_XDP_MODE:
-			if (!strcmp(optarg, "native") || !strcmp(optarg, "drv"))
-				o->xdp_mode = XDP_MODE_NATIVE;
-			else if (!strcmp(optarg, "skb") || !strcmp(optarg, "generic"))
-				o->xdp_mode = XDP_MODE_SKB;
-			else
+			if (xf_parse_xdp_mode(optarg, &o->xdp_mode))
 				return bad_arg("--xdp-mode", "must be native or skb");
 			break;
 		case O_DURATION:
