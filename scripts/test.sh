@@ -11,7 +11,8 @@
 #   4. with CI=true or --san only: the unit tests under ASan+UBSan, the
 #      integration tests again against the binaries built with ASan+UBSan
 #      (build/san-address+undefined), and the
-#      multi-threaded ones (4 queues, gen on two CPUs, sink split over queues)
+#      multi-threaded ones (4 queues, gen on two CPUs, sink split over queues,
+#      serve on two queues)
 #      against the TSan build (build/san-thread); any sanitizer report fails
 #      the test (halt_on_error, the exit status asserted by the tests)
 #   5. with CI=true only: each libFuzzer target for FUZZ_SECONDS (default 20)
@@ -34,7 +35,7 @@ done
 # Integration tests under ASan+UBSan (all but the rig's own and the clang-19
 # rebuild, which run no sanitized binary), and those that run threads under TSan.
 # test_serve: about 60 s, as without sanitizers (the clients set the pace).
-SAN_TESTS=(test_classifier_test_run test_forward: test_gen: test_sink: test_hostile: test_serve:)
+SAN_TESTS=(test_classifier_test_run test_forward: test_gen: test_sink: test_hostile: test_serve: test_serve_hostile:)
 TSAN_TESTS=(test_four_queues_all_used test_gen_xsk_through_forwarder
 	test_gen_live_two_cpus_ipv6_flows test_stream_split_over_queues test_gen_to_sink_exact
 	test_two_queues_64_clients test_acks_on_another_queue)
