@@ -10,9 +10,10 @@
  * session table -> port (lock, facts, MTU check) -> classifier with the rules
  * -> one UMEM -> per queue a socket, a pool slice, the fill ring primed, the
  * socket entered into the map -> pollers (serve_poller.h). The main thread
- * reports once a second until SIGINT/SIGTERM or --duration; tear-down
- * detaches the classifier first. Transfers still running at exit get an
- * ERROR ("server shutting down") and are counted as abandoned.
+ * reports once a second until SIGINT/SIGTERM or --duration. At stop, the
+ * pollers send an ERROR ("server shutting down") to the transfers still
+ * running (counted as abandoned) and take late ACKs for a moment; only then
+ * is the classifier detached, and the rest undone.
  */
 #include <arpa/inet.h>
 #include <errno.h>

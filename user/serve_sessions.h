@@ -20,7 +20,10 @@
  * order: the table mutex, then a slot's lock.
  *
  * Free slots are reused oldest first, so a port is not handed to a new
- * client while the previous client's late packets may still arrive.
+ * client while the previous client's late packets may still arrive. A
+ * client, for --max-per-client, is an IPv4 address or an IPv6 /64. A full
+ * table evicts the oldest session whose client never answered (see
+ * sv_session_new), so unanswered requests cannot lock everyone out.
  */
 #ifndef XF_SERVE_SESSIONS_H
 #define XF_SERVE_SESSIONS_H
