@@ -139,3 +139,11 @@ int xf_parse_xdp_mode(const char *s, enum xdp_attach_mode *m)
 		return -EINVAL;
 	return 0;
 }
+
+void xf_report_poller_error(const char *ifname, uint32_t q, int err)
+{
+	if (err == -ENXIO || err == -ENETDOWN || err == -ENODEV)
+		xf_err("%s: the interface went away (deleted, or its veth peer was)", ifname);
+	else
+		xf_err("%s/q%u: %s", ifname, q, strerror(-err));
+}

@@ -36,6 +36,13 @@ double xf_now_s(void);
 
 const char *xf_bind_mode_name(enum rl_bind_mode m);
 
+/*
+ * One line for the error @err that stopped the poller of @ifname queue @q:
+ * an unbound socket (ENXIO) or sk_err ENETDOWN/ENODEV means the device is
+ * gone, and says so; anything else is named with strerror.
+ */
+void xf_report_poller_error(const char *ifname, uint32_t q, int err);
+
 /* --mode: auto, copy, zero-copy (or zc). Returns 0 or -EINVAL. */
 int xf_parse_bind_mode(const char *s, enum rl_bind_mode *m);
 /* --xdp-mode: native (or drv), skb (or generic). Returns 0 or -EINVAL. */

@@ -473,13 +473,7 @@ static int report_poller_errors(const struct fwd *f)
 
 		if (!fp->error)
 			continue;
-		/* An unbound socket (ENXIO) or sk_err ENETDOWN: the device is gone. */
-		if (fp->error == -ENXIO || fp->error == -ENETDOWN || fp->error == -ENODEV)
-			xf_err("%s: the interface went away (deleted, or its veth peer was)",
-			       f->port[fp->error_port].name);
-		else
-			xf_err("%s/q%u: %s", f->port[fp->error_port].name, fp->queue,
-			       strerror(-fp->error));
+		xf_report_poller_error(f->port[fp->error_port].name, fp->queue, fp->error);
 		ret = 1;
 	}
 	return ret;

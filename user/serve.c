@@ -500,11 +500,7 @@ static int report_poller_errors(const struct server *sv)
 
 		if (!err)
 			continue;
-		if (err == -ENXIO || err == -ENETDOWN || err == -ENODEV)
-			xf_err("%s: the interface went away (deleted, or its veth peer was)",
-			       sv->port.name);
-		else
-			xf_err("%s/q%u: %s", sv->port.name, sv->pollers[i].queue, strerror(-err));
+		xf_report_poller_error(sv->port.name, sv->pollers[i].queue, err);
 		ret = 1;
 	}
 	return ret;

@@ -355,7 +355,6 @@ static void on_frame(struct ctx *c, const uint8_t *frame, uint32_t len)
 {
 	struct sv_pkt p;
 
-	count(c, rx_frames, 1);
 	switch (sv_parse(frame, len, &p)) {
 	case SV_OK:
 		break;
@@ -372,7 +371,9 @@ static void on_frame(struct ctx *c, const uint8_t *frame, uint32_t len)
 		on_session_msg(c, &p);
 }
 
-static uint32_t do_rx(struct ctx *c)
+/* Take up to a batch of frames from the rx ring; handle them, or (a
+ * stopping poller) only count them. Their frames go back to the pool. */
+static uint32_t do_rx(struct ctx *c, bool handle)
 {
 	struct rl_sock *s = c->sp->sock;
 	uint32_t idx, i, n = xsk_ring_cons__peek(&s->rx, c->sp->batch, &idx);
@@ -381,7 +382,8 @@ static uint32_t do_rx(struct ctx *c)
 	for (i = 0; i < n; i++) {
 		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&s->rx, idx + i);
 
-		on_frame(c, xsk_umem__get_data(c->sh->umem_area, d->addr), d->len);
+		if (handle)
+			on_frame(c, xsk_umem__get_data(c->sh->umem_area, d->addr), d->len);
 		bytes += d->len;
 		rl_pool_put(&c->sp->pool, d->addr);
 	}
@@ -390,6 +392,7 @@ static uint32_t do_rx(struct ctx *c)
 		xsk_ring_cons__release(&s->rx, n);
 		rl_stat_add(s->stats.rx_packets, n);
 		rl_stat_add(s->stats.rx_bytes, bytes);
+		count(c, rx_frames, n);
 	}
 	return n;
 }
@@ -465,21 +468,6 @@ static int idle_sleep(struct ctx *c)
 	return rl_sock_error(c->sp->sock);
 }
 
-/* Frames that arrive while a stopping poller lingers: taken, not answered. */
-static void drop_rx(struct ctx *c)
-{
-	struct rl_sock *s = c->sp->sock;
-	uint32_t idx, i, n = xsk_ring_cons__peek(&s->rx, c->sp->batch, &idx);
-
-	for (i = 0; i < n; i++)
-		rl_pool_put(&c->sp->pool, xsk_ring_cons__rx_desc(&s->rx, idx + i)->addr);
-	if (n) {
-		xsk_ring_cons__release(&s->rx, n);
-		rl_stat_add(s->stats.rx_packets, n);
-		count(c, rx_frames, n);
-	}
-}
-
 /*
  * Transfers still running at stop (slots index, index + npollers, ...) get an
  * ERROR. Then the poller lingers LINGER_NS, still taking what arrives: the
@@ -524,7 +512,7 @@ static void say_goodbye(struct ctx *c)
 			break;
 		rl_complete(s, &c->sp->pool, s->comp.size);
 		rl_fill(s, &c->sp->pool, s->fill.size);
-		drop_rx(c);
+		do_rx(c, false);
 		sched_yield();
 	}
 }
@@ -543,7 +531,7 @@ void *serve_poller_run(void *arg)
 		c.now = xf_now_ns();
 		work = rl_complete(s, &sp->pool, s->comp.size);
 		rl_fill(s, &sp->pool, s->fill.size);
-		work += do_rx(&c);
+		work += do_rx(&c, true);
 		if (c.now >= c.next_scan)
 			work += scan_timers(&c);
 		txq_flush(&c);
