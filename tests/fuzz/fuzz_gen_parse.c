@@ -18,17 +18,8 @@
 
 #include "gen_parse.h"
 
-static void failed(const char *what)
-{
-	fprintf(stderr, "fuzz_gen_parse: %s\n", what);
-	abort();
-}
-
-#define check(cond)                    \
-	do {                           \
-		if (!(cond))           \
-			failed(#cond); \
-	} while (0)
+#define FUZZ_NAME "fuzz_gen_parse"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

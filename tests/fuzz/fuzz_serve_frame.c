@@ -22,36 +22,14 @@
 #include <string.h>
 
 #include "serve_frame.h"
+#include "../ref_csum.h"
 
-static void failed(const char *what)
-{
-	fprintf(stderr, "fuzz_serve_frame: %s\n", what);
-	abort();
-}
-
-#define check(cond)                    \
-	do {                           \
-		if (!(cond))           \
-			failed(#cond); \
-	} while (0)
+#define FUZZ_NAME "fuzz_serve_frame"
+#include "fuzz_check.h"
 
 static uint16_t be16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t ref_sum(const uint8_t *p, size_t len)
-{
-	uint32_t s = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		s += (uint32_t)p[len - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return s;
 }
 
 /* The independent re-check of an accepted frame. */

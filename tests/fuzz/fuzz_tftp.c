@@ -30,17 +30,8 @@
 #include "tftp.h"
 #include "tftp_session.h"
 
-static void failed(const char *what)
-{
-	fprintf(stderr, "fuzz_tftp: %s\n", what);
-	abort();
-}
-
-#define check(cond)                    \
-	do {                           \
-		if (!(cond))           \
-			failed(#cond); \
-	} while (0)
+#define FUZZ_NAME "fuzz_tftp"
+#include "fuzz_check.h"
 
 #define ALL_OPTS (TFTP_OPT_BLKSIZE | TFTP_OPT_TSIZE | TFTP_OPT_TIMEOUT | TFTP_OPT_WINDOWSIZE)
 

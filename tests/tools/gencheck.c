@@ -33,6 +33,8 @@
 
 #include "xskfwd_gen_shared.h"
 
+#include "../ref_csum.h"
+
 struct stream {
 	uint8_t *seen; /* one bit per sequence number */
 	uint64_t size; /* bits */
@@ -48,18 +50,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-static uint32_t sum16(const uint8_t *p, size_t len)
-{
-	uint32_t s = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		s += (uint32_t)p[len - 1] << 8;
-	return s;
 }
 
 static uint16_t fold(uint32_t s)
@@ -130,10 +120,11 @@ static int check(const uint8_t *f, size_t len, bool v6, uint16_t dport, int spor
 
 		ok &= get16(f + l3 + 4) == len - udp && ulen == len - udp;
 		ok &= get16(f + udp + 6) != 0 && ulen <= len - udp &&
-		      fold(sum16(f + l3 + 8, 32) + sum16(ph, 8) + sum16(f + udp, ulen)) == 0xffff;
+		      fold(ref_sum(f + l3 + 8, 32) + ref_sum(ph, 8) + ref_sum(f + udp, ulen)) ==
+			      0xffff;
 	} else {
 		ok &= get16(f + l3 + 2) == len - l3 && ulen == len - udp;
-		ok &= fold(sum16(f + l3, 20)) == 0xffff;
+		ok &= fold(ref_sum(f + l3, 20)) == 0xffff;
 		ok &= get16(f + udp + 6) == 0;
 	}
 	if (len < udp + 8 + sizeof(pl)) {

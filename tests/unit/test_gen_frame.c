@@ -26,6 +26,7 @@
 
 #include "gen_frame.h"
 #include "gen_pace.h"
+#include "../ref_csum.h"
 
 static struct xf_gen_addrs addrs(bool v6, uint16_t sport)
 {
@@ -39,21 +40,6 @@ static struct xf_gen_addrs addrs(bool v6, uint16_t sport)
 	inet_pton(AF_INET6, "2001:db8::1", &a.src6);
 	inet_pton(AF_INET6, "2001:db8:ffff:ffff:ffff:ffff:ffff:fffe", &a.dst6);
 	return a;
-}
-
-/* Reference one's complement sum, big-endian words, odd byte padded. */
-static uint32_t ref_sum(const uint8_t *p, size_t len)
-{
-	uint32_t s = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		s += (uint32_t)p[len - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return s;
 }
 
 static uint16_t be16(const uint8_t *p)

@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include "serve_frame.h"
+#include "../ref_csum.h"
 
 static const uint8_t CLIENT_MAC[6] = { 0x02, 0x58, 0x46, 0x00, 0x00, 0x01 };
 static const uint8_t SERVER_MAC[6] = { 0x02, 0x58, 0x46, 0x00, 0x00, 0x02 };
@@ -60,21 +61,6 @@ static void put16(uint8_t *p, uint16_t v)
 static uint16_t be16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* Reference one's complement sum, big-endian words, odd byte padded. */
-static uint32_t ref_sum(const uint8_t *p, size_t len)
-{
-	uint32_t s = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		s += (uint32_t)p[len - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return s;
 }
 
 /* The folded sum of the UDP datagram at f + l4 with its pseudo-header. */
