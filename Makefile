@@ -41,7 +41,7 @@ endif
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
 CFLAGS   ?= -O2 -g
 XF_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
-	     -I$(BUILD) -Ibpf -Iringlib -Iuser $(CFLAGS)
+	     -I$(BUILD) -Ibpf -Iringlib -Iuser/core -Iuser/net $(CFLAGS)
 XF_LDLIBS := -lxdp -lbpf -lelf -lz -lpthread
 # The test tools (frametool, gencheck, payload_send, reply_send, tftp_hostile, tftpbench)
 # get the sanitizers too.
@@ -58,20 +58,20 @@ endif
 BPF_CFLAGS := -g -O2 -target bpf -Wall -Werror -I$(ARCH_INC) -Ibpf
 
 RINGLIB_SRC := $(wildcard ringlib/*.c)
-USER_SRC    := $(wildcard user/*.c)
-UNIT_SRC    := $(wildcard tests/unit/test_*.c)
+USER_SRC    := $(wildcard user/*.c user/*/*.c)
+UNIT_SRC    := $(wildcard tests/unit/*/test_*.c)
 RINGLIB_OBJ := $(RINGLIB_SRC:%.c=$(BUILD)/%.o)
 USER_OBJ    := $(USER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Pure-logic objects the unit tests link against (no libbpf/libxdp calls).
-UNIT_DEPS   := $(BUILD)/user/args.o $(BUILD)/user/rules.o $(BUILD)/ringlib/rl_pool.o \
-	       $(BUILD)/user/gen_frame.o $(BUILD)/user/gen_parse.o $(BUILD)/user/lat_hist.o \
-	       $(BUILD)/user/seq_track.o $(BUILD)/user/serve_files.o $(BUILD)/user/serve_frame.o \
-	       $(BUILD)/user/tftp.o $(BUILD)/user/tftp_session.o $(BUILD)/user/serve_sessions.o
+UNIT_DEPS   := $(addprefix $(BUILD)/,ringlib/rl_pool.o user/core/args.o user/core/rules.o \
+	       user/net/gen_parse.o user/gen/gen_frame.o user/sink/lat_hist.o \
+	       user/sink/seq_track.o user/serve/serve_files.o user/serve/serve_frame.o \
+	       user/serve/tftp.o user/serve/tftp_session.o user/serve/serve_sessions.o)
 # The classifier under BPF_PROG_TEST_RUN (root): the skeleton plus the real
 # --match parser. Run by tests/integration/test_classifier.sh.
 BPF_TEST    := $(BUILD)/tests/test_classifier
-BPF_TEST_DEPS := $(BUILD)/user/rules.o $(BUILD)/user/args.o
+BPF_TEST_DEPS := $(BUILD)/user/core/rules.o $(BUILD)/user/core/args.o
 SKEL        := $(BUILD)/xskfwd.skel.h
 GEN_SKEL    := $(BUILD)/xskfwd_gen.skel.h
 # libFuzzer targets, one per parser: tests/fuzz/fuzz_NAME.c, linked with the
@@ -81,14 +81,14 @@ GEN_SKEL    := $(BUILD)/xskfwd_gen.skel.h
 # ASan + UBSan, every report fatal; tests/fuzz/run.sh runs them.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE -Ibpf -Iuser \
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE -Ibpf $(addprefix -I,$(wildcard user/*/)) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-fno-omit-frame-pointer
-FUZZ_SRC_fuzz_rules := user/rules.c user/args.c
-FUZZ_SRC_fuzz_args  := user/args.c
-FUZZ_SRC_fuzz_gen_parse := user/gen_parse.c
-FUZZ_SRC_fuzz_serve_frame := user/serve_frame.c
-FUZZ_SRC_fuzz_tftp := user/tftp.c user/tftp_session.c
+FUZZ_SRC_fuzz_rules := user/core/rules.c user/core/args.c
+FUZZ_SRC_fuzz_args  := user/core/args.c
+FUZZ_SRC_fuzz_gen_parse := user/net/gen_parse.c
+FUZZ_SRC_fuzz_serve_frame := user/serve/serve_frame.c
+FUZZ_SRC_fuzz_tftp := user/serve/tftp.c user/serve/tftp_session.c
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 # Programs the rig and benchmarks attach to veth ends (not part of xskfwd).
 RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.c))
@@ -150,10 +150,10 @@ $(BUILD)/payload_send: tests/tools/payload_send.c bpf/xskfwd_gen_shared.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TOOL_CFLAGS) -Ibpf -o $@ $<
 
-$(BUILD)/reply_send: tests/tools/reply_send.c user/serve_frame.c user/serve_frame.h
+$(BUILD)/reply_send: tests/tools/reply_send.c user/serve/serve_frame.c user/serve/serve_frame.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(TOOL_CFLAGS) -Iuser -o $@ $< user/serve_frame.c
+	$(Q)$(CC) $(TOOL_CFLAGS) -Iuser/serve -o $@ $< user/serve/serve_frame.c
 
 $(BUILD)/tftp_hostile: tests/tools/tftp_hostile.c
 	$(call msg,CC,$@)
@@ -168,7 +168,7 @@ $(BUILD)/tftpbench: tests/tools/tftpbench.c
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(XF_CFLAGS) $(XF_LDFLAGS) -o $@ $< $(UNIT_DEPS) -lcmocka -lpthread
+	$(Q)$(CC) $(XF_CFLAGS) -Iuser/$(*D) $(XF_LDFLAGS) -o $@ $< $(UNIT_DEPS) -lcmocka -lpthread
 
 $(BPF_TEST): tests/bpf/test_classifier.c $(SKEL) $(BPF_TEST_DEPS)
 	$(call msg,CC,$@)
@@ -177,7 +177,7 @@ $(BPF_TEST): tests/bpf/test_classifier.c $(SKEL) $(BPF_TEST_DEPS)
 
 # One rule per fuzz target: its own sources are known only by name.
 define fuzz_rule
-$(BUILD)/fuzz/$(1): tests/fuzz/$(1).c $$(FUZZ_SRC_$(1)) $$(wildcard user/*.h bpf/*.h)
+$(BUILD)/fuzz/$(1): tests/fuzz/$(1).c $$(FUZZ_SRC_$(1)) $$(wildcard user/*/*.h bpf/*.h)
 	$$(call msg,FUZZCC,$$@)
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $$< $$(FUZZ_SRC_$(1))

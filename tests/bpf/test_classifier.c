@@ -5,7 +5,7 @@
  *
  * Each rule set gets its own instance of the skeleton, opened, given its
  * nr_rules and loaded, never attached; its rules are parsed from text with
- * xf_rule_parse() (user/rules.c), so the grammar is the real one. Frames are
+ * xf_rule_parse() (user/core/rules.c), so the grammar is the real one. Frames are
  * then fed to the program one at a time, and for each the test checks the
  * verdict AND which per-CPU counter (xf_counters, summed over CPUs) moved.
  * No AF_XDP socket is ever put into xf_xsks, so the documented outcomes are:

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * libFuzzer target: the option parsers xf_parse_u32() and xf_parse_list()
- * (user/args.c). Pattern and build: see fuzz_rules.c.
+ * (user/core/args.c). Pattern and build: see fuzz_rules.c.
  *
  * Input: a 9-byte header, then the text (NUL-terminated at the input's end
  * or at an embedded NUL):

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * libFuzzer target: xf_gen_parse() (user/gen_parse.c), the one user-space
+ * libFuzzer target: xf_gen_parse() (user/net/gen_parse.c), the one user-space
  * parser of wire bytes: every frame the sink takes goes through it. Pattern
  * and build: see fuzz_rules.c.
  *

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * libFuzzer target: the --match rule parser, xf_rule_parse() (user/rules.c).
+ * libFuzzer target: the --match rule parser, xf_rule_parse() (user/core/rules.c).
  *
  * Input: any bytes, taken as a NUL-terminated string (an embedded NUL ends
  * it, as it would on a command line). Beyond what the sanitizers catch

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * libFuzzer target: sv_parse() and the reply built from what it accepts
- * (user/serve_frame.c), the TFTP server's parser of wire bytes. Pattern
+ * (user/serve/serve_frame.c), the TFTP server's parser of wire bytes. Pattern
  * and build: see fuzz_rules.c.
  *
  * Input: the frame itself. Beyond "no crash, no out-of-bounds read" (ASan

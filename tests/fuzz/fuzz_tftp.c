@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * libFuzzer target: the TFTP module (user/tftp.c, user/tftp_session.c),
+ * libFuzzer target: the TFTP module (user/serve/tftp.c, user/serve/tftp_session.c),
  * which reads every request and message a client sends to `xskfwd serve`.
  * Pattern and build: see fuzz_rules.c.
  *

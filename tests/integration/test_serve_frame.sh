@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2034 # TIMEOUT_* are read by run.sh
 # test_serve_frame.sh - the kernel accepts the reply frames serve builds
-# (user/serve_frame.c: lengths, IPv4 header checksum, UDP checksums), and
+# (user/serve/serve_frame.c: lengths, IPv4 header checksum, UDP checksums), and
 # rejects them once a payload bit is flipped (so it really checks).
 #
 # Run with tests/integration/run.sh serve_frame. Needs root, ip, ethtool and

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * reply_send - have the kernel judge the frames serve builds: send replies
- * made by sv_hdr_init()/sv_build() (user/serve_frame.c) through an AF_PACKET
+ * made by sv_hdr_init()/sv_build() (user/serve/serve_frame.c) through an AF_PACKET
  * socket to a UDP socket on the other end of a link, and check that each
  * arrives with its payload intact.
  *

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests of the latency histogram (user/lat_hist.c).
+ * Unit tests of the latency histogram (user/sink/lat_hist.c).
  *
  * The bucket layout is checked exhaustively: buckets tile [0, 2^34) without
  * gaps or overlaps, each no wider than 1/128 of its lowest value. Known

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests of the generator's frames (user/gen_frame.c) and rate pacing
- * (user/gen_pace.h).
+ * Unit tests of the generator's frames (user/gen/gen_frame.c) and rate pacing
+ * (user/gen/gen_pace.h).
  *
  * A stamp writes only the varying fields, and over IPv6 sets the UDP
  * checksum from the template's precomputed sum: so every stamped frame must
@@ -26,7 +26,7 @@
 
 #include "gen_frame.h"
 #include "gen_pace.h"
-#include "../ref_csum.h"
+#include "../../ref_csum.h"
 
 static struct xf_gen_addrs addrs(bool v6, uint16_t sport)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests of the per-stream sequence accounting (user/seq_track.c).
+ * Unit tests of the per-stream sequence accounting (user/sink/seq_track.c).
  *
  * Hand-made arrival orders check each verdict and the lost count, including
  * the window's edge (the oldest sequence number still inside it, and the

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests of the strict option parsers (user/args.c): xf_parse_u32() and
+ * Unit tests of the strict option parsers (user/core/args.c): xf_parse_u32() and
  * xf_parse_list().
  *
  * Every number on the command line (ring sizes, batch, queue and CPU lists,

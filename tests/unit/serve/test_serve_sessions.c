@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests of serve's session table (user/serve_sessions.c): a slot per
+ * Unit tests of serve's session table (user/serve/serve_sessions.c): a slot per
  * server port, the duplicate-request and per-client checks, the overall
  * limit, ports reused oldest first, and two threads opening and ending
  * sessions at once (the counts must come back to zero; run under TSan too).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests of the TFTP sender state machine (user/tftp_session.c).
+ * Unit tests of the TFTP sender state machine (user/serve/tftp_session.c).
  *
  * A small simulated client receives what the session lets the caller send
  * and answers with ACKs as tftp-hpa (lockstep) or an RFC 7440 client

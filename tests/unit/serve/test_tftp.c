@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests of the TFTP wire format and option negotiation (user/tftp.c).
+ * Unit tests of the TFTP wire format and option negotiation (user/serve/tftp.c).
  *
  * Requests are written out byte by byte as clients send them (curl, atftp,
  * tftp-hpa, PXE firmware), including the malformed ones a server meets;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests of the served files (user/serve_files.c), in a fresh mkdtemp
+ * Unit tests of the served files (user/serve/serve_files.c), in a fresh mkdtemp
  * directory per test, no root needed.
  *
  * What a TFTP user would check: a name never reaches outside the serve

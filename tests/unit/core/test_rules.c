@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests of the --match rule parser (user/rules.c, grammar in
- * user/rules.h).
+ * Unit tests of the --match rule parser (user/core/rules.c, grammar in
+ * user/core/rules.h).
  *
  * xf_rule_parse() produces the struct xf_rule the XDP classifier compares
  * frames against (bpf/xskfwd_shared.h), without swapping bytes: a wrong bit,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests of serve's frames (user/serve_frame.c).
+ * Unit tests of serve's frames (user/serve/serve_frame.c).
  *
  * Requests are built here by a builder of the test's own, with checksums
  * from a plain RFC 1071 sum (big-endian words, byte by byte), independent
@@ -28,7 +28,7 @@
 #include <cmocka.h>
 
 #include "serve_frame.h"
-#include "../ref_csum.h"
+#include "../../ref_csum.h"
 
 static const uint8_t CLIENT_MAC[6] = { 0x02, 0x58, 0x46, 0x00, 0x00, 0x01 };
 static const uint8_t SERVER_MAC[6] = { 0x02, 0x58, 0x46, 0x00, 0x00, 0x02 };
