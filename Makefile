@@ -39,10 +39,18 @@ msg = @printf '  %-8s %s\n' $(1) $(2);
 endif
 
 ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
+# The version, and the commit when built from a git checkout (in the start record).
+XF_VERSION := 0.2
+XF_COMMIT  := $(shell git describe --always --dirty --abbrev=12 2>/dev/null)
+# $(BUILD)/version.h is rewritten only when its text changes, so only what
+# includes it (core/run.c) is rebuilt after a commit.
+XF_VERSION_TEXT := \#define XF_VERSION "$(XF_VERSION)"\n\#define XF_COMMIT "$(XF_COMMIT)"
+$(shell mkdir -p $(BUILD) && printf '$(XF_VERSION_TEXT)\n' | cmp -s - $(BUILD)/version.h || \
+	printf '$(XF_VERSION_TEXT)\n' >$(BUILD)/version.h)
 CFLAGS   ?= -O2 -g
 XF_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
 	     -I$(BUILD) -Ibpf -Iringlib -Iuser/core -Iuser/net $(CFLAGS)
-XF_LDLIBS := -lxdp -lbpf -lelf -lz -lpthread
+XF_LDLIBS := -lxdp -lbpf -lelf -lz -ljansson -lm -lpthread
 # The test tools (frametool, gencheck, payload_send, reply_send, tftp_hostile, tftpbench)
 # get the sanitizers too.
 TOOL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror

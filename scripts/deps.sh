@@ -22,7 +22,7 @@ set -euo pipefail
 # postinst would start a daemon on the host: see no_daemons_during_install).
 PACKAGES=(
 	clang clang-19 libclang-rt-14-dev llvm libxdp-dev libbpf-dev bpftool libelf-dev
-	zlib1g-dev pkg-config make gcc libc6-dev libcmocka-dev iproute2 ethtool
+	zlib1g-dev libjansson-dev pkg-config make gcc libc6-dev libcmocka-dev iproute2 ethtool
 	iputils-ping socat procps coreutils libcap2-bin
 	curl atftp tftp-hpa tftpd-hpa
 )

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * xskfwd: the program's entry point. A table of subcommands and a small
- * dispatcher that also accepts unique prefixes (as bpftool does).
+ * dispatcher that also accepts unique prefixes (as bpftool does); every mode
+ * is run by the one lifecycle (core/run.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,82 +10,90 @@
 #include "commands.h"
 #include "log.h"
 
-#ifndef XF_VERSION
-#define XF_VERSION "0.1"
-#endif
-
 struct cmd {
 	const char *name;
-	int (*fn)(int argc, char **argv);
+	const struct xf_mode *mode; /* NULL: one of the commands below */
 	const char *what;
 };
 
-static int do_help(int argc, char **argv);
-static int do_version(int argc, char **argv);
-
 static const struct cmd cmds[] = {
-	{ "forward", do_forward, "forward frames between two interfaces through AF_XDP" },
-	{ "gen", do_gen, "send UDP test traffic a sink can check (AF_XDP or live XDP frames)" },
-	{ "help", do_help, "show this text" },
-	{ "serve", do_serve, "serve files over TFTP, every reply built in a UMEM frame" },
-	{ "sink", do_sink, "receive the generator's frames: loss, reordering, latency" },
-	{ "version", do_version, "show the version" },
+	{ "forward", &xf_forward_mode, "forward frames between two interfaces through AF_XDP" },
+	{ "gen", &xf_gen_mode, "send UDP test traffic a sink can check (AF_XDP or live XDP frames)" },
+	{ "help", NULL, "show this text, or a command's: xskfwd help COMMAND" },
+	{ "serve", &xf_serve_mode, "serve files over TFTP, every reply built in a UMEM frame" },
+	{ "sink", &xf_sink_mode, "receive the generator's frames: loss, reordering, latency" },
+	{ "version", NULL, "show the version" },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
-static int do_help(int argc, char **argv)
+static void usage(FILE *f)
 {
 	size_t i;
 
-	(void)argc;
-	(void)argv;
-	printf("Usage: xskfwd COMMAND [options]   (xskfwd COMMAND --help for its options)\n\n"
-	       "An AF_XDP packet forwarder: chosen traffic bypasses the kernel's network\n"
-	       "stack, everything else reaches it untouched.\n\nCommands:\n");
+	fprintf(f, "Usage: xskfwd COMMAND [options]   (xskfwd COMMAND --help for its options)\n\n"
+		   "An AF_XDP packet forwarder: chosen traffic bypasses the kernel's network\n"
+		   "stack, everything else reaches it untouched.\n\nCommands:\n");
 	for (i = 0; i < NCMDS; i++)
-		printf("  %-10s %s\n", cmds[i].name, cmds[i].what);
-	return 0;
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].what);
 }
 
-static int do_version(int argc, char **argv)
+/* The command @name names, exactly or as a unique prefix; NULL after a line. */
+static const struct cmd *find(const char *name)
 {
-	(void)argc;
-	(void)argv;
-	printf("xskfwd %s\n", XF_VERSION);
-	return 0;
+	const struct cmd *found = NULL;
+	size_t i, len = strlen(name);
+
+	for (i = 0; len && i < NCMDS; i++) {
+		if (strncmp(cmds[i].name, name, len))
+			continue;
+		if (cmds[i].name[len] == '\0')
+			return &cmds[i];
+		if (found) {
+			xf_err("'%s' is ambiguous (see xskfwd help)", name);
+			return NULL;
+		}
+		found = &cmds[i];
+	}
+	if (!found)
+		xf_err("unknown command '%s' (see xskfwd help)", name);
+	return found;
 }
 
 int main(int argc, char **argv)
 {
-	const struct cmd *found = NULL;
-	size_t i, len;
+	const struct cmd *c;
 
 	if (argc < 2) {
-		do_help(0, NULL);
-		return 2;
+		usage(stderr);
+		return XF_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
-		return do_help(0, NULL);
-	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version"))
-		return do_version(0, NULL);
-	len = strlen(argv[1]);
-	for (i = 0; i < NCMDS; i++) {
-		if (strncmp(cmds[i].name, argv[1], len))
-			continue;
-		if (cmds[i].name[len] == '\0') {
-			found = &cmds[i];
-			break;
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return XF_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("xskfwd %s\n", xf_version());
+		return XF_EXIT_OK;
+	}
+	c = find(argv[1]);
+	if (!c)
+		return XF_EXIT_USAGE;
+	if (c->mode)
+		return xf_run_mode(c->mode, argc - 1, argv + 1);
+	if (!strcmp(c->name, "version")) {
+		printf("xskfwd %s\n", xf_version());
+		return XF_EXIT_OK;
+	}
+	if (argc > 2) { /* help COMMAND */
+		c = find(argv[2]);
+		if (!c)
+			return XF_EXIT_USAGE;
+		if (c->mode) {
+			xf_run_help(c->mode, stdout);
+			return XF_EXIT_OK;
 		}
-		if (found) {
-			xf_err("'%s' is ambiguous (see xskfwd help)", argv[1]);
-			return 2;
-		}
-		found = &cmds[i];
 	}
-	if (!found || !len) {
-		xf_err("unknown command '%s' (see xskfwd help)", argv[1]);
-		return 2;
-	}
-	return found->fn(argc - 1, argv + 1);
+	usage(stdout);
+	return XF_EXIT_OK;
 }

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Subcommands of the xskfwd program. Each takes the arguments after its own
- * name (argv[0] is the subcommand) and returns the process exit status:
- * 0 success, 1 runtime error, 2 bad arguments.
+ * The modes of the xskfwd program, each declared by its own folder
+ * (user/<mode>/) and run by the one lifecycle (run.h).
  */
 #ifndef XF_COMMANDS_H
 #define XF_COMMANDS_H
 
-int do_forward(int argc, char **argv);
-int do_gen(int argc, char **argv);
-int do_sink(int argc, char **argv);
-int do_serve(int argc, char **argv);
+#include "run.h"
+
+extern const struct xf_mode xf_forward_mode;
+extern const struct xf_mode xf_gen_mode;
+extern const struct xf_mode xf_sink_mode;
+extern const struct xf_mode xf_serve_mode;
 
 #endif

@@ -2,6 +2,7 @@
 /* One-line messages to stderr, and the libbpf/libxdp print hooks. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
@@ -36,6 +37,7 @@ DEFINE_LOG(xf_debug, "debug: ", xf_verbose)
 static int print_lib(const char *lib, const char *fmt, va_list ap)
 {
 	char line[1024];
+	size_t skip;
 	int n;
 
 	if (!xf_verbose)
@@ -44,7 +46,13 @@ static int print_lib(const char *lib, const char *fmt, va_list ap)
 	/* The libraries end their lines with '\n'; ours add one. */
 	if (n > 0 && (size_t)n < sizeof(line) && line[n - 1] == '\n')
 		line[n - 1] = '\0';
-	fprintf(stderr, "xskfwd: %s: %s\n", lib, line);
+	/* Most of their lines carry their own "libbpf: " prefix already. */
+	skip = strlen(lib);
+	if (strncmp(line, lib, skip) || strncmp(line + skip, ": ", 2))
+		skip = 0;
+	else
+		skip += 2;
+	fprintf(stderr, "xskfwd: %s: %s\n", lib, line + skip);
 	return n;
 }
 

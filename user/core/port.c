@@ -153,26 +153,30 @@ static int take_lock(struct xf_port *p)
 	return 0;
 }
 
-int xf_port_open(struct xf_port *p, const char *name)
+int xf_port_facts(struct xf_port *p, const char *name)
 {
 	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = {};
 	int err;
 
 	memset(p, 0, sizeof(*p));
 	p->lock_fd = -1;
-	if (strlen(name) >= IF_NAMESIZE || !(p->ifindex = (int)if_nametoindex(name))) {
-		xf_err("%s: no such interface", name);
+	if (strlen(name) >= IF_NAMESIZE || !(p->ifindex = (int)if_nametoindex(name)))
 		return -ENODEV;
-	}
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	err = read_mtu(name, &p->mtu);
-	if (err) {
-		xf_err("%s: cannot read MTU: %s", name, strerror(-err));
+	if (err)
 		return err;
-	}
+	if (!xf_if_ioctl(name, SIOCGIFHWADDR, &ifr))
+		memcpy(p->mac, ifr.ifr_hwaddr.sa_data, sizeof(p->mac));
 	snprintf(p->driver, sizeof(p->driver), "%s",
 		 ethtool_ioctl(name, &info) ? "unknown" : info.driver);
 	p->nqueues = count_queues(name);
+	return 0;
+}
+
+int xf_port_lock(struct xf_port *p)
+{
 	return take_lock(p);
 }
 

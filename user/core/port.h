@@ -29,6 +29,7 @@ struct xf_port {
 	char name[IF_NAMESIZE];
 	int ifindex;
 	uint32_t mtu;
+	uint8_t mac[6];
 	uint32_t nqueues; /* rx queues (channels) the device reports */
 	char driver[32];
 	int lock_fd;
@@ -42,11 +43,16 @@ struct xf_port {
 };
 
 /*
- * Look up @name, read its MTU, driver and queue count, and take its lock.
- * Returns 0, -ENODEV, or -EBUSY when another xskfwd holds the interface
- * (after printing which).
+ * Look up @name and read its facts: index, MTU, MAC, driver, queue count.
+ * Nothing is held. Returns 0, -ENODEV (no such interface) or -errno.
  */
-int xf_port_open(struct xf_port *p, const char *name);
+int xf_port_facts(struct xf_port *p, const char *name);
+
+/*
+ * Take the port's lock (see above). Returns 0, or -EBUSY when another
+ * xskfwd holds the interface (after printing which).
+ */
+int xf_port_lock(struct xf_port *p);
 
 /*
  * Load the classifier with @nr rules, sized for queues 0..@max_queue, and

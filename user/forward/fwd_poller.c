@@ -5,7 +5,7 @@
 #include <sys/socket.h>
 
 #include "fwd_poller.h"
-#include "common.h"
+#include "run.h"
 
 #define BUSY_ERROR_CHECK (1u << 16) /* busy-poll iterations between error checks */
 #define IDLE_CHECK 16		    /* idle iterations between two looks at the clock */
@@ -21,9 +21,7 @@ static uint32_t service(struct fwd_poller *fp, struct rl_sock *s)
 
 static bool fail(struct fwd_poller *fp, int err, int port)
 {
-	fp->error = err;
-	fp->error_port = port;
-	atomic_store(fp->failed, true);
+	xf_thread_fail(&fp->th, err, fp->sock[port]->ifname, (int)fp->queue, NULL);
 	return true;
 }
 
@@ -55,7 +53,6 @@ void *fwd_poller_run(void *arg)
 	uint32_t idle = 0, work;
 	int err, i;
 
-	xf_pin_self(fp->cpu);
 	while (!atomic_load_explicit(fp->stop, memory_order_relaxed)) {
 		work = service(fp, a) + service(fp, b);
 		work += rl_rx_to_tx(a, b, fp->batch);

@@ -27,26 +27,22 @@
 #include <stdint.h>
 
 #include "rl.h"
+#include "run.h"
 
 struct fwd_poller {
 	struct rl_sock *sock[2]; /* port A, port B on this queue */
 	struct rl_pool pool;
 	uint32_t queue;
-	int cpu; /* -1: not pinned */
 	uint32_t batch;
 	bool busy_poll;	  /* drive NAPI from this thread; never sleep */
 	uint64_t spin_ns; /* keep polling empty rings this long before sleeping */
 	const atomic_bool *stop;
-	atomic_bool *failed; /* set when this poller stops on an error */
-	pthread_t thread;
-	bool started;
-	int error;	/* -errno that stopped it, 0 */
-	int error_port; /* which socket it came from */
+	struct xf_thread th; /* started, pinned and joined by the lifecycle */
 	/* written by the poller, read by the stats side */
 	uint64_t idle_sleeps __attribute__((aligned(RL_CACHELINE)));
 };
 
-/* pthread entry point: runs until *stop, or an error (sets error/failed). */
+/* Thread entry point: runs until *stop, or an error (xf_thread_fail). */
 void *fwd_poller_run(void *arg);
 
 #endif

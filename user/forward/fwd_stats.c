@@ -11,7 +11,7 @@ static const char *const xdp_names[XF_CNT_MAX] = {
 	[XF_CNT_DROP_MALFORMED] = "xdp_drop_malformed",
 };
 
-void xf_queue_totals_add(struct xf_queue_totals *t, const struct rl_sock *s)
+static void queue_totals_add(struct xf_queue_totals *t, const struct rl_sock *s)
 {
 	struct rl_xdp_stats k;
 
@@ -27,7 +27,7 @@ void xf_queue_totals_add(struct xf_queue_totals *t, const struct rl_sock *s)
 		rl_xdp_stats_add(&t->k, &k);
 }
 
-void xf_queue_totals_sum(struct xf_queue_totals *into, const struct xf_queue_totals *q)
+static void queue_totals_sum(struct xf_queue_totals *into, const struct xf_queue_totals *q)
 {
 	into->rx_packets += q->rx_packets;
 	into->rx_bytes += q->rx_bytes;
@@ -38,93 +38,98 @@ void xf_queue_totals_sum(struct xf_queue_totals *into, const struct xf_queue_tot
 	rl_xdp_stats_add(&into->k, &q->k);
 }
 
+void xf_fwd_collect(const struct xf_port *p, const struct fwd_poller *pollers, uint32_t n, int k,
+		    struct xf_port_totals *t, struct xf_queue_totals *per_queue)
+{
+	uint32_t i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < n; i++) {
+		struct xf_queue_totals q = {};
+
+		queue_totals_add(&q, pollers[i].sock[k]);
+		if (per_queue)
+			per_queue[i] = q;
+		queue_totals_sum(&t->sum, &q);
+	}
+	xf_port_counters(p, t->xdp);
+}
+
 uint64_t xf_port_drops(const struct xf_port_totals *t)
 {
 	return t->sum.k.rx_dropped + t->sum.k.rx_ring_full + t->sum.k.tx_invalid_descs +
 	       t->xdp[XF_CNT_DROP_MALFORMED];
 }
 
-void xf_print_rate(FILE *f, bool json, double t, const char *port,
+void xf_print_rate(struct xf_out *o, double t, const char *port,
 		   const struct xf_port_totals *prev, const struct xf_port_totals *now, double secs)
 {
-	double rx_pps = (double)(now->sum.rx_packets - prev->sum.rx_packets) / secs;
-	double tx_pps = (double)(now->sum.tx_packets - prev->sum.tx_packets) / secs;
-	double rx_mbps = (double)(now->sum.rx_bytes - prev->sum.rx_bytes) * 8 / secs / 1e6;
-	double tx_mbps = (double)(now->sum.tx_bytes - prev->sum.tx_bytes) * 8 / secs / 1e6;
-	uint64_t drops = xf_port_drops(now), new_drops = drops - xf_port_drops(prev);
+	uint64_t drops = xf_port_drops(now);
 
-	if (json)
-		fprintf(f,
-			"{\"type\":\"rate\",\"t\":%.3f,\"port\":\"%s\",\"rx_pps\":%.0f,"
-			"\"rx_mbps\":%.3f,\"tx_pps\":%.0f,\"tx_mbps\":%.3f,\"drops\":%llu,"
-			"\"drops_total\":%llu}\n",
-			t, port, rx_pps, rx_mbps, tx_pps, tx_mbps, (unsigned long long)new_drops,
-			(unsigned long long)drops);
-	else
-		fprintf(f,
-			"%7.1fs %-10s rx %10.0f pps %9.2f Mbit/s   tx %10.0f pps %9.2f Mbit/s"
-			"   drops %llu\n",
-			t, port, rx_pps, rx_mbps, tx_pps, tx_mbps, (unsigned long long)new_drops);
-	fflush(f);
+	xo_open(o, "rate");
+	xo_double(o, "t", NULL, t);
+	xo_text(o, "%7.1fs", t);
+	xo_str(o, "port", " %-10s", port);
+	xo_double(o, "rx_pps", " rx %10.0f pps",
+		  (double)(now->sum.rx_packets - prev->sum.rx_packets) / secs);
+	xo_double(o, "rx_mbps", " %9.2f Mbit/s",
+		  (double)(now->sum.rx_bytes - prev->sum.rx_bytes) * 8 / secs / 1e6);
+	xo_double(o, "tx_pps", "   tx %10.0f pps",
+		  (double)(now->sum.tx_packets - prev->sum.tx_packets) / secs);
+	xo_double(o, "tx_mbps", " %9.2f Mbit/s",
+		  (double)(now->sum.tx_bytes - prev->sum.tx_bytes) * 8 / secs / 1e6);
+	xo_u64(o, "drops", "   drops %llu", drops - xf_port_drops(prev));
+	xo_u64(o, "drops_total", NULL, drops);
+	/* What leaks to the host stack: no rule chose it, or no poller's queue. */
+	xo_u64(o, "xdp_pass_nomatch", "   to host: nomatch %llu",
+	       now->xdp[XF_CNT_PASS_NOMATCH] - prev->xdp[XF_CNT_PASS_NOMATCH]);
+	xo_u64(o, "xdp_pass_nosock", " nosock %llu",
+	       now->xdp[XF_CNT_PASS_NOSOCK] - prev->xdp[XF_CNT_PASS_NOSOCK]);
+	xo_close(o);
 }
 
-static void print_kernel(FILE *f, bool json, const struct rl_xdp_stats *k)
+static void print_moved(struct xf_out *o, const struct xf_queue_totals *q)
 {
-	const char *fmt = json ? ",\"rx_dropped\":%llu,\"rx_ring_full\":%llu,"
-				 "\"rx_fill_ring_empty\":%llu,\"rx_invalid_descs\":%llu,"
-				 "\"tx_invalid_descs\":%llu,\"tx_ring_empty\":%llu"
-			       : " rx_dropped=%llu rx_ring_full=%llu rx_fill_ring_empty=%llu"
-				 " rx_invalid_descs=%llu tx_invalid_descs=%llu tx_ring_empty=%llu";
-
-	fprintf(f, fmt, (unsigned long long)k->rx_dropped, (unsigned long long)k->rx_ring_full,
-		(unsigned long long)k->rx_fill_ring_empty_descs,
-		(unsigned long long)k->rx_invalid_descs, (unsigned long long)k->tx_invalid_descs,
-		(unsigned long long)k->tx_ring_empty_descs);
+	xo_u64(o, "rx_packets", "rx_packets=%llu", q->rx_packets);
+	xo_u64(o, "rx_bytes", " rx_bytes=%llu", q->rx_bytes);
+	xo_u64(o, "rx_left", " rx_left=%llu", q->rx_left);
+	xo_u64(o, "tx_packets", " tx_packets=%llu", q->tx_packets);
+	xo_u64(o, "tx_bytes", " tx_bytes=%llu", q->tx_bytes);
+	xo_u64(o, "tx_completed", " tx_completed=%llu", q->tx_completed);
+	xo_u64(o, "rx_dropped", " rx_dropped=%llu", q->k.rx_dropped);
+	xo_u64(o, "rx_ring_full", " rx_ring_full=%llu", q->k.rx_ring_full);
+	xo_u64(o, "rx_fill_ring_empty", " rx_fill_ring_empty=%llu", q->k.rx_fill_ring_empty_descs);
+	xo_u64(o, "rx_invalid_descs", " rx_invalid_descs=%llu", q->k.rx_invalid_descs);
+	xo_u64(o, "tx_invalid_descs", " tx_invalid_descs=%llu", q->k.tx_invalid_descs);
+	xo_u64(o, "tx_ring_empty", " tx_ring_empty=%llu", q->k.tx_ring_empty_descs);
 }
 
-static void print_moved(FILE *f, bool json, const struct xf_queue_totals *q)
-{
-	const char *fmt = json ? "\"rx_packets\":%llu,\"rx_bytes\":%llu,\"rx_left\":%llu,"
-				 "\"tx_packets\":%llu,\"tx_bytes\":%llu,\"tx_completed\":%llu"
-			       : "rx_packets=%llu rx_bytes=%llu rx_left=%llu tx_packets=%llu"
-				 " tx_bytes=%llu tx_completed=%llu";
-
-	fprintf(f, fmt, (unsigned long long)q->rx_packets, (unsigned long long)q->rx_bytes,
-		(unsigned long long)q->rx_left, (unsigned long long)q->tx_packets,
-		(unsigned long long)q->tx_bytes, (unsigned long long)q->tx_completed);
-	print_kernel(f, json, &q->k);
-}
-
-void xf_print_summary(FILE *f, bool json, const char *port, const struct xf_port_totals *t,
+void xf_print_summary(struct xf_out *o, const char *port, const struct xf_port_totals *t,
 		      const uint32_t *queues, const struct xf_queue_totals *qt, uint32_t nq,
 		      double secs)
 {
+	char fmt[40];
 	uint32_t i;
 	int k;
 
-	if (json) {
-		fprintf(f, "{\"type\":\"summary\",\"port\":\"%s\",\"seconds\":%.3f,", port, secs);
-		print_moved(f, true, &t->sum);
-		for (k = 0; k < XF_CNT_MAX; k++)
-			fprintf(f, ",\"%s\":%llu", xdp_names[k], (unsigned long long)t->xdp[k]);
-		fprintf(f, ",\"drops\":%llu,\"queues\":[", (unsigned long long)xf_port_drops(t));
-		for (i = 0; i < nq; i++) {
-			fprintf(f, "%s{\"queue\":%u,", i ? "," : "", queues[i]);
-			print_moved(f, true, &qt[i]);
-			fprintf(f, "}");
-		}
-		fprintf(f, "]}\n");
-	} else {
-		fprintf(f, "summary %s (%.1f s): ", port, secs);
-		print_moved(f, false, &t->sum);
-		for (k = 0; k < XF_CNT_MAX; k++)
-			fprintf(f, " %s=%llu", xdp_names[k], (unsigned long long)t->xdp[k]);
-		fprintf(f, " drops=%llu\n", (unsigned long long)xf_port_drops(t));
-		for (i = 0; i < nq; i++) {
-			fprintf(f, "summary %s/q%u: ", port, queues[i]);
-			print_moved(f, false, &qt[i]);
-			fprintf(f, "\n");
-		}
+	xo_open(o, "summary");
+	xo_str(o, "port", "summary %s", port);
+	xo_double(o, "seconds", NULL, secs);
+	xo_text(o, " (%.1f s): ", secs);
+	print_moved(o, &t->sum);
+	for (k = 0; k < XF_CNT_MAX; k++) {
+		snprintf(fmt, sizeof(fmt), " %s=%%llu", xdp_names[k]);
+		xo_u64(o, xdp_names[k], fmt, t->xdp[k]);
 	}
-	fflush(f);
+	xo_u64(o, "drops", " drops=%llu", xf_port_drops(t));
+	xo_arr_open(o, "queues");
+	for (i = 0; i < nq; i++) {
+		xo_obj_open(o, NULL);
+		xo_text(o, "\nsummary %s/q%u: ", port, queues[i]);
+		xo_u64(o, "queue", NULL, queues[i]);
+		print_moved(o, &qt[i]);
+		xo_obj_close(o);
+	}
+	xo_arr_close(o);
+	xo_close(o);
 }

@@ -10,15 +10,19 @@
  * invalid tx descriptors, and malformed frames the classifier dropped.
  * Every frame the classifier redirected is in exactly one of: rx_packets,
  * rx_left (still on the rx ring: at exit, what the bounded drain did not
- * take), rx_dropped, rx_ring_full, rx_invalid_descs.
+ * take), rx_dropped, rx_ring_full, rx_invalid_descs. What the classifier
+ * left to the host stack is in xdp_pass_nomatch (no rule chose it) and
+ * xdp_pass_nosock (chosen, but it arrived on a queue no poller serves);
+ * the live lines show both.
  */
 #ifndef XF_FWD_STATS_H
 #define XF_FWD_STATS_H
 
-#include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
+#include "fwd_poller.h"
+#include "out.h"
+#include "port.h"
 #include "rl.h"
 #include "xskfwd_shared.h"
 
@@ -33,19 +37,21 @@ struct xf_port_totals {
 	uint64_t xdp[XF_CNT_MAX];
 };
 
-/* Add one socket's counters into @t (reads kernel statistics: a syscall). */
-void xf_queue_totals_add(struct xf_queue_totals *t, const struct rl_sock *s);
-/* Add one queue's totals @q into @into (a port's sum). */
-void xf_queue_totals_sum(struct xf_queue_totals *into, const struct xf_queue_totals *q);
+/*
+ * Totals of port @p, which is socket @k of each of the @n pollers; with
+ * @per_queue, each queue's too. Reads kernel statistics (system calls).
+ */
+void xf_fwd_collect(const struct xf_port *p, const struct fwd_poller *pollers, uint32_t n, int k,
+		    struct xf_port_totals *t, struct xf_queue_totals *per_queue);
 uint64_t xf_port_drops(const struct xf_port_totals *t);
 
-/* One line per second for a port: rates from @prev to @now over @secs. */
-void xf_print_rate(FILE *f, bool json, double t, const char *port,
+/* One rate record for a port: from @prev to @now over @secs. */
+void xf_print_rate(struct xf_out *o, double t, const char *port,
 		   const struct xf_port_totals *prev, const struct xf_port_totals *now,
 		   double secs);
 
 /* Exit summary for a port, with its @nq queues' totals. */
-void xf_print_summary(FILE *f, bool json, const char *port, const struct xf_port_totals *t,
+void xf_print_summary(struct xf_out *o, const char *port, const struct xf_port_totals *t,
 		      const uint32_t *queues, const struct xf_queue_totals *qt, uint32_t nq,
 		      double secs);
 

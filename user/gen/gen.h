@@ -20,7 +20,7 @@
  * its CPU, which is what the program can see). A thread is told how many
  * frames to send (quota, UINT64_MAX = until stopped) and at what rate; it checks
  * *stop every batch or chunk, never blocks for more than 10 ms, never
- * prints: it counts, and on an error it records it and sets *failed.
+ * prints: it counts, and on an error it records it (xf_thread_fail).
  */
 #ifndef XF_GEN_H
 #define XF_GEN_H
@@ -33,13 +33,15 @@
 
 #include "gen_frame.h"
 #include "rl.h"
+#include "run.h"
 
 /* Longest a generator thread waits (sleep, poll) before it looks at *stop. */
 #define XF_GEN_MAX_WAIT_NS (10 * 1000 * 1000L)
 
 struct gen_thread {
 	/* set up before the thread starts */
-	int cpu;	 /* -1: not pinned */
+	struct xf_thread th; /* cpu, fn, arg; started, pinned and joined by the lifecycle */
+	const char *ifname;
 	uint32_t queue;	 /* xsk */
 	uint16_t stream; /* xsk: the stream id it stamps; live: the program uses the CPU */
 	uint64_t quota;	 /* frames to send; UINT64_MAX: until *stop */
@@ -47,7 +49,6 @@ struct gen_thread {
 	uint32_t batch;
 	const struct xf_gen_tmpl *tmpl;
 	const atomic_bool *stop;
-	atomic_bool *failed;
 	/* xsk */
 	struct rl_sock *sock;
 	struct rl_pool pool;
@@ -59,10 +60,7 @@ struct gen_thread {
 	int ifindex;
 	uint32_t chunk; /* largest repeat per run */
 	/* run state */
-	pthread_t thread;
-	bool started;
-	int error; /* -errno that stopped it */
-	const char *error_what;
+	char what[48]; /* live: "cpu N: what failed" */
 	/* written by the thread, read by the reporter (rl_stat_read) */
 	uint64_t runs __attribute__((aligned(RL_CACHELINE))); /* live: test runs */
 	uint64_t idle_sleeps; /* waits for the ring or for the next paced packet */

@@ -46,7 +46,7 @@
 #include "gen.h"
 #include "gen_pace.h"
 #include "xskfwd_gen.skel.h"
-#include "common.h"
+#include "run.h"
 
 /* uapi linux/netdev.h (6.3), missing from the 6.1 headers */
 #define NETDEV_FAMILY_NAME_ "netdev"
@@ -279,9 +279,8 @@ out:
 
 static void fail(struct gen_thread *g, int err, const char *what)
 {
-	g->error = err;
-	g->error_what = what;
-	atomic_store(g->failed, true);
+	snprintf(g->what, sizeof(g->what), "cpu %d: %s", g->th.cpu, what);
+	xf_thread_fail(&g->th, err, g->ifname, -1, g->what);
 }
 
 /* This thread's CPU's count: what its stream has sent. */
@@ -292,7 +291,7 @@ static int read_own_count(const struct gen_thread *g, uint64_t *v)
 
 	if (bpf_map_lookup_elem(g->counts_fd, &key, vals))
 		return -errno;
-	*v = vals[g->cpu];
+	*v = vals[g->th.cpu];
 	return 0;
 }
 
@@ -306,7 +305,6 @@ void *gen_live_run(void *arg)
 	uint32_t n, due;
 	int err;
 
-	xf_pin_self(g->cpu);
 	if (read_own_count(g, &base)) {
 		fail(g, -errno, "reading the frame counter");
 		goto out;
@@ -354,11 +352,12 @@ out:
 	g->end_ns = xf_now_ns();
 	/* Release store: end_ns and the counters before done. */
 	__atomic_store_n(&g->done, true, __ATOMIC_RELEASE);
+	xf_thread_wake(&g->th);
 	return NULL;
 }
 
 void gen_live_interrupt(struct gen_thread *g)
 {
-	if (g->started && !__atomic_load_n(&g->done, __ATOMIC_ACQUIRE))
-		pthread_kill(g->thread, XF_GEN_LIVE_SIG);
+	if (g->th.started && !__atomic_load_n(&g->done, __ATOMIC_ACQUIRE))
+		pthread_kill(g->th.tid, XF_GEN_LIVE_SIG);
 }

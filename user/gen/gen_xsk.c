@@ -17,7 +17,7 @@
 
 #include "gen.h"
 #include "gen_pace.h"
-#include "common.h"
+#include "run.h"
 
 #define IDLE_SPINS 256
 #define IDLE_POLL_MS 1
@@ -41,9 +41,7 @@ void xf_sleep_until(uint64_t until_ns)
 
 static void fail(struct gen_thread *g, int err, const char *what)
 {
-	g->error = err;
-	g->error_what = what;
-	atomic_store(g->failed, true);
+	xf_thread_fail(&g->th, err, g->ifname, (int)g->queue, what);
 }
 
 static bool tx_pending(const struct rl_sock *s)
@@ -99,7 +97,6 @@ void *gen_xsk_run(void *arg)
 	uint32_t idle = 0, want, n, done;
 	int err;
 
-	xf_pin_self(g->cpu);
 	xf_pace_init(&pace, g->rate, BURST_NS, g->batch, xf_now_ns());
 	while (!atomic_load_explicit(g->stop, memory_order_relaxed)) {
 		done = rl_complete(s, &g->pool, s->comp.size);
@@ -149,5 +146,6 @@ void *gen_xsk_run(void *arg)
 	g->end_ns = xf_now_ns();
 	/* Release store: end_ns and the counters before done. */
 	__atomic_store_n(&g->done, true, __ATOMIC_RELEASE);
+	xf_thread_wake(&g->th);
 	return NULL;
 }

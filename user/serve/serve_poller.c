@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "common.h"
+#include "run.h"
 #include "serve_poller.h"
 
 #define TXQ_MAX 64		 /* frames gathered before one tx ring submit */
@@ -446,8 +446,7 @@ static uint32_t scan_timers(struct ctx *c)
 
 static void *stop_on(struct serve_poller *sp, int err)
 {
-	sp->error = err;
-	atomic_store(sp->sh->failed, true);
+	xf_thread_fail(&sp->th, err, sp->sock->ifname, (int)sp->queue, NULL);
 	return NULL;
 }
 
@@ -526,7 +525,6 @@ void *serve_poller_run(void *arg)
 	uint32_t idle = 0, work;
 	int err;
 
-	xf_pin_self(sp->cpu);
 	while (!atomic_load_explicit(sp->sh->stop, memory_order_relaxed)) {
 		c.now = xf_now_ns();
 		work = rl_complete(s, &sp->pool, s->comp.size);

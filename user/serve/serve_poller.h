@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "rl.h"
+#include "run.h"
 #include "serve_files.h"
 #include "serve_sessions.h"
 #include "tftp.h"
@@ -49,7 +50,6 @@ struct serve_shared {
 	struct tftp_limits limits[2]; /* [0] IPv4, [1] IPv6: blksize capped by the MTU */
 	uint64_t check_ns;	      /* how often a file is checked for changes */
 	const atomic_bool *stop;
-	atomic_bool *failed;
 };
 
 /* Counters of one poller: written by it (relaxed), read by the reporter. */
@@ -87,16 +87,13 @@ struct serve_poller {
 	const struct serve_shared *sh;
 	uint32_t index; /* among the pollers */
 	uint32_t queue;
-	int cpu;
 	uint32_t batch;
 	uint64_t spin_ns;
-	pthread_t thread;
-	bool started;
-	int error; /* -errno that stopped it, 0 */
+	struct xf_thread th; /* started, pinned and joined by the lifecycle */
 	struct serve_stats stats;
 };
 
-/* pthread entry point: runs until *sh->stop or an error (sets error and *sh->failed). */
+/* Thread entry point: runs until *sh->stop or an error (xf_thread_fail). */
 void *serve_poller_run(void *arg);
 
 /* Add @p's counters into @sum (any thread). */

@@ -4,15 +4,14 @@
  * account for them: per stream, frames received, lost, reordered and
  * duplicated; one-way latency percentiles; everything else as "other".
  *
- * Set-up, in order, each step undone in reverse on failure or exit:
- *   port (lock, facts, MTU check) -> classifier attached with the rules
- *   (socket map still empty, so frames are passed meanwhile) -> one UMEM ->
- *   per queue: a receive-only socket, a pool slice, the fill ring primed,
- *   the socket entered into the map -> pollers started.
- * The main thread reports once a second until SIGINT/SIGTERM or
- * --duration, then stops the pollers (each drains its rx ring once),
- * merges their trackers and histograms, and prints the summary. Tear-down
- * detaches the classifier first, then closes the sockets, then the UMEM.
+ * The lifecycle (core/run.h) checks the arguments, locks the port and runs
+ * this mode's callbacks. Set-up, in order: MTU check -> classifier attached
+ * with the rules (socket map still empty, so frames are passed meanwhile)
+ * -> one UMEM -> per queue: a receive-only socket, a pool slice, the fill
+ * ring primed, the socket entered into the map. Rates once a second; at
+ * stop the pollers drain their rx rings once, then the summary merges their
+ * trackers and histograms. A poller whose socket reports an error (the
+ * interface went away) stops, and the run ends with status 1.
  *
  * Streams and queues: each poller keeps its own tracker per stream. At
  * report time the trackers of one stream are merged (seq_track.h): lost is
@@ -22,49 +21,25 @@
  * queues are counted as "split" in the summary.
  */
 #include <errno.h>
-#include <getopt.h>
-#include <pthread.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "args.h"
 #include "commands.h"
-#include "common.h"
 #include "log.h"
-#include "port.h"
 #include "rules.h"
+#include "setup.h"
 #include "sink_poller.h"
 
 #define FRAME_SIZE 4096
 #define RULE_TEXT_LEN 32
 
-struct sink_opts {
-	const char *ifname;
-	uint32_t queues[XF_MAX_LIST], nqueues;
-	uint32_t cpus[XF_MAX_LIST], ncpus;
-	struct xf_rule rules[XF_MAX_RULES];
-	const char *rule_text[XF_MAX_RULES];
-	uint32_t nrules;
-	bool all, default_rule;
-	enum rl_bind_mode mode;
-	enum xdp_attach_mode xdp_mode;
-	uint32_t ring_size, batch, duration, spin_us;
-	bool json;
-	char default_text[RULE_TEXT_LEN];
-};
-
 struct sink {
-	struct sink_opts o;
-	struct xf_port port;
+	bool all, default_rule;
+	char default_text[RULE_TEXT_LEN];
 	struct rl_umem *umem;
 	struct sink_poller *pollers;
 	uint32_t npollers;
-	atomic_bool stop;
+	struct sink_totals *prev;
 };
 
 /* Totals over all pollers and streams, as the user reads them. */
@@ -78,231 +53,50 @@ struct sink_totals {
 	uint64_t xdp[XF_CNT_MAX];
 };
 
-static void usage(FILE *f)
+static int check(struct xf_run *r)
 {
-	fprintf(f,
-		"Usage: xskfwd sink IFACE [options]\n"
-		"Receive the generator's test frames (xskfwd gen) on IFACE through AF_XDP and\n"
-		"count them per stream: received, lost, reordered, duplicate, and one-way\n"
-		"latency (p50/p99/p99.9/max). Other frames the rules choose are counted as\n"
-		"other; frames no rule chooses go to the host stack (XDP_PASS).\n"
-		"Runs until SIGINT/SIGTERM; prints rates once a second, a summary at exit.\n"
-		"\n"
-		"Options:\n"
-		"  --queues LIST       queues to serve, e.g. 0-3 (default: every rx queue of\n"
-		"                      IFACE); one pinned poller per queue\n"
-		"  --cpus LIST         CPUs for the pollers, in order (default: all allowed)\n"
-		"  --match RULE        take frames matching RULE (repeatable, up to %d);\n"
-		"                      default: 'udp dport %u', the generator's port.\n"
-		"                      RULE is words from:\n"
-		"                        ip | ip6 | src PREFIX | dst PREFIX | tcp | udp | sctp\n"
-		"                        | icmp | icmp6 | proto N | sport P[-Q] | dport P[-Q]\n"
-		"                        | ethertype N | vlan ID | any\n"
-		"  --all               take every frame (ARP, ND and all: the host stack gets\n"
-		"                      none of IFACE's traffic)\n"
-		"  --mode MODE         AF_XDP bind: auto (zero-copy if the driver can, else\n"
-		"                      copy; default), copy, zero-copy (fail if refused)\n"
-		"  --xdp-mode MODE     XDP attach: native (default) or skb (generic)\n"
-		"  --ring-size N       rx ring entries, power of two (default 2048); the fill\n"
-		"                      ring gets twice as many\n"
-		"  --batch N           descriptors read per ring operation (default 64)\n"
-		"  --spin-us N         keep polling an empty rx ring N us before sleeping\n"
-		"                      (default 0: sleep at once, which leaves the CPU to a\n"
-		"                      generator or forwarder sharing it; spin when the\n"
-		"                      pollers have CPUs of their own)\n"
-		"  --duration S        stop after S seconds (default: run until a signal)\n"
-		"  --json              JSON lines instead of text\n"
-		"  -v, --verbose       also show libbpf/libxdp messages\n"
-		"  -h, --help          this text\n"
-		"Lost counts the sequence numbers missing between the first and the last one\n"
-		"received per stream: compare the generator's sent with received - duplicate.\n"
-		"Exit status: 0 clean stop, 1 runtime error, 2 bad arguments.\n",
-		XF_MAX_RULES, XF_GEN_DEFAULT_DPORT);
-}
-
-static int bad_arg(const char *opt, const char *why)
-{
-	xf_err("sink: %s: %s (see xskfwd sink --help)", opt, why);
-	return 2;
-}
-
-static bool is_pow2(uint32_t v)
-{
-	return v && !(v & (v - 1));
-}
-
-static int parse_opts(int argc, char **argv, struct sink_opts *o)
-{
-	enum {
-		O_QUEUES = 256,
-		O_CPUS,
-		O_MATCH,
-		O_ALL,
-		O_MODE,
-		O_XDP_MODE,
-		O_RING,
-		O_BATCH,
-		O_SPIN,
-		O_DURATION,
-		O_JSON
-	};
-	static const struct option longopts[] = {
-		{ "queues", required_argument, NULL, O_QUEUES },
-		{ "cpus", required_argument, NULL, O_CPUS },
-		{ "match", required_argument, NULL, O_MATCH },
-		{ "all", no_argument, NULL, O_ALL },
-		{ "mode", required_argument, NULL, O_MODE },
-		{ "xdp-mode", required_argument, NULL, O_XDP_MODE },
-		{ "ring-size", required_argument, NULL, O_RING },
-		{ "batch", required_argument, NULL, O_BATCH },
-		{ "spin-us", required_argument, NULL, O_SPIN },
-		{ "duration", required_argument, NULL, O_DURATION },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
+	struct sink *k = r->ctx;
 	char err[XF_ERRLEN];
-	int c;
 
-	memset(o, 0, sizeof(*o));
-	o->mode = RL_MODE_AUTO;
-	o->xdp_mode = XDP_MODE_NATIVE;
-	o->ring_size = 2048;
-	o->batch = 64;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_QUEUES:
-			if (xf_parse_list(optarg, 4095, o->queues, &o->nqueues, err))
-				return bad_arg("--queues", err);
-			break;
-		case O_CPUS:
-			if (xf_parse_list(optarg, CPU_SETSIZE - 1, o->cpus, &o->ncpus, err))
-				return bad_arg("--cpus", err);
-			break;
-		case O_MATCH:
-			if (o->nrules == XF_MAX_RULES)
-				return bad_arg("--match", "too many rules");
-			if (xf_rule_parse(optarg, &o->rules[o->nrules], err)) {
-				char what[XF_ERRLEN + 80];
-
-				snprintf(what, sizeof(what), "'%s': %s", optarg, err);
-				return bad_arg("--match", what);
-			}
-			o->rule_text[o->nrules++] = optarg;
-			break;
-		case O_ALL:
-			o->all = true;
-			break;
-		case O_MODE:
-			if (xf_parse_bind_mode(optarg, &o->mode))
-				return bad_arg("--mode", "must be auto, copy or zero-copy");
-			break;
-		case O_XDP_MODE:
-			if (xf_parse_xdp_mode(optarg, &o->xdp_mode))
-				return bad_arg("--xdp-mode", "must be native or skb");
-			break;
-		case O_RING:
-			if (xf_parse_u32(optarg, 64, 16384, &o->ring_size, err))
-				return bad_arg("--ring-size", err);
-			if (!is_pow2(o->ring_size))
-				return bad_arg("--ring-size", "must be a power of two");
-			break;
-		case O_BATCH:
-			if (xf_parse_u32(optarg, 1, 1024, &o->batch, err))
-				return bad_arg("--batch", err);
-			break;
-		case O_SPIN:
-			if (xf_parse_u32(optarg, 0, 1000000, &o->spin_us, err))
-				return bad_arg("--spin-us", err);
-			break;
-		case O_DURATION:
-			if (xf_parse_u32(optarg, 1, 86400 * 365, &o->duration, err))
-				return bad_arg("--duration", err);
-			break;
-		case O_JSON:
-			o->json = true;
-			break;
-		case 'v':
-			xf_verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return -1;
-		default:
-			return bad_arg(argv[optind - 1], "unknown option");
-		}
-	}
-	if (argc - optind != 1)
-		return bad_arg("arguments", "need exactly one interface, IFACE");
-	o->ifname = argv[optind];
-	if (o->all && o->nrules)
-		return bad_arg("--all", "cannot be combined with --match");
-	if (o->batch > o->ring_size)
-		return bad_arg("--batch", "cannot exceed --ring-size");
-	if (!o->all && !o->nrules) {
+	if (k->all && r->o.nrules)
+		return xf_bad_arg("sink", "--all", "cannot be combined with --match");
+	if (r->o.batch > r->o.ring_size)
+		return xf_bad_arg("sink", "--batch", "%u exceeds --ring-size %u", r->o.batch,
+				  r->o.ring_size);
+	if (!k->all && !r->o.nrules) {
 		/* The generator's default traffic. */
-		snprintf(o->default_text, sizeof(o->default_text), "udp dport %u",
+		snprintf(k->default_text, sizeof(k->default_text), "udp dport %u",
 			 XF_GEN_DEFAULT_DPORT);
-		if (xf_rule_parse(o->default_text, &o->rules[0], err))
-			return bad_arg("default rule", err); /* cannot happen */
-		o->rule_text[0] = o->default_text;
-		o->nrules = 1;
-		o->default_rule = true;
+		if (xf_rule_parse(k->default_text, &r->o.rules[0], err))
+			return xf_bad_arg("sink", "default rule", "%s", err); /* cannot happen */
+		r->o.rule_text[0] = k->default_text;
+		r->o.nrules = 1;
+		k->default_rule = true;
 	}
 	return 0;
 }
 
 /* Per poller: a full fill ring (2N) and a full rx ring (N). */
-static uint64_t frames_per_poller(const struct sink_opts *o)
+static uint64_t frames_per_poller(const struct xf_run *r)
 {
-	return 3ull * o->ring_size;
+	return 3ull * r->o.ring_size;
 }
 
-static int setup_umem(struct sink *k)
-{
-	struct rl_umem_opts uo = {
-		.frame_size = FRAME_SIZE,
-		.fill_size = k->o.ring_size * 2,
-		.comp_size = 64, /* required by the kernel, never used: no tx */
-		.nframes = frames_per_poller(&k->o) * k->o.nqueues,
-	};
-	int err = rl_umem_create(&k->umem, &uo);
-
-	if (err)
-		xf_err("UMEM of %llu MiB (%llu frames of %u bytes): %s%s",
-		       (unsigned long long)(uo.nframes * uo.frame_size >> 20),
-		       (unsigned long long)uo.nframes, uo.frame_size, strerror(-err),
-		       err == -ENOMEM || err == -ENOBUFS || err == -EPERM
-			       ? " (locked-memory limit? run as root or with CAP_IPC_LOCK, or use "
-				 "a smaller --ring-size or fewer --queues)"
-			       : "");
-	return err;
-}
-
-static int setup_poller(struct sink *k, uint32_t i)
+static int setup_poller(struct xf_run *r, struct sink *k, uint32_t i)
 {
 	struct sink_poller *sp = &k->pollers[i];
-	uint64_t per_poller = frames_per_poller(&k->o);
-	struct rl_sock_opts so = {
-		.ifname = k->port.name,
-		.queue = k->o.queues[i],
-		.rx_size = k->o.ring_size,
-		.tx_size = 0, /* receive only */
-		.mode = k->o.mode,
-		.need_wakeup = true,
-		.xdp_skb_mode = k->o.xdp_mode == XDP_MODE_SKB,
-	};
+	uint64_t per_poller = frames_per_poller(r);
+	struct xf_sock_req q = { .queue = r->o.queues[i], .rx_size = r->o.ring_size };
 	int err;
 
-	sp->queue = k->o.queues[i];
-	sp->cpu = (int)k->o.cpus[i % k->o.ncpus];
-	sp->batch = k->o.batch;
-	sp->spin_ns = (uint64_t)k->o.spin_us * 1000;
-	sp->stop = &k->stop;
+	sp->queue = q.queue;
+	sp->batch = r->o.batch;
+	sp->spin_ns = (uint64_t)r->o.spin_us * 1000;
+	sp->stop = &r->stop;
 	sp->area = k->umem->area;
+	sp->th.fn = sink_poller_run;
+	sp->th.arg = sp;
+	sp->th.cpu = xf_run_cpu(r, i);
 	err = sink_poller_init(sp);
 	if (err) {
 		xf_err("q%u: stream trackers: %s", sp->queue, strerror(-err));
@@ -314,66 +108,88 @@ static int setup_poller(struct sink *k, uint32_t i)
 		xf_err("q%u: frame pool: %s", sp->queue, strerror(-err));
 		return err;
 	}
-	err = rl_sock_create(&sp->sock, k->umem, &so);
-	if (err) {
-		xf_explain_bind_error(k->port.name, k->port.driver, k->port.nqueues, sp->queue,
-				      k->o.mode, err);
+	err = xf_socket_create(r, &r->port[0], k->umem, &q, &sp->sock);
+	if (err)
 		return err;
-	}
 	/* Prime the fill ring before the classifier can send frames here. */
 	rl_fill(sp->sock, &sp->pool, sp->sock->fill.size);
-	return xf_port_map_socket(&k->port, sp->queue, sp->sock->fd);
+	err = xf_port_map_socket(&r->port[0], sp->queue, sp->sock->fd);
+	return err ? err : xf_run_thread(r, &sp->th);
 }
 
-/* @s as a JSON string body (quotes and backslashes escaped, controls dropped). */
-static void json_str(FILE *f, const char *s)
+static int setup(struct xf_run *r)
 {
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s >= 0x20)
-			fputc(*s, f);
+	struct sink *k = r->ctx;
+	struct rl_umem_opts uo = {
+		.frame_size = FRAME_SIZE,
+		.fill_size = r->o.ring_size * 2,
+		.comp_size = 64, /* required by the kernel, never used: no tx */
+		.nframes = frames_per_poller(r) * r->o.nqueues,
+	};
+	uint32_t i;
+	int err;
+
+	k->prev = calloc(1, sizeof(*k->prev));
+	if (!k->prev)
+		return -ENOMEM;
+	err = xf_check_mtu(&r->port[0], FRAME_SIZE);
+	if (!err)
+		err = xf_run_attach(r, r->o.rules, k->all ? 0 : r->o.nrules);
+	if (!err)
+		err = xf_umem_create(&k->umem, &uo);
+	if (err)
+		return err;
+	k->pollers = calloc(r->o.nqueues, sizeof(*k->pollers));
+	if (!k->pollers)
+		return -ENOMEM;
+	k->npollers = r->o.nqueues;
+	for (i = 0; i < k->npollers; i++) {
+		err = setup_poller(r, k, i);
+		if (err)
+			return err;
 	}
+	return 0;
 }
 
-static void report_setup(const struct sink *k)
+static void start(struct xf_run *r, struct xf_out *o)
 {
-	const struct xf_port *p = &k->port;
-	uint32_t i, r;
+	const struct xf_port *p = &r->port[0];
+	struct sink *k = r->ctx;
+	uint32_t i;
 
+	xo_bool(o, "all", NULL, k->all);
+	xo_arr_open(o, "rules");
+	for (i = 0; i < r->o.nrules && !k->all; i++)
+		xo_str(o, NULL, NULL, r->o.rule_text[i]);
+	xo_arr_close(o);
+	xo_arr_open(o, "ports");
+	xo_obj_open(o, NULL);
+	xo_str(o, "port", NULL, p->name);
+	xo_str(o, "driver", NULL, p->driver);
+	xo_str(o, "xdp_mode", NULL, xf_attach_mode_name(p->mode));
+	xo_bool(o, "dispatcher", NULL, p->dispatcher);
+	xo_arr_open(o, "queues");
 	for (i = 0; i < k->npollers; i++) {
 		const struct sink_poller *sp = &k->pollers[i];
-		const char *bind = sp->sock->zerocopy ? "zero-copy" : "copy";
 
-		if (!k->o.json) {
-			printf("%s/q%u: driver %s, xdp %s (%s), bind %s, need_wakeup on, cpu %d\n",
-			       p->name, sp->queue, p->driver, xf_attach_mode_name(p->mode),
-			       p->dispatcher ? "libxdp dispatcher" : "single program", bind,
-			       sp->cpu);
-			continue;
-		}
-		printf("{\"type\":\"start\",\"port\":\"%s\",\"queue\":%u,\"driver\":\"%s\","
-		       "\"xdp_mode\":\"%s\",\"dispatcher\":%s,\"bind_mode\":\"%s\","
-		       "\"need_wakeup\":true,\"cpu\":%d,\"ring_size\":%u,\"spin_us\":%u,\"all\":%s,"
-		       "\"rules\":[",
-		       p->name, sp->queue, p->driver, xf_attach_mode_name(p->mode),
-		       p->dispatcher ? "true" : "false", bind, sp->cpu, k->o.ring_size,
-		       k->o.spin_us, k->o.all ? "true" : "false");
-		for (r = 0; r < k->o.nrules; r++) {
-			printf("%s\"", r ? "," : "");
-			json_str(stdout, k->o.rule_text[r]);
-			printf("\"");
-		}
-		printf("]}\n");
+		xo_obj_open(o, NULL);
+		xo_text(o, "%s/q%u: driver %s, xdp %s (%s), ", p->name, sp->queue, p->driver,
+			xf_attach_mode_name(p->mode),
+			p->dispatcher ? "libxdp dispatcher" : "single program");
+		xo_u64(o, "queue", NULL, sp->queue);
+		xo_str(o, "bind_mode", "bind %s", sp->sock->zerocopy ? "zero-copy" : "copy");
+		xo_bool(o, "need_wakeup", ", need_wakeup %s", sp->sock->need_wakeup);
+		xo_i64(o, "cpu", ", cpu %lld\n", sp->th.cpu);
+		xo_obj_close(o);
 	}
-	if (!k->o.json) {
-		for (r = 0; r < k->o.nrules; r++)
-			printf("rule %u: %s%s\n", r + 1, k->o.rule_text[r],
-			       k->o.default_rule ? " (default: the generator's port)" : "");
-		printf("receiving on %s: %s\n", p->name,
-		       k->o.all ? "every frame" : "frames matching a rule");
-	}
-	fflush(stdout);
+	xo_arr_close(o);
+	xo_obj_close(o);
+	xo_arr_close(o);
+	for (i = 0; i < r->o.nrules && !k->all; i++)
+		xo_text(o, "rule %u: %s%s\n", i + 1, r->o.rule_text[i],
+			k->default_rule ? " (default: the generator's port)" : "");
+	xo_text(o, "receiving on %s: %s", p->name,
+		k->all ? "every frame" : "frames matching a rule");
 }
 
 /*
@@ -381,9 +197,10 @@ static void report_setup(const struct sink *k)
  * @streams (XF_GEN_MAX_STREAMS entries) and @nqueues, also the merged
  * counts of each stream and the number of queues it was seen on.
  */
-static void collect(const struct sink *k, struct sink_totals *t, struct xf_seq_counts *streams,
+static void collect(const struct xf_run *r, struct sink_totals *t, struct xf_seq_counts *streams,
 		    uint32_t *nqueues, bool kernel)
 {
+	const struct sink *k = r->ctx;
 	struct xf_seq_counts sum, c;
 	uint32_t i, s, v, nq;
 	uint64_t cross;
@@ -426,47 +243,30 @@ static void collect(const struct sink *k, struct sink_totals *t, struct xf_seq_c
 		t->cross_dups += cross;
 		t->late += sum.late;
 	}
-	if (kernel)
-		xf_port_counters(&k->port, t->xdp);
+	xf_port_counters(&r->port[0], t->xdp);
 }
 
-static void print_rate(const struct sink *k, double t, const struct sink_totals *prev,
-		       const struct sink_totals *cur, double secs)
+static void rate(struct xf_run *r, struct xf_out *o, double t, double dt)
 {
-	double pps = (double)(cur->rx_packets - prev->rx_packets) / secs;
-	double mbps = (double)(cur->rx_bytes - prev->rx_bytes) * 8 / secs / 1e6;
+	struct sink *k = r->ctx;
+	struct sink_totals cur;
 
-	if (k->o.json)
-		printf("{\"type\":\"rate\",\"t\":%.3f,\"port\":\"%s\",\"rx_pps\":%.0f,"
-		       "\"rx_mbps\":%.3f,\"received\":%llu,\"lost\":%llu,\"other\":%llu}\n",
-		       t, k->port.name, pps, mbps, (unsigned long long)cur->received,
-		       (unsigned long long)cur->lost, (unsigned long long)cur->other);
-	else
-		printf("sink %s: rx %.0f pps %.2f Mbit/s  lost %llu  other %llu\n", k->port.name,
-		       pps, mbps, (unsigned long long)cur->lost, (unsigned long long)cur->other);
-	fflush(stdout);
-}
-
-/* Report once a second until a signal or --duration. */
-static void run_reports(struct sink *k, const sigset_t *sigs)
-{
-	struct sink_totals prev, cur;
-	double start = xf_now_s(), last = start, t;
-	struct timespec tick = { 1, 0 };
-
-	collect(k, &prev, NULL, NULL, false);
-	for (;;) {
-		if (sigtimedwait(sigs, NULL, &tick) > 0)
-			break;
-		t = xf_now_s();
-		collect(k, &cur, NULL, NULL, false);
-		print_rate(k, t - start, &prev, &cur, t - last);
-		prev = cur;
-		last = t;
-		if (k->o.duration && t - start >= k->o.duration)
-			break;
-	}
-	atomic_store(&k->stop, true);
+	collect(r, &cur, NULL, NULL, false);
+	xo_open(o, "rate");
+	xo_double(o, "t", NULL, t);
+	xo_str(o, "port", "sink %s:", r->port[0].name);
+	xo_double(o, "rx_pps", " rx %.0f pps", (double)(cur.rx_packets - k->prev->rx_packets) / dt);
+	xo_double(o, "rx_mbps", " %.2f Mbit/s",
+		  (double)(cur.rx_bytes - k->prev->rx_bytes) * 8 / dt / 1e6);
+	xo_u64(o, "received", NULL, cur.received);
+	xo_u64(o, "lost", "  lost %llu", cur.lost);
+	xo_u64(o, "other", "  other %llu", cur.other);
+	xo_u64(o, "xdp_pass_nomatch", "  to host: nomatch %llu",
+	       cur.xdp[XF_CNT_PASS_NOMATCH] - k->prev->xdp[XF_CNT_PASS_NOMATCH]);
+	xo_u64(o, "xdp_pass_nosock", " nosock %llu",
+	       cur.xdp[XF_CNT_PASS_NOSOCK] - k->prev->xdp[XF_CNT_PASS_NOSOCK]);
+	xo_close(o);
+	*k->prev = cur;
 }
 
 static uint64_t drops(const struct sink_totals *t)
@@ -482,95 +282,95 @@ static const char *const xdp_names[XF_CNT_MAX] = {
 	[XF_CNT_DROP_MALFORMED] = "xdp_drop_malformed",
 };
 
-static void print_kernel(const struct sink_totals *t, bool json)
+static void print_kernel(struct xf_out *o, const struct sink_totals *t)
 {
-	const char *fmt = json ? "\"rx_packets\":%llu,\"rx_bytes\":%llu,\"rx_dropped\":%llu,"
-				 "\"rx_ring_full\":%llu,\"rx_fill_ring_empty\":%llu,"
-				 "\"rx_invalid_descs\":%llu"
-			       : "rx_packets=%llu rx_bytes=%llu rx_dropped=%llu rx_ring_full=%llu "
-				 "rx_fill_ring_empty=%llu rx_invalid_descs=%llu";
+	char fmt[40];
 	int i;
 
-	printf(fmt, (unsigned long long)t->rx_packets, (unsigned long long)t->rx_bytes,
-	       (unsigned long long)t->k.rx_dropped, (unsigned long long)t->k.rx_ring_full,
-	       (unsigned long long)t->k.rx_fill_ring_empty_descs,
-	       (unsigned long long)t->k.rx_invalid_descs);
-	for (i = 0; i < XF_CNT_MAX; i++)
-		printf(json ? ",\"%s\":%llu" : " %s=%llu", xdp_names[i],
-		       (unsigned long long)t->xdp[i]);
-	printf(json ? ",\"drops\":%llu" : " drops=%llu", (unsigned long long)drops(t));
+	xo_u64(o, "rx_packets", "rx_packets=%llu", t->rx_packets);
+	xo_u64(o, "rx_bytes", " rx_bytes=%llu", t->rx_bytes);
+	xo_u64(o, "rx_dropped", " rx_dropped=%llu", t->k.rx_dropped);
+	xo_u64(o, "rx_ring_full", " rx_ring_full=%llu", t->k.rx_ring_full);
+	xo_u64(o, "rx_fill_ring_empty", " rx_fill_ring_empty=%llu", t->k.rx_fill_ring_empty_descs);
+	xo_u64(o, "rx_invalid_descs", " rx_invalid_descs=%llu", t->k.rx_invalid_descs);
+	for (i = 0; i < XF_CNT_MAX; i++) {
+		snprintf(fmt, sizeof(fmt), " %s=%%llu", xdp_names[i]);
+		xo_u64(o, xdp_names[i], fmt, t->xdp[i]);
+	}
+	xo_u64(o, "drops", " drops=%llu", drops(t));
 }
 
 /* A latency in ns as microseconds with ns resolution. */
-static void print_us(const char *name, uint64_t ns, bool json)
+static void print_us(struct xf_out *o, const char *name, const char *text, uint64_t ns)
 {
-	printf(json ? "\"%s\":%llu.%03llu" : " %s %llu.%03llu", name,
-	       (unsigned long long)(ns / 1000), (unsigned long long)(ns % 1000));
+	char fmt[32];
+
+	snprintf(fmt, sizeof(fmt), " %s %%.3f", text);
+	xo_double(o, name, fmt, (double)ns / 1000);
 }
 
-static void print_latency(const struct xf_hist *h, const struct sink_totals *t, bool json)
+static void print_latency(struct xf_out *o, const struct xf_hist *h, const struct sink_totals *t)
 {
-	if (json) {
-		if (!h->count) {
-			printf("\"latency_us\":{\"p50\":null,\"p99\":null,\"p999\":null,"
-			       "\"max\":null,\"samples\":0}");
-			return;
-		}
-		printf("\"latency_us\":{");
-		print_us("p50", xf_hist_percentile(h, 50), true);
-		printf(",");
-		print_us("p99", xf_hist_percentile(h, 99), true);
-		printf(",");
-		print_us("p999", xf_hist_percentile(h, 99.9), true);
-		printf(",");
-		print_us("max", h->max, true);
-		printf(",\"samples\":%llu}", (unsigned long long)h->count);
-		return;
-	}
+	xo_obj_open(o, "latency_us");
 	if (!h->count) {
-		printf("latency: no timestamped frames (%llu untimed)",
-		       (unsigned long long)t->untimed);
+		xo_text(o, "latency: no timestamped frames (%llu untimed)",
+			(unsigned long long)t->untimed);
+		xo_null(o, "p50", NULL);
+		xo_null(o, "p99", NULL);
+		xo_null(o, "p999", NULL);
+		xo_null(o, "max", NULL);
+		xo_u64(o, "samples", NULL, 0);
+		xo_obj_close(o);
 		return;
 	}
-	printf("latency us:");
-	print_us("p50", xf_hist_percentile(h, 50), false);
-	print_us("p99", xf_hist_percentile(h, 99), false);
-	print_us("p99.9", xf_hist_percentile(h, 99.9), false);
-	print_us("max", h->max, false);
-	printf(" (%llu timed, %llu untimed)", (unsigned long long)h->count,
-	       (unsigned long long)t->untimed);
+	xo_text(o, "latency us:");
+	print_us(o, "p50", "p50", xf_hist_percentile(h, 50));
+	print_us(o, "p99", "p99", xf_hist_percentile(h, 99));
+	print_us(o, "p999", "p99.9", xf_hist_percentile(h, 99.9));
+	print_us(o, "max", "max", h->max);
+	xo_u64(o, "samples", " (%llu timed,", h->count);
+	xo_text(o, " %llu untimed)", (unsigned long long)t->untimed);
+	xo_obj_close(o);
 }
 
-static void print_stream(uint32_t s, const struct xf_seq_counts *c, uint32_t nq, bool json)
+static void print_stream(struct xf_out *o, uint32_t s, const struct xf_seq_counts *c, uint32_t nq)
 {
 	uint64_t cross, lost = xf_seq_lost(c, &cross);
-	const char *fmt = json ? "{\"stream\":%u,\"received\":%llu,\"lost\":%llu,\"first\":%llu,"
-				 "\"last\":%llu,\"reordered\":%llu,\"duplicate\":%llu,"
-				 "\"late\":%llu,\"queues\":%u}"
-			       : "stream %u: received %llu lost %llu first %llu last %llu "
-				 "reordered %llu duplicate %llu late %llu queues %u\n";
 
-	printf(fmt, s, (unsigned long long)c->received, (unsigned long long)lost,
-	       (unsigned long long)c->first, (unsigned long long)c->last,
-	       (unsigned long long)c->reordered, (unsigned long long)(c->duplicate + cross),
-	       (unsigned long long)c->late, nq);
+	xo_obj_open(o, NULL);
+	xo_u64(o, "stream", "\nstream %llu:", s);
+	xo_u64(o, "received", " received %llu", c->received);
+	xo_u64(o, "lost", " lost %llu", lost);
+	xo_u64(o, "first", " first %llu", c->first);
+	xo_u64(o, "last", " last %llu", c->last);
+	xo_u64(o, "reordered", " reordered %llu", c->reordered);
+	xo_u64(o, "duplicate", " duplicate %llu", c->duplicate + cross);
+	xo_u64(o, "late", " late %llu", c->late);
+	xo_u64(o, "queues", " queues %llu", nq);
+	xo_obj_close(o);
 }
 
-static void print_other(const struct sink_totals *t, bool json)
+static void print_other(struct xf_out *o, const struct sink_totals *t)
 {
+	char fmt[40];
 	uint32_t v;
 
-	for (v = 1; v < XF_GEN_NVERDICTS; v++)
-		printf(json ? "%s\"%s\":%llu" : "%s%s=%llu", v > 1 ? (json ? "," : " ") : "",
-		       xf_gen_verdict_name(v), (unsigned long long)t->other_by[v]);
+	xo_obj_open(o, "other_by_reason");
+	for (v = 1; v < XF_GEN_NVERDICTS; v++) {
+		snprintf(fmt, sizeof(fmt), "%s%s=%%llu", v > 1 ? " " : "", xf_gen_verdict_name(v));
+		xo_u64(o, xf_gen_verdict_name(v), fmt, t->other_by[v]);
+	}
+	xo_obj_close(o);
 }
 
 /* Per queue: what its socket took, how much was ours, what the kernel dropped. */
-static void print_queues(const struct sink *k, bool json)
+static void print_queues(const struct xf_run *r, struct xf_out *o)
 {
+	const struct sink *k = r->ctx;
 	uint64_t other;
 	uint32_t i, v;
 
+	xo_arr_open(o, "queues");
 	for (i = 0; i < k->npollers; i++) {
 		const struct sink_poller *sp = &k->pollers[i];
 		struct rl_xdp_stats ks = { 0 };
@@ -578,157 +378,100 @@ static void print_queues(const struct sink *k, bool json)
 		rl_sock_xdp_stats(sp->sock, &ks);
 		for (v = 1, other = 0; v < XF_GEN_NVERDICTS; v++)
 			other += rl_stat_read(sp->c.other[v]);
-		if (json)
-			printf("%s{\"queue\":%u,\"cpu\":%d,", i ? "," : "", sp->queue, sp->cpu);
-		else
-			printf("summary %s/q%u: cpu %d ", k->port.name, sp->queue, sp->cpu);
-		printf(json ? "\"rx_packets\":%llu,\"rx_bytes\":%llu,\"received\":%llu,"
-			      "\"other\":%llu,\"rx_dropped\":%llu,\"rx_ring_full\":%llu,"
-			      "\"rx_fill_ring_empty\":%llu,\"rx_invalid_descs\":%llu,"
-			      "\"idle_sleeps\":%llu}"
-			    : "rx_packets=%llu rx_bytes=%llu received=%llu other=%llu "
-			      "rx_dropped=%llu rx_ring_full=%llu rx_fill_ring_empty=%llu "
-			      "rx_invalid_descs=%llu idle_sleeps=%llu\n",
-		       (unsigned long long)rl_stat_read(sp->sock->stats.rx_packets),
-		       (unsigned long long)rl_stat_read(sp->sock->stats.rx_bytes),
-		       (unsigned long long)rl_stat_read(sp->c.ours), (unsigned long long)other,
-		       (unsigned long long)ks.rx_dropped, (unsigned long long)ks.rx_ring_full,
-		       (unsigned long long)ks.rx_fill_ring_empty_descs,
-		       (unsigned long long)ks.rx_invalid_descs,
-		       (unsigned long long)rl_stat_read(sp->c.idle_sleeps));
+		xo_obj_open(o, NULL);
+		xo_text(o, "\nsummary %s/q%u:", r->port[0].name, sp->queue);
+		xo_u64(o, "queue", NULL, sp->queue);
+		xo_i64(o, "cpu", " cpu %lld", sp->th.cpu);
+		xo_u64(o, "rx_packets", " rx_packets=%llu", rl_stat_read(sp->sock->stats.rx_packets));
+		xo_u64(o, "rx_bytes", " rx_bytes=%llu", rl_stat_read(sp->sock->stats.rx_bytes));
+		xo_u64(o, "received", " received=%llu", rl_stat_read(sp->c.ours));
+		xo_u64(o, "other", " other=%llu", other);
+		xo_u64(o, "rx_dropped", " rx_dropped=%llu", ks.rx_dropped);
+		xo_u64(o, "rx_ring_full", " rx_ring_full=%llu", ks.rx_ring_full);
+		xo_u64(o, "rx_fill_ring_empty", " rx_fill_ring_empty=%llu",
+		       ks.rx_fill_ring_empty_descs);
+		xo_u64(o, "rx_invalid_descs", " rx_invalid_descs=%llu", ks.rx_invalid_descs);
+		xo_u64(o, "idle_sleeps", " idle_sleeps=%llu", rl_stat_read(sp->c.idle_sleeps));
+		xo_obj_close(o);
 	}
+	xo_arr_close(o);
 }
 
-static void summary_json(const struct sink *k, double secs, const struct sink_totals *t,
-			 const struct xf_hist *h, const struct xf_seq_counts *streams,
-			 const uint32_t *nq)
+static void print_summary(const struct xf_run *r, struct xf_out *o, double secs,
+			  const struct sink_totals *t, const struct xf_hist *h,
+			  const struct xf_seq_counts *streams, const uint32_t *nq)
 {
-	uint32_t s, n = 0;
-
-	printf("{\"type\":\"summary\",\"port\":\"%s\",\"seconds\":%.3f,\"received\":%llu,"
-	       "\"lost\":%llu,\"reordered\":%llu,\"duplicate\":%llu,\"late\":%llu,"
-	       "\"other\":%llu,\"bytes\":%llu,",
-	       k->port.name, secs, (unsigned long long)t->received, (unsigned long long)t->lost,
-	       (unsigned long long)t->reordered, (unsigned long long)t->duplicate,
-	       (unsigned long long)t->late, (unsigned long long)t->other,
-	       (unsigned long long)t->bytes);
-	print_latency(h, t, true);
-	printf(",\"untimed\":%llu,\"streams_seen\":%u,\"split_streams\":%u,"
-	       "\"cross_queue_duplicates\":%llu,\"other_by_reason\":{",
-	       (unsigned long long)t->untimed, t->streams, t->split_streams,
-	       (unsigned long long)t->cross_dups);
-	print_other(t, true);
-	printf("},");
-	print_kernel(t, true);
-	printf(",\"streams\":[");
-	for (s = 0; s < XF_GEN_MAX_STREAMS; s++) {
-		if (!streams[s].received)
-			continue;
-		printf("%s", n++ ? "," : "");
-		print_stream(s, &streams[s], nq[s], true);
-	}
-	printf("],\"queues\":[");
-	print_queues(k, true);
-	printf("]}\n");
-}
-
-static void summary_text(const struct sink *k, double secs, const struct sink_totals *t,
-			 const struct xf_hist *h, const struct xf_seq_counts *streams,
-			 const uint32_t *nq)
-{
-	const char *name = k->port.name;
+	const char *name = r->port[0].name;
 	uint32_t s;
 
-	printf("summary %s (%.1f s): received %llu lost %llu reordered %llu duplicate %llu "
-	       "late %llu other %llu bytes %llu\n",
-	       name, secs, (unsigned long long)t->received, (unsigned long long)t->lost,
-	       (unsigned long long)t->reordered, (unsigned long long)t->duplicate,
-	       (unsigned long long)t->late, (unsigned long long)t->other,
-	       (unsigned long long)t->bytes);
-	printf("summary %s: ", name);
-	print_latency(h, t, false);
-	printf("\nsummary %s: streams %u split %u cross_queue_duplicates %llu other: ", name,
-	       t->streams, t->split_streams, (unsigned long long)t->cross_dups);
-	print_other(t, false);
-	printf("\nsummary %s: ", name);
-	print_kernel(t, false);
-	printf("\n");
-	print_queues(k, false);
+	xo_open(o, "summary");
+	xo_str(o, "port", "summary %s", name);
+	xo_double(o, "seconds", NULL, secs);
+	xo_text(o, " (%.1f s):", secs);
+	xo_u64(o, "received", " received %llu", t->received);
+	xo_u64(o, "lost", " lost %llu", t->lost);
+	xo_u64(o, "reordered", " reordered %llu", t->reordered);
+	xo_u64(o, "duplicate", " duplicate %llu", t->duplicate);
+	xo_u64(o, "late", " late %llu", t->late);
+	xo_u64(o, "other", " other %llu", t->other);
+	xo_u64(o, "bytes", " bytes %llu", t->bytes);
+	xo_text(o, "\nsummary %s: ", name);
+	print_latency(o, h, t);
+	xo_u64(o, "untimed", NULL, t->untimed);
+	xo_text(o, "\nsummary %s:", name);
+	xo_u64(o, "streams_seen", " streams %llu", t->streams);
+	xo_u64(o, "split_streams", " split %llu", t->split_streams);
+	xo_u64(o, "cross_queue_duplicates", " cross_queue_duplicates %llu", t->cross_dups);
+	xo_text(o, " other: ");
+	print_other(o, t);
+	xo_text(o, "\nsummary %s: ", name);
+	print_kernel(o, t);
+	print_queues(r, o);
+	xo_arr_open(o, "streams");
 	for (s = 0; s < XF_GEN_MAX_STREAMS; s++)
 		if (streams[s].received)
-			print_stream(s, &streams[s], nq[s], false);
+			print_stream(o, s, &streams[s], nq[s]);
+	xo_arr_close(o);
+	xo_close(o);
 }
 
 /* After the pollers have stopped: everything is final. */
-static void report_summary(const struct sink *k, double secs)
+static void summary(struct xf_run *r, struct xf_out *o, double secs)
 {
 	struct xf_seq_counts *streams = calloc(XF_GEN_MAX_STREAMS, sizeof(*streams));
+	uint32_t *nq = calloc(XF_GEN_MAX_STREAMS, sizeof(*nq)), i;
 	struct xf_hist *h = malloc(sizeof(*h));
-	uint32_t nq[XF_GEN_MAX_STREAMS], i;
+	struct sink *k = r->ctx;
 	struct sink_totals t;
 
-	if (!streams || !h) {
+	if (!streams || !h || !nq) {
 		xf_err("out of memory for the summary");
 		goto out;
 	}
-	collect(k, &t, streams, nq, true);
+	collect(r, &t, streams, nq, true);
 	xf_hist_init(h);
 	for (i = 0; i < k->npollers; i++)
 		xf_hist_merge(h, k->pollers[i].latency);
-	if (k->o.json)
-		summary_json(k, secs, &t, h, streams, nq);
-	else
-		summary_text(k, secs, &t, h, streams, nq);
-	fflush(stdout);
+	print_summary(r, o, secs, &t, h, streams, nq);
 	/* Losses of the sink's own making must not pass for the network's. */
 	if (t.k.rx_ring_full || t.k.rx_dropped)
 		xf_warn("%s: the sink's own sockets dropped %llu frames (rx_ring_full %llu, "
 			"rx_dropped %llu), counted as lost above: its pollers did not keep up. "
 			"Give them CPUs of their own (--cpus) or a larger --ring-size",
-			k->port.name, (unsigned long long)(t.k.rx_ring_full + t.k.rx_dropped),
+			r->port[0].name, (unsigned long long)(t.k.rx_ring_full + t.k.rx_dropped),
 			(unsigned long long)t.k.rx_ring_full, (unsigned long long)t.k.rx_dropped);
 out:
 	free(streams);
+	free(nq);
 	free(h);
 }
 
-static int start_pollers(struct sink *k)
+static void teardown(struct xf_run *r)
 {
+	struct sink *k = r->ctx;
 	uint32_t i;
 	int err;
 
-	for (i = 0; i < k->npollers; i++) {
-		err = pthread_create(&k->pollers[i].thread, NULL, sink_poller_run, &k->pollers[i]);
-		if (err) {
-			xf_err("q%u: starting the poller thread: %s", k->pollers[i].queue,
-			       strerror(err));
-			return -err;
-		}
-		k->pollers[i].started = true;
-	}
-	return 0;
-}
-
-static void stop_pollers(struct sink *k)
-{
-	uint32_t i;
-
-	atomic_store(&k->stop, true);
-	for (i = 0; i < k->npollers; i++) {
-		if (k->pollers[i].started)
-			pthread_join(k->pollers[i].thread, NULL);
-		k->pollers[i].started = false;
-	}
-}
-
-static void teardown(struct sink *k)
-{
-	uint32_t i;
-	int err;
-
-	stop_pollers(k);
-	/* Detach first: no frame may be redirected to a socket being closed. */
-	xf_port_detach(&k->port);
 	for (i = 0; i < k->npollers; i++) {
 		rl_sock_destroy(k->pollers[i].sock);
 		rl_pool_fini(&k->pollers[i].pool);
@@ -739,86 +482,63 @@ static void teardown(struct sink *k)
 		if (err)
 			xf_warn("freeing the UMEM: %s", strerror(-err));
 	}
-	xf_port_close(&k->port);
 	free(k->pollers);
+	free(k->prev);
 }
 
-static int setup(struct sink *k)
-{
-	uint32_t i, max_queue = 0;
-	int err;
+static const struct xf_opt opts[] = {
+	{ "all", 0, XF_OPT_FLAG, NULL, offsetof(struct sink, all),
+	  .help = "take every frame (ARP, ND and all: the host stack gets none of IFACE's "
+		  "traffic)" },
+	{},
+};
 
-	k->port.lock_fd = -1; /* nothing to close yet */
-	err = xf_port_open(&k->port, k->o.ifname);
-	if (err)
-		return err;
-	err = xf_check_mtu(&k->port, FRAME_SIZE);
-	if (err)
-		return err;
-	if (!k->o.nqueues) {
-		k->o.nqueues = k->port.nqueues < XF_MAX_LIST ? k->port.nqueues : XF_MAX_LIST;
-		for (i = 0; i < k->o.nqueues; i++)
-			k->o.queues[i] = i;
-	}
-	err = xf_choose_cpus(k->o.cpus, &k->o.ncpus, XF_MAX_LIST);
-	if (err)
-		return err;
-	for (i = 0; i < k->o.nqueues; i++)
-		if (k->o.queues[i] > max_queue)
-			max_queue = k->o.queues[i];
-	err = xf_port_attach(&k->port, k->o.rules, k->o.all ? 0 : k->o.nrules, max_queue,
-			     k->o.xdp_mode);
-	if (err)
-		return err;
-	if (k->port.replaced_stale)
-		xf_info("%s: replaced the classifier left by a killed xskfwd", k->port.name);
-	err = setup_umem(k);
-	if (err)
-		return err;
-	k->pollers = calloc(k->o.nqueues, sizeof(*k->pollers));
-	if (!k->pollers)
-		return -ENOMEM;
-	k->npollers = k->o.nqueues;
-	for (i = 0; i < k->npollers; i++) {
-		err = setup_poller(k, i);
-		if (err)
-			return err;
-	}
-	return 0;
-}
+static const struct xf_opt_use shared[] = {
+	{ .name = "queues", .def_help = "every rx queue of IFACE" },
+	{ .name = "cpus" },
+	{ .name = "match",
+	  .help = "take frames matching RULE (repeatable, up to 64; any may match). RULE is "
+		  "words from: ip | ip6 | src PREFIX | dst PREFIX | tcp | udp | sctp | icmp | "
+		  "icmp6 | proto N | sport P[-Q] | dport P[-Q] | ethertype N | vlan ID | any",
+	  .def_help = "'udp dport 9000', the generator's port" },
+	{ .name = "mode" },
+	{ .name = "xdp-mode" },
+	{ .name = "ring-size", .help = "rx ring entries, a power of two; the fill ring gets "
+				       "twice as many" },
+	{ .name = "batch", .help = "descriptors read per ring operation" },
+	{ .name = "spin-us", .def = "0",
+	  .help = "keep polling an empty rx ring N us before sleeping; 0 sleeps at once, "
+		  "which leaves the CPU to a generator or forwarder sharing it; spin when the "
+		  "pollers have CPUs of their own" },
+	{ .name = "duration" },
+	{ .name = "json" },
+	{ .name = "verbose" },
+	{ .name = "help" },
+	{ .name = "version" },
+	{},
+};
 
-int do_sink(int argc, char **argv)
-{
-	struct sink *k;
-	sigset_t sigs;
-	double start;
-	int ret;
-
-	k = calloc(1, sizeof(*k));
-	if (!k) {
-		xf_err("out of memory");
-		return 1;
-	}
-	ret = parse_opts(argc, argv, &k->o);
-	if (ret) {
-		free(k);
-		return ret < 0 ? 0 : ret;
-	}
-	xf_log_libs();
-	/* Signals are taken by the report loop only; pollers inherit the mask. */
-	xf_block_signals(&sigs);
-
-	ret = setup(k) ? 1 : 0;
-	if (!ret) {
-		report_setup(k);
-		start = xf_now_s();
-		ret = start_pollers(k) ? 1 : 0;
-		if (!ret)
-			run_reports(k, &sigs);
-		stop_pollers(k);
-		report_summary(k, xf_now_s() - start);
-	}
-	teardown(k);
-	free(k);
-	return ret;
-}
+const struct xf_mode xf_sink_mode = {
+	.name = "sink",
+	.args = "IFACE",
+	.about = "Receive the generator's test frames (xskfwd gen) on IFACE through AF_XDP and\n"
+		 "count them per stream: received, lost, reordered, duplicate, and one-way\n"
+		 "latency (p50/p99/p99.9/max). Other frames the rules choose are counted as\n"
+		 "other; frames no rule chooses go to the host stack (XDP_PASS).\n"
+		 "Runs until SIGINT, SIGTERM or SIGHUP; prints rates once a second, a summary\n"
+		 "at exit.",
+	.notes = "Lost counts the sequence numbers missing between the first and the last one\n"
+		 "received per stream: compare the generator's sent with received - duplicate.",
+	.min_ifaces = 1,
+	.max_ifaces = 1,
+	.flags = XF_MODE_PORTS,
+	.shared = shared,
+	.opts = opts,
+	.ctx_size = sizeof(struct sink),
+	.check = check,
+	.setup = setup,
+	.start = start,
+	.rate = rate,
+	.summary = summary,
+	.teardown = teardown,
+};

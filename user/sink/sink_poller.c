@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "sink_poller.h"
-#include "common.h"
+#include "run.h"
 
 #define IDLE_CHECK 256 /* empty iterations before the clock is looked at */
 #define IDLE_POLL_MS 100
@@ -89,7 +89,6 @@ void *sink_poller_run(void *arg)
 	uint64_t idle_since = 0;
 	uint32_t idle = 0, work;
 
-	xf_pin_self(sp->cpu);
 	while (!atomic_load_explicit(sp->stop, memory_order_relaxed)) {
 		work = receive(sp, sp->batch);
 		/*

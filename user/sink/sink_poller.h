@@ -41,6 +41,7 @@
 #include "gen_parse.h"
 #include "lat_hist.h"
 #include "rl.h"
+#include "run.h"
 #include "seq_track.h"
 
 struct sink_counters {
@@ -56,12 +57,10 @@ struct sink_poller {
 	struct rl_pool pool;
 	void *area; /* the UMEM area: frame data at area + descriptor addr */
 	uint32_t queue;
-	int cpu; /* -1: not pinned */
 	uint32_t batch;
 	uint64_t spin_ns; /* keep polling an empty ring this long before sleeping */
 	const atomic_bool *stop;
-	pthread_t thread;
-	bool started;
+	struct xf_thread th; /* started, pinned and joined by the lifecycle */
 	struct xf_seq *streams;	 /* XF_GEN_MAX_STREAMS trackers */
 	uint64_t *stream_bits;	 /* their bitmaps, XF_SEQ_WORDS words each */
 	struct xf_hist *latency; /* ns */
@@ -76,7 +75,7 @@ struct sink_poller {
 int sink_poller_init(struct sink_poller *sp);
 void sink_poller_fini(struct sink_poller *sp);
 
-/* pthread entry point: runs until *stop. */
+/* Thread entry point: runs until *stop. */
 void *sink_poller_run(void *arg);
 
 #endif

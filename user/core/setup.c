@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* UMEM, sockets and classifier set-up with their explanations (setup.h). */
+#include <errno.h>
+#include <string.h>
+
+#include "log.h"
+#include "setup.h"
+
+#define XDP_PACKET_HEADROOM_ 256
+#define ETH_HLEN_ 14
+#define VLAN_HLEN_ 4
+
+const char *xf_bind_mode_name(enum rl_bind_mode m)
+{
+	return m == RL_MODE_COPY ? "copy" : m == RL_MODE_ZEROCOPY ? "zero-copy" : "auto";
+}
+
+int xf_umem_create(struct rl_umem **out, const struct rl_umem_opts *o)
+{
+	int err = rl_umem_create(out, o);
+
+	if (err)
+		xf_err("UMEM of %llu MiB (%llu frames of %u bytes): %s%s",
+		       (unsigned long long)(o->nframes * o->frame_size >> 20),
+		       (unsigned long long)o->nframes, o->frame_size, strerror(-err),
+		       err == -ENOMEM || err == -ENOBUFS || err == -EPERM
+			       ? " (locked-memory limit? run as root or with CAP_IPC_LOCK, or use "
+				 "a smaller --ring-size or fewer --queues)"
+			       : "");
+	return err;
+}
+
+static void explain_bind_error(const struct xf_port *p, uint32_t q, enum rl_bind_mode mode,
+			       int err)
+{
+	if (err == -EOPNOTSUPP && mode == RL_MODE_ZEROCOPY)
+		xf_err("%s/q%u: zero-copy bind refused: driver %s has no AF_XDP zero-copy "
+		       "support (use --mode auto or --mode copy)",
+		       p->name, q, p->driver);
+	else if (err == -EINVAL && q >= p->nqueues)
+		xf_err("%s/q%u: bind: %s (the interface has %u queue%s: 0-%u)", p->name, q,
+		       strerror(-err), p->nqueues, p->nqueues == 1 ? "" : "s", p->nqueues - 1);
+	else if (err == -EPERM)
+		xf_err("%s/q%u: creating an AF_XDP socket needs CAP_NET_RAW (or root)", p->name, q);
+	else if (err == -EBUSY)
+		xf_err("%s/q%u: bind: queue busy (another AF_XDP socket is bound to it)", p->name,
+		       q);
+	else
+		xf_err("%s/q%u: bind (%s mode): %s", p->name, q, xf_bind_mode_name(mode),
+		       strerror(-err));
+}
+
+int xf_socket_create(const struct xf_run *r, const struct xf_port *p, struct rl_umem *u,
+		     const struct xf_sock_req *q, struct rl_sock **out)
+{
+	struct rl_sock_opts so = {
+		.ifname = p->name,
+		.queue = q->queue,
+		.rx_size = q->rx_size,
+		.tx_size = q->tx_size,
+		.mode = r->o.bind_mode,
+		.need_wakeup = !r->o.no_need_wakeup,
+		.xdp_skb_mode = r->o.xdp_mode == XDP_MODE_SKB,
+	};
+	int err = rl_sock_create(out, u, &so);
+
+	if (err) {
+		explain_bind_error(p, q->queue, r->o.bind_mode, err);
+		return err;
+	}
+	/* Copy-mode TX sends 32 frames per kick unless raised (kernel >= 6.17). */
+	if (q->tx_size && q->tx_budget && !(*out)->zerocopy) {
+		err = rl_sock_set_tx_budget(*out, q->tx_budget);
+		if (err && err != -ENOPROTOOPT && err != -EINVAL)
+			xf_warn("%s/q%u: tx budget %u: %s (kernel default kept)", p->name, q->queue,
+				q->tx_budget, strerror(-err));
+	}
+	if (r->o.busy_poll_us) {
+		err = rl_sock_busy_poll(*out, r->o.busy_poll_us, r->o.batch);
+		if (err) {
+			xf_err("%s/q%u: busy polling: %s%s", p->name, q->queue, strerror(-err),
+			       err == -EPERM ? " (needs CAP_NET_ADMIN)" : "");
+			return err;
+		}
+	}
+	return 0;
+}
+
+int xf_check_mtu(const struct xf_port *p, uint32_t frame_size)
+{
+	uint32_t max_mtu = frame_size - XDP_PACKET_HEADROOM_ - ETH_HLEN_ - VLAN_HLEN_;
+
+	if (p->mtu <= max_mtu)
+		return 0;
+	if (frame_size < 4096)
+		xf_err("%s: MTU %u does not fit %u-byte frames (at most MTU %u): use "
+		       "--frame-size 4096, or lower the MTU (ip link set dev %s mtu %u)",
+		       p->name, p->mtu, frame_size, max_mtu, p->name, max_mtu);
+	else
+		xf_err("%s: MTU %u does not fit %u-byte frames (at most MTU %u; multi-buffer "
+		       "frames are not supported): lower the MTU (ip link set dev %s mtu %u)",
+		       p->name, p->mtu, frame_size, max_mtu, p->name, max_mtu);
+	return -EMSGSIZE;
+}
+
+int xf_run_attach(struct xf_run *r, const struct xf_rule *rules, uint32_t nr)
+{
+	uint32_t k;
+	int err;
+
+	for (k = 0; k < r->nports; k++) {
+		struct xf_port *p = &r->port[k];
+
+		err = xf_port_attach(p, rules, nr, r->max_queue, r->o.xdp_mode);
+		if (err)
+			return err;
+		if (p->replaced_stale)
+			xf_info("%s: replaced the classifier left by a killed xskfwd", p->name);
+	}
+	return 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Set-up steps every AF_XDP mode takes, each with the one-line explanation
+ * of its common failures (locked memory, zero-copy refused, a queue that does
+ * not exist, a busy queue, an MTU the frames cannot hold): the UMEM, a
+ * socket on (port, queue) with the shared options applied, the classifier
+ * attached to every port. Each returns 0 or -errno after printing its line.
+ */
+#ifndef XF_SETUP_H
+#define XF_SETUP_H
+
+#include "rl.h"
+#include "run.h"
+
+/* Map and register a UMEM. */
+int xf_umem_create(struct rl_umem **out, const struct rl_umem_opts *o);
+
+struct xf_sock_req {
+	uint32_t queue;
+	uint32_t rx_size, tx_size; /* 0: no ring of that kind */
+	uint32_t tx_budget;	   /* copy mode: frames per sendto; 0: the kernel's */
+};
+
+/*
+ * A socket on @p, queue q->queue, on @u, bound as --mode, --no-need-wakeup,
+ * --xdp-mode and --busy-poll say.
+ */
+int xf_socket_create(const struct xf_run *r, const struct xf_port *p, struct rl_umem *u,
+		     const struct xf_sock_req *q, struct rl_sock **out);
+
+/*
+ * The largest frame @p receives (MTU + Ethernet + one VLAN tag) must fit a
+ * @frame_size UMEM frame after the kernel's 256 bytes of headroom: -EMSGSIZE
+ * otherwise, after a line saying what to change.
+ */
+int xf_check_mtu(const struct xf_port *p, uint32_t frame_size);
+
+const char *xf_bind_mode_name(enum rl_bind_mode m);
+
+/*
+ * Attach the classifier with @nr rules to every port of @r, sized for the
+ * queues in use, replacing a classifier a killed run left behind.
+ */
+int xf_run_attach(struct xf_run *r, const struct xf_rule *rules, uint32_t nr);
+
+#endif
