@@ -32,6 +32,8 @@
 #   assert_no_xdp NS DEV             no XDP program left on DEV
 #   summary_field PORT FIELD         a counter of the forwarder summary in $FWD_LOG
 #   assert_no_lock NS DEV            xskfwd's lock file for DEV removed
+#   xdp_socks NS                     AF_XDP sockets open in NS
+#   fwd_gone                         the forwarder has exited
 #   fwd_start ARGS... / fwd_stop     the forwarder on the rig, started / stopped cleanly
 
 # BG_STATUS/BG_KILLED are set for the tests to read.
@@ -298,6 +300,15 @@ assert_no_xdp() {
 	*prog/xdp*) fail "$1:$2 still has an XDP program: $out" ;;
 	esac
 }
+
+# xdp_socks NS: the AF_XDP sockets open in namespace NS.
+xdp_socks() {
+	# shellcheck disable=SC2016 # awk's own $1 and $3
+	ip netns exec "$1" awk '$1 == "XDP" { print $3 }' /proc/net/protocols
+}
+
+# fwd_gone: the forwarder started by fwd_start has exited.
+fwd_gone() { ! bg_running fwd; }
 
 # summary_field PORT[/qN] FIELD: a counter from the exit summary of the
 # forwarder whose output is in $FWD_LOG (e.g. summary_field fwd0 drops).

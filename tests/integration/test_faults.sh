@@ -43,14 +43,7 @@ assert_clean_exit() {
 	assert_eq 0 "$n" "AF_XDP sockets left in $RIG_FWD (ss -f xdp)"
 }
 
-# xdp_socks NS: AF_XDP sockets open in NS.
-xdp_socks() {
-	# shellcheck disable=SC2016 # awk's own $1 and $3
-	ip netns exec "$1" awk '$1 == "XDP" { print $3 }' /proc/net/protocols
-}
-
 gen_done() { ! bg_running gen; }
-fwd_gone() { ! bg_running fwd; }
 link_up() { ip -n "$1" link show dev "$2" | grep -q 'LOWER_UP'; }
 
 # check_pool_and_identities: per port, everything sent completed, every frame

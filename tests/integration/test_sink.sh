@@ -82,25 +82,18 @@ xskfwd: sink: --queues: 'x' is not a number|sink a --queues x
 xskfwd: sink: --match: 'bogus': unknown word 'bogus'|sink a --match bogus
 xskfwd: sink: --duration: 0 is out of range|sink a --duration 0
 xskfwd: sink: --nope: unknown option|sink a --nope
-need exactly one interface|sink
-need exactly one interface|sink a b
---all: cannot be combined with --match|sink a --all --match udp
---ring-size: must be a power of two|sink a --ring-size 1000
---batch: cannot exceed --ring-size|sink a --ring-size 64 --batch 128
---mode: must be auto, copy or zero-copy|sink a --mode fast
---xdp-mode: must be native or skb|sink a --xdp-mode hw
+xskfwd: sink: arguments: expected IFACE, got 0 arguments|sink
+xskfwd: sink: arguments: expected IFACE, got 2 arguments|sink a b
+xskfwd: sink: nosuch0: no such interface|sink nosuch0
+xskfwd: sink: --ring-size: 1000 is not a power of two|sink a --ring-size 1000
+xskfwd: sink: --mode: 'fast': must be one of auto, copy, zero-copy|sink a --mode fast
+xskfwd: sink: --xdp-mode: 'hw': must be one of native, skb|sink a --xdp-mode hw
 EOF
 	rc=0
 	"$x" sink --help >"$XF_TEST_TMP/help" || rc=$?
 	assert_eq 0 "$rc" "sink --help exit status"
 	assert_file_contains "$XF_TEST_TMP/help" "--match RULE"
 	assert_file_contains "$XF_TEST_TMP/help" "default: 'udp dport 9000'"
-	rc=0
-	"$x" sink nosuch0 >/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
-	cat "$XF_TEST_TMP/err"
-	assert_eq 1 "$rc" "exit status for a missing interface"
-	assert_eq 1 "$(wc -l <"$XF_TEST_TMP/err")" "error lines for a missing interface"
-	assert_file_contains "$XF_TEST_TMP/err" "nosuch0: no such interface"
 }
 
 # The brief's fault injection through the forwarder: 0..4, then 6 before 5
@@ -154,7 +147,7 @@ test_ipv6_vlan_streams_text() {
 	assert_file_contains "$SINK_LOG" "$RIG_SINK_IF/q0: driver veth, xdp native"
 	assert_file_contains "$SINK_LOG" "$RIG_SINK_IF/q1: driver veth, xdp native"
 	assert_file_contains "$SINK_LOG" "rule 1: udp dport 9000 (default: the generator's port)"
-	grep -qE "^sink $RIG_SINK_IF: rx [0-9]+ pps [0-9.]+ Mbit/s  lost 0  other 0$" "$SINK_LOG" ||
+	grep -qE "^sink $RIG_SINK_IF: rx [0-9]+ pps [0-9.]+ Mbit/s  lost 0  other 0  to host: nomatch [0-9]+ nosock [0-9]+$" "$SINK_LOG" ||
 		fail "no rate line of the documented form"
 	grep -qE "^summary $RIG_SINK_IF \([0-9.]+ s\): received 600 lost 0 reordered 0 duplicate 0 late 0 other 0 bytes 180000$" \
 		"$SINK_LOG" || fail "summary totals"

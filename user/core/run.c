@@ -108,10 +108,11 @@ static int check_ifaces(struct xf_run *r, char **names, uint32_t n)
 	if (n < m->min_ifaces || n > m->max_ifaces)
 		return xf_bad_arg(m->name, "arguments", "expected %s, got %u argument%s", m->args,
 				  n, n == 1 ? "" : "s");
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		for (k = 0; k < i; k++)
 			if (!strcmp(names[k], names[i]))
 				return xf_bad_arg(m->name, names[i], "named twice");
+	for (i = 0; i < n; i++) {
 		err = xf_port_facts(&r->port[i], names[i]);
 		if (err == -ENODEV)
 			return xf_bad_arg(m->name, names[i], "no such interface");

@@ -349,10 +349,13 @@ static void start(struct xf_run *r, struct xf_out *o)
 	uint32_t i;
 
 	describe_frame(g, what, sizeof(what));
-	xo_str(o, "port", NULL, g->port->name);
 	xo_str(o, "engine", NULL, g->engine == ENGINE_LIVE ? "live" : "xsk");
 	xo_str(o, "auto_reason", NULL, g->auto_reason);
 	xo_str(o, "frame", NULL, what);
+	xo_arr_open(o, "ports");
+	xo_obj_open(o, NULL);
+	xo_str(o, "port", NULL, g->port->name);
+	xo_str(o, "driver", NULL, g->port->driver);
 	xo_arr_open(o, "threads");
 	for (i = 0; i < g->nth; i++) {
 		const struct gen_thread *t = &g->th[i];
@@ -377,6 +380,8 @@ static void start(struct xf_run *r, struct xf_out *o)
 		}
 		xo_obj_close(o);
 	}
+	xo_arr_close(o);
+	xo_obj_close(o);
 	xo_arr_close(o);
 	if (*g->auto_reason)
 		xo_text(o, "engine auto chose xsk: %s\n", g->auto_reason);

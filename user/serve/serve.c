@@ -46,6 +46,7 @@ struct server {
 	uint32_t npollers;
 	unsigned int abandoned; /* sessions ended at stop by the main thread */
 	struct serve_stats prev;
+	uint64_t prev_xdp[XF_CNT_MAX];
 };
 static_assert(offsetof(struct server, o) == 0, "serve_opts.c's offsets are into struct server");
 
@@ -351,7 +352,13 @@ static void rate(struct xf_run *r, struct xf_out *o, double t, double dt)
 	xo_double(o, "data_mbit", ", file data %.1f Mbit/s",
 		  (double)(cur.data_bytes - prev->data_bytes) * 8 / dt / 1e6);
 	xo_u64(o, "retransmits", " | retransmits %llu", cur.retransmits);
-	xo_u64(o, "xdp_pass_nosock", NULL, xdp[XF_CNT_PASS_NOSOCK]);
+	/* What leaks to the host stack: nomatch is everything not TFTP (ARP,
+	 * ping, other ports), normal; nosock is TFTP on a queue not served. */
+	xo_u64(o, "xdp_pass_nomatch", NULL,
+	       xdp[XF_CNT_PASS_NOMATCH] - sv->prev_xdp[XF_CNT_PASS_NOMATCH]);
+	xo_u64(o, "xdp_pass_nosock", " | to host: nosock %llu",
+	       xdp[XF_CNT_PASS_NOSOCK] - sv->prev_xdp[XF_CNT_PASS_NOSOCK]);
+	memcpy(sv->prev_xdp, xdp, sizeof(xdp));
 	xo_close(o);
 	*prev = cur;
 }

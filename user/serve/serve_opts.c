@@ -91,7 +91,7 @@ const struct xf_opt_use serve_shared[] = {
 	{ .name = "queues" },
 	{ .name = "cpus" },
 	{ .name = "frame-size", .help = "UMEM frame size, 2048 or 4096; a DATA packet fits one "
-					"frame, so it caps blksize (1982 at 2048)" },
+					"frame, so it caps blksize (1978 at 2048)" },
 	{ .name = "ring-size" },
 	{ .name = "batch", .help = "frames received per ring operation" },
 	{ .name = "spin-us", .help = "keep polling an idle socket N us before sleeping in poll() "
