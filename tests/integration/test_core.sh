@@ -175,7 +175,8 @@ test_sighup_clean_every_mode() {
 	done
 }
 
-# Every mode's --json output is valid JSON with an interface named x"a\1.
+# Every mode's --json output is valid JSON with an interface named x"a\1,
+# and every record has exactly the keys docs/output.md lists for it.
 test_json_quoted_iface_every_mode() {
 	local mode log
 	ip netns add "$QNS"
@@ -187,19 +188,29 @@ test_json_quoted_iface_every_mode() {
 		log=$XF_TEST_TMP/$mode.json
 		case $mode in
 		forward) ip netns exec "$QNS" "$XF_BIN/xskfwd" forward "$QA" "$QB" \
-			--match 'udp dport 9' --json --duration 1 >"$log" ;;
-		sink) ip netns exec "$QNS" "$XF_BIN/xskfwd" sink "$QA" --json --duration 1 >"$log" ;;
+			--match 'udp dport 9' --json --duration 2 >"$log" ;;
+		sink) ip netns exec "$QNS" "$XF_BIN/xskfwd" sink "$QA" --json --duration 2 >"$log" ;;
 		serve) ip netns exec "$QNS" "$XF_BIN/xskfwd" serve "$QA" --root "$SERVE_ROOT" \
-			--json --duration 1 >"$log" ;;
+			--json --duration 2 >"$log" ;;
 		gen) ip netns exec "$QNS" "$XF_BIN/xskfwd" gen "$QA" --dst-mac 02:58:46:00:00:02 \
-			--engine xsk --count 10 --json >"$log" ;;
+			--engine xsk --count 15 --rate 10 --json >"$log" ;;
 		esac
 		cat "$log"
-		python3 - "$log" "$QA" "$mode" <<'PY' || fail "$mode: --json output"
-import json, sys
+		python3 - "$log" "$QA" "$mode" "$XF_ROOT/docs/output.md" <<'PY' || fail "$mode: --json output"
+import json, re, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 types = [r["type"] for r in recs]
-assert types[0] == "start" and types[-1] == "summary", types
+assert types[0] == "start" and "rate" in types and types[-1] == "summary", types
+doc = open(sys.argv[4]).read()
+block = re.search(r"<!-- keys -->\n```\n(.*?)```", doc, re.S).group(1)
+keys = {}
+for line in block.splitlines():
+    what, names = line.split(": ")
+    keys[tuple(what.split())] = names.split()
+for r in recs:
+    want = keys[(sys.argv[3], r["type"])]
+    assert list(r) == want, "%s %s: keys %s, docs/output.md: %s" % (sys.argv[3], r["type"], list(r), want)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", r["time"]), r["time"]
 assert recs[0]["mode"] == sys.argv[3], recs[0]
 ports = [p["port"] for p in recs[0].get("ports", [])] + [recs[0].get("port")]
 assert sys.argv[2] in ports, ports

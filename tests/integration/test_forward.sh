@@ -191,8 +191,8 @@ forward: a: named twice|forward a a
 forward: --queues: range '3-1' runs backwards|forward a b --queues 3-1
 forward: --match: 'udp dport x': 'x' is not a port|forward a b --match 'udp dport x'
 forward: --match: 'bogus': unknown word 'bogus'|forward a b --match bogus
-forward: --frame-size: 3000 is out of range (2048..4096)|forward a b --frame-size 3000
-forward: --frame-size: 3072 is not a power of two|forward a b --frame-size 3072
+forward: --frame-size: 8192 is out of range (2048..4096)|forward a b --frame-size 8192
+forward: --frame-size: 3000 is not a power of two|forward a b --frame-size 3000
 forward: --ring-size: 1000 is not a power of two|forward a b --ring-size 1000
 forward: --mode: 'fast': must be one of auto, copy, zero-copy|forward a b --mode fast
 forward: --xdp-mode: 'hw': must be one of native, skb|forward a b --xdp-mode hw

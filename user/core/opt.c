@@ -35,10 +35,30 @@ const struct xf_opt *xf_common_opt(const char *name)
 	return NULL;
 }
 
+/* Every mode takes these, listed last in its --help. */
+static const struct xf_opt_use always[] = {
+	{ .name = "duration" }, { .name = "json" },    { .name = "verbose" },
+	{ .name = "help" },	{ .name = "version" }, {},
+};
+
+static int add_uses(struct xf_optset *s, const struct xf_opt_use *u, const char *mode)
+{
+	for (; u && u->name; u++) {
+		s->e[s->n].opt = xf_common_opt(u->name);
+		if (!s->e[s->n].opt) {
+			xf_err("%s: no common option --%s (a bug)", mode, u->name);
+			return -EINVAL;
+		}
+		s->e[s->n].use = u;
+		s->e[s->n++].home = XF_OPT_HOME_COMMON;
+	}
+	return 0;
+}
+
 int xf_optset_init(struct xf_optset *s, const char *mode, const struct xf_opt_use *uses,
 		   const struct xf_opt *opts, void *common, void *ctx)
 {
-	uint32_t n = 0, i = 0;
+	uint32_t n = sizeof(always) / sizeof(always[0]);
 	const struct xf_opt_use *u;
 	const struct xf_opt *o;
 
@@ -50,25 +70,21 @@ int xf_optset_init(struct xf_optset *s, const char *mode, const struct xf_opt_us
 	s->e = calloc(n, sizeof(*s->e));
 	if (!s->e)
 		return -ENOMEM;
-	for (u = uses; u && u->name; u++) {
-		s->e[i].opt = xf_common_opt(u->name);
-		if (!s->e[i].opt) {
-			xf_err("%s: no common option --%s (a bug)", mode, u->name);
-			free(s->e);
-			return -EINVAL;
-		}
-		s->e[i].use = u;
-		s->e[i++].home = XF_OPT_HOME_COMMON;
-	}
+	if (add_uses(s, uses, mode))
+		goto err;
 	for (o = opts; o && o->name; o++) {
-		s->e[i].opt = o;
-		s->e[i++].home = XF_OPT_HOME_MODE;
+		s->e[s->n].opt = o;
+		s->e[s->n++].home = XF_OPT_HOME_MODE;
 	}
-	s->n = n;
+	if (add_uses(s, always, mode))
+		goto err;
 	s->mode = mode;
 	s->common = common;
 	s->ctx = ctx;
 	return 0;
+err:
+	xf_optset_free(s);
+	return -EINVAL;
 }
 
 void xf_optset_free(struct xf_optset *s)

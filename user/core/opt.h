@@ -100,7 +100,8 @@ const struct xf_opt *xf_common_opt(const char *name);
 
 /*
  * Build @s for @mode from its common @uses and its own @opts (either may be
- * NULL). Returns 0 or -ENOMEM; xf_optset_free() frees it.
+ * NULL); --duration, --json, --verbose, --help and --version come last, in
+ * every mode. Returns 0 or -errno; xf_optset_free() frees it.
  */
 int xf_optset_init(struct xf_optset *s, const char *mode, const struct xf_opt_use *uses,
 		   const struct xf_opt *opts, void *common, void *ctx);

@@ -153,6 +153,18 @@ void xo_bool(struct xf_out *o, const char *key, const char *fmt, bool v)
 		fprintf(o->f, fmt, v ? "on" : "off");
 }
 
+void xo_u64_fields(struct xf_out *o, const struct xo_field *f, size_t n, char sep)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (o->json)
+			put(o, f[i].name, json_integer((json_int_t)f[i].v));
+		else
+			fprintf(o->f, " %s%c%llu", f[i].name, sep, (unsigned long long)f[i].v);
+	}
+}
+
 void xo_null(struct xf_out *o, const char *key, const char *fmt)
 {
 	if (o->json)

@@ -51,6 +51,14 @@ void xo_u64(struct xf_out *o, const char *key, const char *fmt, uint64_t v);
 void xo_i64(struct xf_out *o, const char *key, const char *fmt, int64_t v);
 void xo_double(struct xf_out *o, const char *key, const char *fmt, double v);
 void xo_bool(struct xf_out *o, const char *key, const char *fmt, bool v);
+/* Counters as members, in order; text: " name=N" (@sep '=') or " name N". */
+struct xo_field {
+	const char *name;
+	uint64_t v;
+};
+void xo_u64_fields(struct xf_out *o, const struct xo_field *f, size_t n, char sep);
+#define XO_NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
+
 /* JSON null (text: @fmt printed as is, if any). */
 void xo_null(struct xf_out *o, const char *key, const char *fmt);
 

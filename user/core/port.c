@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "log.h"
+#include "out.h"
 #include "port.h"
 #include "xskfwd.skel.h"
 
@@ -29,16 +30,29 @@
 
 const char *xf_attach_mode_name(enum xdp_attach_mode mode)
 {
-	switch (mode) {
-	case XDP_MODE_NATIVE:
-		return "native";
-	case XDP_MODE_SKB:
-		return "skb";
-	case XDP_MODE_HW:
-		return "hw";
-	default:
-		return "unspec";
-	}
+	static const char *const names[] = {
+		[XDP_MODE_NATIVE] = "native", [XDP_MODE_SKB] = "skb", [XDP_MODE_HW] = "hw"
+	};
+
+	return (unsigned int)mode < sizeof(names) / sizeof(names[0]) && names[mode] ? names[mode]
+										   : "unspec";
+}
+
+static const char *const counter_names[XF_CNT_MAX] = {
+	[XF_CNT_REDIRECTED] = "xdp_redirected",
+	[XF_CNT_PASS_NOMATCH] = "xdp_pass_nomatch",
+	[XF_CNT_PASS_NOSOCK] = "xdp_pass_nosock",
+	[XF_CNT_DROP_MALFORMED] = "xdp_drop_malformed",
+};
+
+void xf_port_counters_out(struct xf_out *o, const uint64_t *xdp)
+{
+	struct xo_field f[XF_CNT_MAX];
+	int k;
+
+	for (k = 0; k < XF_CNT_MAX; k++)
+		f[k] = (struct xo_field){ counter_names[k], xdp[k] };
+	xo_u64_fields(o, f, XF_CNT_MAX, '=');
 }
 
 int xf_if_ioctl(const char *name, unsigned long req, struct ifreq *ifr)

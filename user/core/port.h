@@ -68,6 +68,10 @@ int xf_port_map_socket(struct xf_port *p, uint32_t queue, int fd);
 /* Sum the classifier's per-CPU counters into @out[XF_CNT_MAX]. */
 int xf_port_counters(const struct xf_port *p, uint64_t *out);
 
+struct xf_out;
+/* The classifier's counters @xdp[XF_CNT_MAX] as record fields (text: " name=N"). */
+void xf_port_counters_out(struct xf_out *o, const uint64_t *xdp);
+
 /*
  * Unhook the classifier from the interface (idempotent): no new frames are
  * redirected; its maps and counters stay readable until xf_port_close().

@@ -92,6 +92,23 @@ void xf_thread_wake(struct xf_thread *t)
 	wake(t->run);
 }
 
+int xf_run_pollers(struct xf_run *r, void **arr, size_t size,
+		   int (*setup)(struct xf_run *r, uint32_t i))
+{
+	uint32_t i;
+	int err;
+
+	*arr = calloc(r->o.nqueues, size);
+	if (!*arr)
+		return -ENOMEM;
+	for (i = 0; i < r->o.nqueues; i++) {
+		err = setup(r, i);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int xf_run_cpu(const struct xf_run *r, uint32_t i)
 {
 	return r->o.ncpus ? (int)r->o.cpus[i % r->o.ncpus] : -1;

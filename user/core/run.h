@@ -130,6 +130,14 @@ void xf_thread_fail(struct xf_thread *t, int err, const char *port, int queue, c
 /* From a thread: it has finished its work (wakes the reporter to ask .finished). */
 void xf_thread_wake(struct xf_thread *t);
 
+/*
+ * One poller per queue in use: *@arr becomes a zeroed array of --queues'
+ * count of @size-byte pollers, then @setup(r, i) runs for each, in order.
+ * 0, or the first -errno (-ENOMEM).
+ */
+int xf_run_pollers(struct xf_run *r, void **arr, size_t size,
+		   int (*setup)(struct xf_run *r, uint32_t i));
+
 /* The CPU for the @i-th poller: --cpus round robin. */
 int xf_run_cpu(const struct xf_run *r, uint32_t i);
 

@@ -30,6 +30,25 @@ int xf_umem_create(struct rl_umem **out, const struct rl_umem_opts *o)
 	return err;
 }
 
+void xf_umem_destroy(struct rl_umem *u)
+{
+	int err = u ? rl_umem_destroy(u) : 0;
+
+	if (err)
+		xf_warn("freeing the UMEM: %s", strerror(-err));
+}
+
+int xf_pool_slice(struct rl_pool *p, const struct rl_umem *u, uint32_t i, uint64_t per,
+		  uint32_t queue)
+{
+	int err = rl_pool_init(p, (uint64_t)i * per * u->frame_size, (uint32_t)per,
+			       u->frame_size);
+
+	if (err)
+		xf_err("q%u: frame pool: %s", queue, strerror(-err));
+	return err;
+}
+
 static void explain_bind_error(const struct xf_port *p, uint32_t q, enum rl_bind_mode mode,
 			       int err)
 {
@@ -84,6 +103,17 @@ int xf_socket_create(const struct xf_run *r, const struct xf_port *p, struct rl_
 		}
 	}
 	return 0;
+}
+
+int xf_socket_open(const struct xf_run *r, struct xf_port *p, struct rl_umem *u,
+		   const struct xf_sock_req *q, struct rl_pool *pool, struct rl_sock **out)
+{
+	int err = xf_socket_create(r, p, u, q, out);
+
+	if (err)
+		return err;
+	rl_fill(*out, pool, (*out)->fill.size);
+	return xf_port_map_socket(p, q->queue, (*out)->fd);
 }
 
 int xf_check_mtu(const struct xf_port *p, uint32_t frame_size)

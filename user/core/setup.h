@@ -14,6 +14,12 @@
 
 /* Map and register a UMEM. */
 int xf_umem_create(struct rl_umem **out, const struct rl_umem_opts *o);
+/* Free it (NULL: nothing), with a warning if a socket still uses it. */
+void xf_umem_destroy(struct rl_umem *u);
+
+/* @p: the @i-th slice of @u's frames, @per frames, for the poller of @queue. */
+int xf_pool_slice(struct rl_pool *p, const struct rl_umem *u, uint32_t i, uint64_t per,
+		  uint32_t queue);
 
 struct xf_sock_req {
 	uint32_t queue;
@@ -27,6 +33,14 @@ struct xf_sock_req {
  */
 int xf_socket_create(const struct xf_run *r, const struct xf_port *p, struct rl_umem *u,
 		     const struct xf_sock_req *q, struct rl_sock **out);
+
+/*
+ * A receiving socket made ready for the classifier: created as above, its
+ * fill ring primed from @pool, then entered into @p's socket map, so the
+ * classifier can send it frames only once it has buffers for them.
+ */
+int xf_socket_open(const struct xf_run *r, struct xf_port *p, struct rl_umem *u,
+		   const struct xf_sock_req *q, struct rl_pool *pool, struct rl_sock **out);
 
 /*
  * The largest frame @p receives (MTU + Ethernet + one VLAN tag) must fit a

@@ -43,8 +43,9 @@ static int check(struct xf_run *r)
 	return 0;
 }
 
-static int setup_poller(struct xf_run *r, struct fwd *f, uint32_t i)
+static int setup_poller(struct xf_run *r, uint32_t i)
 {
+	struct fwd *f = r->ctx;
 	struct fwd_poller *fp = &f->pollers[i];
 	uint64_t per_poller = f->umem->nframes / f->npollers;
 	struct xf_sock_req q = {
@@ -63,23 +64,10 @@ static int setup_poller(struct xf_run *r, struct fwd *f, uint32_t i)
 	fp->th.fn = fwd_poller_run;
 	fp->th.arg = fp;
 	fp->th.cpu = xf_run_cpu(r, i);
-	err = rl_pool_init(&fp->pool, i * per_poller * f->umem->frame_size, (uint32_t)per_poller,
-			   f->umem->frame_size);
-	if (err) {
-		xf_err("q%u: frame pool: %s", fp->queue, strerror(-err));
-		return err;
-	}
-	for (k = 0; k < 2; k++) {
-		err = xf_socket_create(r, &r->port[k], f->umem, &q, &fp->sock[k]);
-		if (err)
-			return err;
-		/* Prime the fill ring before the classifier can send frames here. */
-		rl_fill(fp->sock[k], &fp->pool, fp->sock[k]->fill.size);
-		err = xf_port_map_socket(&r->port[k], fp->queue, fp->sock[k]->fd);
-		if (err)
-			return err;
-	}
-	return xf_run_thread(r, &fp->th);
+	err = xf_pool_slice(&fp->pool, f->umem, i, per_poller, fp->queue);
+	for (k = 0; k < 2 && !err; k++)
+		err = xf_socket_open(r, &r->port[k], f->umem, &q, &fp->pool, &fp->sock[k]);
+	return err ? err : xf_run_thread(r, &fp->th);
 }
 
 static int setup(struct xf_run *r)
@@ -92,7 +80,6 @@ static int setup(struct xf_run *r)
 		.comp_size = r->o.ring_size * 2,
 		.nframes = 2ull * (r->o.ring_size * 2 + 2ull * r->o.ring_size) * r->o.nqueues,
 	};
-	uint32_t i;
 	int k, err;
 
 	for (k = 0; k < 2; k++) {
@@ -106,16 +93,8 @@ static int setup(struct xf_run *r)
 	err = xf_umem_create(&f->umem, &uo);
 	if (err)
 		return err;
-	f->pollers = calloc(r->o.nqueues, sizeof(*f->pollers));
-	if (!f->pollers)
-		return -ENOMEM;
 	f->npollers = r->o.nqueues;
-	for (i = 0; i < f->npollers; i++) {
-		err = setup_poller(r, f, i);
-		if (err)
-			return err;
-	}
-	return 0;
+	return xf_run_pollers(r, (void **)&f->pollers, sizeof(*f->pollers), setup_poller);
 }
 
 static void start(struct xf_run *r, struct xf_out *o)
@@ -237,18 +216,14 @@ static void teardown(struct xf_run *r)
 {
 	struct fwd *f = r->ctx;
 	uint32_t i;
-	int k, err;
+	int k;
 
 	for (i = 0; i < f->npollers; i++) {
 		for (k = 0; k < 2; k++)
 			rl_sock_destroy(f->pollers[i].sock[k]);
 		rl_pool_fini(&f->pollers[i].pool);
 	}
-	if (f->umem) {
-		err = rl_umem_destroy(f->umem);
-		if (err)
-			xf_warn("freeing the UMEM: %s", strerror(-err));
-	}
+	xf_umem_destroy(f->umem);
 	free(f->pollers);
 }
 
@@ -268,11 +243,6 @@ static const struct xf_opt_use shared[] = {
 	{ .name = "no-need-wakeup" },
 	{ .name = "spin-us" },
 	{ .name = "busy-poll" },
-	{ .name = "duration" },
-	{ .name = "json" },
-	{ .name = "verbose" },
-	{ .name = "help" },
-	{ .name = "version" },
 	{},
 };
 

@@ -4,13 +4,6 @@
 
 #include "fwd_stats.h"
 
-static const char *const xdp_names[XF_CNT_MAX] = {
-	[XF_CNT_REDIRECTED] = "xdp_redirected",
-	[XF_CNT_PASS_NOMATCH] = "xdp_pass_nomatch",
-	[XF_CNT_PASS_NOSOCK] = "xdp_pass_nosock",
-	[XF_CNT_DROP_MALFORMED] = "xdp_drop_malformed",
-};
-
 static void queue_totals_add(struct xf_queue_totals *t, const struct rl_sock *s)
 {
 	struct rl_xdp_stats k;
@@ -90,42 +83,41 @@ void xf_print_rate(struct xf_out *o, double t, const char *port,
 
 static void print_moved(struct xf_out *o, const struct xf_queue_totals *q)
 {
-	xo_u64(o, "rx_packets", "rx_packets=%llu", q->rx_packets);
-	xo_u64(o, "rx_bytes", " rx_bytes=%llu", q->rx_bytes);
-	xo_u64(o, "rx_left", " rx_left=%llu", q->rx_left);
-	xo_u64(o, "tx_packets", " tx_packets=%llu", q->tx_packets);
-	xo_u64(o, "tx_bytes", " tx_bytes=%llu", q->tx_bytes);
-	xo_u64(o, "tx_completed", " tx_completed=%llu", q->tx_completed);
-	xo_u64(o, "rx_dropped", " rx_dropped=%llu", q->k.rx_dropped);
-	xo_u64(o, "rx_ring_full", " rx_ring_full=%llu", q->k.rx_ring_full);
-	xo_u64(o, "rx_fill_ring_empty", " rx_fill_ring_empty=%llu", q->k.rx_fill_ring_empty_descs);
-	xo_u64(o, "rx_invalid_descs", " rx_invalid_descs=%llu", q->k.rx_invalid_descs);
-	xo_u64(o, "tx_invalid_descs", " tx_invalid_descs=%llu", q->k.tx_invalid_descs);
-	xo_u64(o, "tx_ring_empty", " tx_ring_empty=%llu", q->k.tx_ring_empty_descs);
+	const struct xo_field f[] = {
+		{ "rx_packets", q->rx_packets },
+		{ "rx_bytes", q->rx_bytes },
+		{ "rx_left", q->rx_left },
+		{ "tx_packets", q->tx_packets },
+		{ "tx_bytes", q->tx_bytes },
+		{ "tx_completed", q->tx_completed },
+		{ "rx_dropped", q->k.rx_dropped },
+		{ "rx_ring_full", q->k.rx_ring_full },
+		{ "rx_fill_ring_empty", q->k.rx_fill_ring_empty_descs },
+		{ "rx_invalid_descs", q->k.rx_invalid_descs },
+		{ "tx_invalid_descs", q->k.tx_invalid_descs },
+		{ "tx_ring_empty", q->k.tx_ring_empty_descs },
+	};
+
+	xo_u64_fields(o, f, XO_NFIELDS(f), '=');
 }
 
 void xf_print_summary(struct xf_out *o, const char *port, const struct xf_port_totals *t,
 		      const uint32_t *queues, const struct xf_queue_totals *qt, uint32_t nq,
 		      double secs)
 {
-	char fmt[40];
 	uint32_t i;
-	int k;
 
 	xo_open(o, "summary");
 	xo_str(o, "port", "summary %s", port);
 	xo_double(o, "seconds", NULL, secs);
-	xo_text(o, " (%.1f s): ", secs);
+	xo_text(o, " (%.1f s):", secs);
 	print_moved(o, &t->sum);
-	for (k = 0; k < XF_CNT_MAX; k++) {
-		snprintf(fmt, sizeof(fmt), " %s=%%llu", xdp_names[k]);
-		xo_u64(o, xdp_names[k], fmt, t->xdp[k]);
-	}
+	xf_port_counters_out(o, t->xdp);
 	xo_u64(o, "drops", " drops=%llu", xf_port_drops(t));
 	xo_arr_open(o, "queues");
 	for (i = 0; i < nq; i++) {
 		xo_obj_open(o, NULL);
-		xo_text(o, "\nsummary %s/q%u: ", port, queues[i]);
+		xo_text(o, "\nsummary %s/q%u:", port, queues[i]);
 		xo_u64(o, "queue", NULL, queues[i]);
 		print_moved(o, &qt[i]);
 		xo_obj_close(o);

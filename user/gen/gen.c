@@ -197,11 +197,9 @@ static int setup_xsk(struct xf_run *r, struct gen *g)
 		t->stream = (uint16_t)i;
 		t->batch = g->batch ? g->batch : 64;
 		t->umem_area = g->umem->area;
-		err = rl_pool_init(&t->pool, (uint64_t)i * per * uo.frame_size, per, uo.frame_size);
-		if (err) {
-			xf_err("q%u: frame pool: %s", t->queue, strerror(-err));
+		err = xf_pool_slice(&t->pool, g->umem, i, per, t->queue);
+		if (err)
 			return err;
-		}
 		for (k = 0; k < per; k++)
 			memcpy(t->umem_area + ((uint64_t)i * per + k) * uo.frame_size,
 			       g->tmpl.frame, g->tmpl.len);
@@ -291,17 +289,12 @@ static void teardown(struct xf_run *r)
 {
 	struct gen *g = r->ctx;
 	uint32_t i;
-	int err;
 
 	for (i = 0; i < g->nth && g->th; i++) {
 		rl_sock_destroy(g->th[i].sock);
 		rl_pool_fini(&g->th[i].pool);
 	}
-	if (g->umem) {
-		err = rl_umem_destroy(g->umem);
-		if (err)
-			xf_warn("freeing the UMEM: %s", strerror(-err));
-	}
+	xf_umem_destroy(g->umem);
 	close_live(g);
 	free(g->live_counts);
 	free(g->th);

@@ -147,11 +147,6 @@ const struct xf_opt_use gen_shared[] = {
 	  .help = "frames per ring operation (xsk) or per kernel batch (live), 1..256" },
 	{ .name = "mode", .help = "xsk bind: auto (zero-copy if the driver can, else copy), "
 				  "copy, or zero-copy (fail if refused)" },
-	{ .name = "duration" },
-	{ .name = "json" },
-	{ .name = "verbose" },
-	{ .name = "help" },
-	{ .name = "version" },
 	{},
 };
 

@@ -172,8 +172,9 @@ static uint32_t frames_per_poller(const struct xf_run *r)
 	return 4 * r->o.ring_size;
 }
 
-static int setup_poller(struct xf_run *r, struct server *sv, uint32_t i)
+static int setup_poller(struct xf_run *r, uint32_t i)
 {
+	struct server *sv = r->ctx;
 	struct serve_poller *sp = &sv->pollers[i];
 	uint32_t per_poller = frames_per_poller(r);
 	struct xf_sock_req q = {
@@ -192,17 +193,9 @@ static int setup_poller(struct xf_run *r, struct server *sv, uint32_t i)
 	sp->th.fn = serve_poller_run;
 	sp->th.arg = sp;
 	sp->th.cpu = xf_run_cpu(r, i);
-	err = rl_pool_init(&sp->pool, (uint64_t)i * per_poller * r->o.frame_size, per_poller,
-			   r->o.frame_size);
-	if (err) {
-		xf_err("q%u: frame pool: %s", sp->queue, strerror(-err));
-		return err;
-	}
-	err = xf_socket_create(r, sv->port, sv->umem, &q, &sp->sock);
-	if (err)
-		return err;
-	rl_fill(sp->sock, &sp->pool, sp->sock->fill.size);
-	err = xf_port_map_socket(sv->port, sp->queue, sp->sock->fd);
+	err = xf_pool_slice(&sp->pool, sv->umem, i, per_poller, sp->queue);
+	if (!err)
+		err = xf_socket_open(r, sv->port, sv->umem, &q, &sp->pool, &sp->sock);
 	return err ? err : xf_run_thread(r, &sp->th);
 }
 
@@ -229,7 +222,7 @@ static int setup(struct xf_run *r)
 		.fill_size = r->o.ring_size * 2,
 		.comp_size = r->o.ring_size * 2,
 	};
-	uint32_t i, nrules;
+	uint32_t nrules;
 	int err;
 
 	sv->port = &r->port[0];
@@ -254,16 +247,8 @@ static int setup(struct xf_run *r)
 	if (err)
 		return err;
 	setup_shared(r, sv);
-	sv->pollers = calloc(r->o.nqueues, sizeof(*sv->pollers));
-	if (!sv->pollers)
-		return -ENOMEM;
 	sv->npollers = r->o.nqueues;
-	for (i = 0; i < sv->npollers; i++) {
-		err = setup_poller(r, sv, i);
-		if (err)
-			return err;
-	}
-	return 0;
+	return xf_run_pollers(r, (void **)&sv->pollers, sizeof(*sv->pollers), setup_poller);
 }
 
 static void start(struct xf_run *r, struct xf_out *o)
@@ -393,6 +378,43 @@ static void stopped(struct xf_run *r)
 	sv->abandoned = end_sessions(sv);
 }
 
+/* Every counter of the run; the table sets the order and the names. */
+static void print_counters(struct xf_out *o, const struct server *sv, const struct serve_stats *st,
+			   const struct sf_stats *fs, uint64_t evicted)
+{
+	const struct xo_field f[] = {
+		{ "sessions_completed", st->sessions_completed },
+		{ "sessions_failed", st->sessions_failed + evicted },
+		{ "sessions_abandoned", st->sessions_abandoned + sv->abandoned },
+		{ "sessions_refused", refused(st) },
+		{ "requests", st->requests },
+		{ "requests_malformed", st->requests_malformed },
+		{ "requests_dup", st->requests_dup },
+		{ "refused_file", st->refused_file },
+		{ "refused_op", st->refused_op },
+		{ "refused_busy", st->refused_busy },
+		{ "timeouts", st->timeouts },
+		{ "evicted", evicted },
+		{ "client_errors", st->client_errors },
+		{ "file_changed", st->file_changed },
+		{ "unknown_tid", st->unknown_tid },
+		{ "msgs_malformed", st->msgs_malformed },
+		{ "stray", st->stray },
+		{ "bytes_sent", st->data_bytes },
+		{ "packets_sent", st->data_packets + st->ctl_packets },
+		{ "data_packets", st->data_packets },
+		{ "retransmits", st->retransmits },
+		{ "tx_starved", st->tx_starved },
+		{ "rx_frames", st->rx_frames },
+		{ "rx_bad", st->rx_bad },
+		{ "rx_other", st->rx_other },
+		{ "files_mapped", fs->maps },
+		{ "sigbus", fs->sigbus },
+	};
+
+	xo_u64_fields(o, f, XO_NFIELDS(f), '=');
+}
+
 static void summary(struct xf_run *r, struct xf_out *o, double secs)
 {
 	struct server *sv = r->ctx;
@@ -400,49 +422,16 @@ static void summary(struct xf_run *r, struct xf_out *o, double secs)
 	struct rl_xdp_stats xs;
 	struct serve_stats st;
 	struct sf_stats fs;
-	uint64_t evicted;
 
 	collect(sv, &st, &xs);
-	evicted = atomic_load(&sv->table.evicted);
 	xf_port_counters(sv->port, xdp);
 	sf_root_stats(sv->root, &fs);
 	xo_open(o, "summary");
 	xo_str(o, "port", "summary %s:", sv->port->name);
 	xo_double(o, "seconds", " seconds=%.3f", secs);
-#define F(name, val) xo_u64(o, name, " " name "=%llu", (val))
-	F("sessions_completed", st.sessions_completed);
-	F("sessions_failed", st.sessions_failed + evicted);
-	F("sessions_abandoned", st.sessions_abandoned + sv->abandoned);
-	F("sessions_refused", refused(&st));
-	F("requests", st.requests);
-	F("requests_malformed", st.requests_malformed);
-	F("requests_dup", st.requests_dup);
-	F("refused_file", st.refused_file);
-	F("refused_op", st.refused_op);
-	F("refused_busy", st.refused_busy);
-	F("timeouts", st.timeouts);
-	F("evicted", evicted);
-	F("client_errors", st.client_errors);
-	F("file_changed", st.file_changed);
-	F("unknown_tid", st.unknown_tid);
-	F("msgs_malformed", st.msgs_malformed);
-	F("stray", st.stray);
-	F("bytes_sent", st.data_bytes);
-	F("packets_sent", st.data_packets + st.ctl_packets);
-	F("data_packets", st.data_packets);
-	F("retransmits", st.retransmits);
-	F("tx_starved", st.tx_starved);
-	F("rx_frames", st.rx_frames);
-	F("rx_bad", st.rx_bad);
-	F("rx_other", st.rx_other);
-	F("files_mapped", fs.maps);
-	F("sigbus", fs.sigbus);
-	F("xdp_redirected", xdp[XF_CNT_REDIRECTED]);
-	F("xdp_pass_nomatch", xdp[XF_CNT_PASS_NOMATCH]);
-	F("xdp_pass_nosock", xdp[XF_CNT_PASS_NOSOCK]);
-	F("xdp_drop_malformed", xdp[XF_CNT_DROP_MALFORMED]);
-	F("rx_dropped", xs.rx_dropped + xs.rx_ring_full);
-#undef F
+	print_counters(o, sv, &st, &fs, atomic_load(&sv->table.evicted));
+	xf_port_counters_out(o, xdp);
+	xo_u64(o, "rx_dropped", " rx_dropped=%llu", xs.rx_dropped + xs.rx_ring_full);
 	xo_close(o);
 }
 
@@ -450,17 +439,12 @@ static void teardown(struct xf_run *r)
 {
 	struct server *sv = r->ctx;
 	uint32_t i;
-	int err;
 
 	for (i = 0; i < sv->npollers; i++) {
 		rl_sock_destroy(sv->pollers[i].sock);
 		rl_pool_fini(&sv->pollers[i].pool);
 	}
-	if (sv->umem) {
-		err = rl_umem_destroy(sv->umem);
-		if (err)
-			xf_warn("freeing the UMEM: %s", strerror(-err));
-	}
+	xf_umem_destroy(sv->umem);
 	free(sv->pollers);
 	end_sessions(sv);
 	sv_table_fini(&sv->table);

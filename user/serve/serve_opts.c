@@ -98,11 +98,6 @@ const struct xf_opt_use serve_shared[] = {
 				     "(0 saves CPU, costs latency)" },
 	{ .name = "mode" },
 	{ .name = "xdp-mode" },
-	{ .name = "duration" },
-	{ .name = "json" },
-	{ .name = "verbose" },
-	{ .name = "help" },
-	{ .name = "version" },
 	{},
 };
 

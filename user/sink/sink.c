@@ -82,8 +82,9 @@ static uint64_t frames_per_poller(const struct xf_run *r)
 	return 3ull * r->o.ring_size;
 }
 
-static int setup_poller(struct xf_run *r, struct sink *k, uint32_t i)
+static int setup_poller(struct xf_run *r, uint32_t i)
 {
+	struct sink *k = r->ctx;
 	struct sink_poller *sp = &k->pollers[i];
 	uint64_t per_poller = frames_per_poller(r);
 	struct xf_sock_req q = { .queue = r->o.queues[i], .rx_size = r->o.ring_size };
@@ -102,18 +103,9 @@ static int setup_poller(struct xf_run *r, struct sink *k, uint32_t i)
 		xf_err("q%u: stream trackers: %s", sp->queue, strerror(-err));
 		return err;
 	}
-	err = rl_pool_init(&sp->pool, i * per_poller * FRAME_SIZE, (uint32_t)per_poller,
-			   FRAME_SIZE);
-	if (err) {
-		xf_err("q%u: frame pool: %s", sp->queue, strerror(-err));
-		return err;
-	}
-	err = xf_socket_create(r, &r->port[0], k->umem, &q, &sp->sock);
-	if (err)
-		return err;
-	/* Prime the fill ring before the classifier can send frames here. */
-	rl_fill(sp->sock, &sp->pool, sp->sock->fill.size);
-	err = xf_port_map_socket(&r->port[0], sp->queue, sp->sock->fd);
+	err = xf_pool_slice(&sp->pool, k->umem, i, per_poller, sp->queue);
+	if (!err)
+		err = xf_socket_open(r, &r->port[0], k->umem, &q, &sp->pool, &sp->sock);
 	return err ? err : xf_run_thread(r, &sp->th);
 }
 
@@ -126,7 +118,6 @@ static int setup(struct xf_run *r)
 		.comp_size = 64, /* required by the kernel, never used: no tx */
 		.nframes = frames_per_poller(r) * r->o.nqueues,
 	};
-	uint32_t i;
 	int err;
 
 	k->prev = calloc(1, sizeof(*k->prev));
@@ -139,16 +130,8 @@ static int setup(struct xf_run *r)
 		err = xf_umem_create(&k->umem, &uo);
 	if (err)
 		return err;
-	k->pollers = calloc(r->o.nqueues, sizeof(*k->pollers));
-	if (!k->pollers)
-		return -ENOMEM;
 	k->npollers = r->o.nqueues;
-	for (i = 0; i < k->npollers; i++) {
-		err = setup_poller(r, k, i);
-		if (err)
-			return err;
-	}
-	return 0;
+	return xf_run_pollers(r, (void **)&k->pollers, sizeof(*k->pollers), setup_poller);
 }
 
 static void start(struct xf_run *r, struct xf_out *o)
@@ -275,28 +258,19 @@ static uint64_t drops(const struct sink_totals *t)
 	       t->xdp[XF_CNT_DROP_MALFORMED];
 }
 
-static const char *const xdp_names[XF_CNT_MAX] = {
-	[XF_CNT_REDIRECTED] = "xdp_redirected",
-	[XF_CNT_PASS_NOMATCH] = "xdp_pass_nomatch",
-	[XF_CNT_PASS_NOSOCK] = "xdp_pass_nosock",
-	[XF_CNT_DROP_MALFORMED] = "xdp_drop_malformed",
-};
-
 static void print_kernel(struct xf_out *o, const struct sink_totals *t)
 {
-	char fmt[40];
-	int i;
+	const struct xo_field f[] = {
+		{ "rx_packets", t->rx_packets },
+		{ "rx_bytes", t->rx_bytes },
+		{ "rx_dropped", t->k.rx_dropped },
+		{ "rx_ring_full", t->k.rx_ring_full },
+		{ "rx_fill_ring_empty", t->k.rx_fill_ring_empty_descs },
+		{ "rx_invalid_descs", t->k.rx_invalid_descs },
+	};
 
-	xo_u64(o, "rx_packets", "rx_packets=%llu", t->rx_packets);
-	xo_u64(o, "rx_bytes", " rx_bytes=%llu", t->rx_bytes);
-	xo_u64(o, "rx_dropped", " rx_dropped=%llu", t->k.rx_dropped);
-	xo_u64(o, "rx_ring_full", " rx_ring_full=%llu", t->k.rx_ring_full);
-	xo_u64(o, "rx_fill_ring_empty", " rx_fill_ring_empty=%llu", t->k.rx_fill_ring_empty_descs);
-	xo_u64(o, "rx_invalid_descs", " rx_invalid_descs=%llu", t->k.rx_invalid_descs);
-	for (i = 0; i < XF_CNT_MAX; i++) {
-		snprintf(fmt, sizeof(fmt), " %s=%%llu", xdp_names[i]);
-		xo_u64(o, xdp_names[i], fmt, t->xdp[i]);
-	}
+	xo_u64_fields(o, f, XO_NFIELDS(f), '=');
+	xf_port_counters_out(o, t->xdp);
 	xo_u64(o, "drops", " drops=%llu", drops(t));
 }
 
@@ -363,6 +337,24 @@ static void print_other(struct xf_out *o, const struct sink_totals *t)
 	xo_obj_close(o);
 }
 
+static void print_queue(struct xf_out *o, const struct sink_poller *sp, uint64_t other,
+			const struct rl_xdp_stats *ks)
+{
+	const struct xo_field f[] = {
+		{ "rx_packets", rl_stat_read(sp->sock->stats.rx_packets) },
+		{ "rx_bytes", rl_stat_read(sp->sock->stats.rx_bytes) },
+		{ "received", rl_stat_read(sp->c.ours) },
+		{ "other", other },
+		{ "rx_dropped", ks->rx_dropped },
+		{ "rx_ring_full", ks->rx_ring_full },
+		{ "rx_fill_ring_empty", ks->rx_fill_ring_empty_descs },
+		{ "rx_invalid_descs", ks->rx_invalid_descs },
+		{ "idle_sleeps", rl_stat_read(sp->c.idle_sleeps) },
+	};
+
+	xo_u64_fields(o, f, XO_NFIELDS(f), '=');
+}
+
 /* Per queue: what its socket took, how much was ours, what the kernel dropped. */
 static void print_queues(const struct xf_run *r, struct xf_out *o)
 {
@@ -382,19 +374,21 @@ static void print_queues(const struct xf_run *r, struct xf_out *o)
 		xo_text(o, "\nsummary %s/q%u:", r->port[0].name, sp->queue);
 		xo_u64(o, "queue", NULL, sp->queue);
 		xo_i64(o, "cpu", " cpu %lld", sp->th.cpu);
-		xo_u64(o, "rx_packets", " rx_packets=%llu", rl_stat_read(sp->sock->stats.rx_packets));
-		xo_u64(o, "rx_bytes", " rx_bytes=%llu", rl_stat_read(sp->sock->stats.rx_bytes));
-		xo_u64(o, "received", " received=%llu", rl_stat_read(sp->c.ours));
-		xo_u64(o, "other", " other=%llu", other);
-		xo_u64(o, "rx_dropped", " rx_dropped=%llu", ks.rx_dropped);
-		xo_u64(o, "rx_ring_full", " rx_ring_full=%llu", ks.rx_ring_full);
-		xo_u64(o, "rx_fill_ring_empty", " rx_fill_ring_empty=%llu",
-		       ks.rx_fill_ring_empty_descs);
-		xo_u64(o, "rx_invalid_descs", " rx_invalid_descs=%llu", ks.rx_invalid_descs);
-		xo_u64(o, "idle_sleeps", " idle_sleeps=%llu", rl_stat_read(sp->c.idle_sleeps));
+		print_queue(o, sp, other, &ks);
 		xo_obj_close(o);
 	}
 	xo_arr_close(o);
+}
+
+static void print_totals(struct xf_out *o, const struct sink_totals *t)
+{
+	const struct xo_field f[] = {
+		{ "received", t->received }, { "lost", t->lost },   { "reordered", t->reordered },
+		{ "duplicate", t->duplicate }, { "late", t->late }, { "other", t->other },
+		{ "bytes", t->bytes },
+	};
+
+	xo_u64_fields(o, f, XO_NFIELDS(f), ' ');
 }
 
 static void print_summary(const struct xf_run *r, struct xf_out *o, double secs,
@@ -408,13 +402,7 @@ static void print_summary(const struct xf_run *r, struct xf_out *o, double secs,
 	xo_str(o, "port", "summary %s", name);
 	xo_double(o, "seconds", NULL, secs);
 	xo_text(o, " (%.1f s):", secs);
-	xo_u64(o, "received", " received %llu", t->received);
-	xo_u64(o, "lost", " lost %llu", t->lost);
-	xo_u64(o, "reordered", " reordered %llu", t->reordered);
-	xo_u64(o, "duplicate", " duplicate %llu", t->duplicate);
-	xo_u64(o, "late", " late %llu", t->late);
-	xo_u64(o, "other", " other %llu", t->other);
-	xo_u64(o, "bytes", " bytes %llu", t->bytes);
+	print_totals(o, t);
 	xo_text(o, "\nsummary %s: ", name);
 	print_latency(o, h, t);
 	xo_u64(o, "untimed", NULL, t->untimed);
@@ -424,7 +412,7 @@ static void print_summary(const struct xf_run *r, struct xf_out *o, double secs,
 	xo_u64(o, "cross_queue_duplicates", " cross_queue_duplicates %llu", t->cross_dups);
 	xo_text(o, " other: ");
 	print_other(o, t);
-	xo_text(o, "\nsummary %s: ", name);
+	xo_text(o, "\nsummary %s:", name);
 	print_kernel(o, t);
 	print_queues(r, o);
 	xo_arr_open(o, "streams");
@@ -470,18 +458,13 @@ static void teardown(struct xf_run *r)
 {
 	struct sink *k = r->ctx;
 	uint32_t i;
-	int err;
 
 	for (i = 0; i < k->npollers; i++) {
 		rl_sock_destroy(k->pollers[i].sock);
 		rl_pool_fini(&k->pollers[i].pool);
 		sink_poller_fini(&k->pollers[i]);
 	}
-	if (k->umem) {
-		err = rl_umem_destroy(k->umem);
-		if (err)
-			xf_warn("freeing the UMEM: %s", strerror(-err));
-	}
+	xf_umem_destroy(k->umem);
 	free(k->pollers);
 	free(k->prev);
 }
@@ -510,11 +493,6 @@ static const struct xf_opt_use shared[] = {
 	  .help = "keep polling an empty rx ring N us before sleeping; 0 sleeps at once, "
 		  "which leaves the CPU to a generator or forwarder sharing it; spin when the "
 		  "pollers have CPUs of their own" },
-	{ .name = "duration" },
-	{ .name = "json" },
-	{ .name = "verbose" },
-	{ .name = "help" },
-	{ .name = "version" },
 	{},
 };
 
