@@ -99,8 +99,8 @@ static inline uint64_t xf_csum_words64(uint64_t v)
  * adds it per packet). IPv4's (zero, protocol, 16-bit length) and IPv6's
  * (32-bit length, zeros, next header) sum to the same words.
  */
-static inline uint64_t xf_csum_pseudo(uint64_t sum, const void *src, const void *dst,
-				      uint32_t alen, uint8_t proto, uint32_t l4_len)
+static inline uint64_t xf_csum_pseudo(uint64_t sum, const void *src, const void *dst, uint32_t alen,
+				      uint8_t proto, uint32_t l4_len)
 {
 	sum = xf_csum_add(sum, src, alen);
 	sum = xf_csum_add(sum, dst, alen);

@@ -31,12 +31,11 @@ static const uint8_t gen_verdict[XF_WALK_NVERDICTS] = {
 enum xf_gen_verdict xf_gen_parse(const void *frame, uint32_t len, struct xf_gen_payload *out)
 {
 	struct xf_gen_payload pl;
-	enum xf_walk_verdict v;
 	struct xf_walk w;
+	enum xf_gen_verdict v = gen_verdict[xf_walk(frame, len, &gen_policy, &w)];
 
-	v = xf_walk(frame, len, &gen_policy, &w);
-	if (v != XF_WALK_OK)
-		return (enum xf_gen_verdict)gen_verdict[v];
+	if (v != XF_GEN_OURS)
+		return v;
 	if (w.payload_len < sizeof(pl))
 		return XF_GEN_SHORT;
 	memcpy(&pl, w.payload, sizeof(pl));

@@ -13,8 +13,9 @@ uint32_t xf_hdr_build(uint8_t *buf, const struct xf_hdr_spec *s, struct xf_hdr_l
 	if (s->family != 4 && s->family != 6)
 		return 0;
 	memset(l, 0, sizeof(*l));
-	memset(buf, 0, XF_ETH_HLEN + (s->has_vlan ? XF_VLAN_HLEN : 0) +
-			       (s->family == 4 ? XF_IP4_HLEN : XF_IP6_HLEN) + XF_UDP_HLEN);
+	memset(buf, 0,
+	       XF_ETH_HLEN + (s->has_vlan ? XF_VLAN_HLEN : 0) +
+		       (s->family == 4 ? XF_IP4_HLEN : XF_IP6_HLEN) + XF_UDP_HLEN);
 	memcpy(buf, s->dst_mac, 6);
 	memcpy(buf + 6, s->src_mac, 6);
 	if (s->has_vlan) {
@@ -26,7 +27,7 @@ uint32_t xf_hdr_build(uint8_t *buf, const struct xf_hdr_spec *s, struct xf_hdr_l
 	l->l3_off = (uint8_t)off;
 	ip = buf + off;
 	if (s->family == 4) {
-		ip[0] = 0x45;			  /* version 4, no options; TOS 0 */
+		ip[0] = 0x45;			 /* version 4, no options; TOS 0 */
 		xf_hdr_put_be16(ip + 6, 0x4000); /* id 0, don't fragment */
 		ip[8] = s->ttl;
 		ip[9] = XF_PROTO_UDP;

@@ -34,9 +34,9 @@
 struct xf_hdr_spec {
 	uint8_t dst_mac[6], src_mac[6];
 	bool has_vlan;
-	uint16_t vlan_tci; /* host order */
-	uint8_t family;	   /* 4 or 6 */
-	uint8_t ttl;	   /* IPv4 TTL or IPv6 hop limit */
+	uint16_t vlan_tci;		/* host order */
+	uint8_t family;			/* 4 or 6 */
+	uint8_t ttl;			/* IPv4 TTL or IPv6 hop limit */
 	uint8_t src_ip[16], dst_ip[16]; /* IPv4: the first 4 bytes */
 	uint16_t sport, dport;		/* host order */
 };

@@ -11,6 +11,21 @@ static uint16_t be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+/*
+ * The IP layer of @w is walked: @family, its addresses at @addrs (source,
+ * then destination), the UDP header @l4 and the packet's end @end bytes
+ * after the IP header's start.
+ */
+static void found_udp(struct xf_walk *w, uint8_t family, const uint8_t *addrs, uint32_t l4,
+		      uint32_t end)
+{
+	w->family = family;
+	w->src_ip = addrs;
+	w->dst_ip = addrs + (family == 4 ? 4 : 16);
+	w->l4_off = w->l3_off + l4;
+	w->l3_end = w->l3_off + end;
+}
+
 /* IPv4 at frame + w->l3_off, @room bytes to the frame's end. */
 static enum xf_walk_verdict ip4(const uint8_t *ip, uint32_t room, const struct xf_walk_policy *pol,
 				struct xf_walk *w)
@@ -35,11 +50,7 @@ static enum xf_walk_verdict ip4(const uint8_t *ip, uint32_t room, const struct x
 		return XF_WALK_FRAGMENT;
 	if (ip[9] != XF_PROTO_UDP)
 		return XF_WALK_NOT_UDP;
-	w->family = 4;
-	w->src_ip = ip + 12;
-	w->dst_ip = ip + 16;
-	w->l4_off = w->l3_off + ihl;
-	w->l3_end = w->l3_off + total;
+	found_udp(w, 4, ip + 12, ihl, total);
 	return XF_WALK_OK;
 }
 
@@ -88,11 +99,7 @@ static enum xf_walk_verdict ip6(const uint8_t *ip, uint32_t room, const struct x
 		next = ip[off];
 		off += hlen;
 	}
-	w->family = 6;
-	w->src_ip = ip + 8;
-	w->dst_ip = ip + 24;
-	w->l4_off = w->l3_off + off;
-	w->l3_end = w->l3_off + end;
+	found_udp(w, 6, ip + 8, off, end);
 	return XF_WALK_OK;
 }
 

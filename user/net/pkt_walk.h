@@ -65,12 +65,12 @@ enum xf_walk_verdict {
 /* A walked frame: pointers into it, offsets from its start. */
 struct xf_walk {
 	const uint8_t *dst_mac, *src_mac;
-	const uint8_t *src_ip, *dst_ip; /* in the IP header: 4 or 16 bytes */
-	const uint8_t *payload;		/* the UDP payload */
-	uint32_t payload_len;		/* from the UDP length */
-	uint32_t l3_off, l4_off;	/* the IP and UDP headers */
-	uint32_t l3_end;		/* the end of the IP packet (<= the frame's length) */
-	uint16_t sport, dport;		/* host order */
+	const uint8_t *src_ip, *dst_ip;	     /* in the IP header: 4 or 16 bytes */
+	const uint8_t *payload;		     /* the UDP payload */
+	uint32_t payload_len;		     /* from the UDP length */
+	uint32_t l3_off, l4_off;	     /* the IP and UDP headers */
+	uint32_t l3_end;		     /* the end of the IP packet (<= the frame's length) */
+	uint16_t sport, dport;		     /* host order */
 	uint16_t vlan_tci[XF_WALK_MAX_VLAN]; /* host order, outermost first */
 	uint8_t nvlan;
 	uint8_t family; /* 4 or 6 */

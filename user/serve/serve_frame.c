@@ -21,29 +21,32 @@ static const struct xf_walk_policy sv_policy = {
 	.udp_csum = true,
 };
 
-/* The walker's verdicts as serve counts them. */
-static const uint8_t sv_verdict[XF_WALK_NVERDICTS] = {
-	[XF_WALK_OK] = SV_OK,
-	[XF_WALK_TRUNCATED] = SV_MALFORMED,
-	[XF_WALK_NOT_IP] = SV_NOT_UDP,
-	[XF_WALK_VLAN_LIMIT] = SV_NOT_UDP,
-	[XF_WALK_BAD_HDR] = SV_MALFORMED,
-	[XF_WALK_BAD_CSUM] = SV_BAD_CSUM,
-	[XF_WALK_FRAGMENT] = SV_FRAGMENT,
-	[XF_WALK_EXT_LIMIT] = SV_NOT_UDP,
-	[XF_WALK_EXT_OPAQUE] = SV_NOT_UDP,
-	[XF_WALK_NOT_UDP] = SV_NOT_UDP,
-};
+/* What serve tells apart: a frame for another host or protocol is not_udp. */
+static enum sv_verdict sv_verdict_of(enum xf_walk_verdict v)
+{
+	switch (v) {
+	case XF_WALK_OK:
+		return SV_OK;
+	case XF_WALK_TRUNCATED:
+	case XF_WALK_BAD_HDR:
+		return SV_MALFORMED;
+	case XF_WALK_BAD_CSUM:
+		return SV_BAD_CSUM;
+	case XF_WALK_FRAGMENT:
+		return SV_FRAGMENT;
+	default: /* not IP, QinQ, other protocols or extension headers */
+		return SV_NOT_UDP;
+	}
+}
 
 enum sv_verdict sv_parse(const uint8_t *frame, uint32_t len, struct sv_pkt *out)
 {
-	enum xf_walk_verdict v;
-	struct sv_pkt pkt;
 	struct xf_walk w;
+	enum sv_verdict v = sv_verdict_of(xf_walk(frame, len, &sv_policy, &w));
+	struct sv_pkt pkt;
 
-	v = xf_walk(frame, len, &sv_policy, &w);
-	if (v != XF_WALK_OK)
-		return (enum sv_verdict)sv_verdict[v];
+	if (v != SV_OK)
+		return v;
 	memset(&pkt, 0, sizeof(pkt));
 	memcpy(pkt.dst_mac, w.dst_mac, 6);
 	memcpy(pkt.src_mac, w.src_mac, 6);
@@ -116,8 +119,8 @@ uint32_t sv_build(const struct sv_hdr *h, uint8_t *frame, uint32_t payload_len)
 	xf_hdr_put_lengths(frame, &l, payload_len);
 	/* The template's UDP checksum field is 0: it adds nothing. */
 	lw = htons((uint16_t)ulen);
-	c = xf_csum_udp(xf_csum_add((uint64_t)h->csum_base + lw + lw, udp + SV_UDP_HLEN,
-				    payload_len));
+	c = xf_csum_udp(
+		xf_csum_add((uint64_t)h->csum_base + lw + lw, udp + SV_UDP_HLEN, payload_len));
 	memcpy(udp + 6, &c, 2);
 	if (flen < SV_MIN_FRAME) {
 		memset(frame + flen, 0, SV_MIN_FRAME - flen);
