@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * libFuzzer target: xf_gen_parse() (user/net/gen_payload.c), the one user-space
- * parser of wire bytes: every frame the sink takes goes through it. Pattern
- * and build: see fuzz_rules.c.
+ * libFuzzer target: xf_gen_parse() (user/net/gen_payload.c, on the packet
+ * walker user/net/pkt_walk.c): every frame the sink takes goes through it.
+ * Pattern and build: see fuzz_rules.c.
  *
  * Input: the frame itself. Beyond "no crash, no out-of-bounds read" (ASan
  * sees the exact-size buffer), each result is checked against the parser's
