@@ -100,6 +100,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	frame = malloc(len ? len : 1); /* exactly the frame: ASan sees an over-read */
 	check(frame != NULL);
 	memcpy(frame, data + 1, len);
+	/* Tags past nvlan are not written: start both results alike. */
+	memset(&w, 0, sizeof(w));
+	memset(&again, 0, sizeof(again));
 	v = xf_walk(frame, len, &pol, &w);
 	check(v < XF_WALK_NVERDICTS && strcmp(xf_walk_verdict_name(v), "?") != 0);
 	if (v == XF_WALK_OK)
