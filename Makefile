@@ -73,7 +73,7 @@ USER_OBJ    := $(USER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Pure-logic objects the unit tests link against (no libbpf/libxdp calls).
 UNIT_DEPS   := $(addprefix $(BUILD)/,ringlib/rl_pool.o user/core/args.o user/core/rules.o \
-	       user/net/gen_parse.o user/gen/gen_frame.o user/sink/lat_hist.o \
+	       user/net/gen_payload.o user/net/pkt_walk.o user/net/hdr_tmpl.o user/gen/gen_frame.o user/sink/lat_hist.o \
 	       user/sink/seq_track.o user/serve/serve_files.o user/serve/serve_frame.o \
 	       user/serve/tftp.o user/serve/tftp_session.o user/serve/serve_sessions.o)
 # The classifier under BPF_PROG_TEST_RUN (root): the skeleton plus the real
@@ -94,8 +94,9 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE -Ibpf $(ad
 		-fno-omit-frame-pointer
 FUZZ_SRC_fuzz_rules := user/core/rules.c user/core/args.c
 FUZZ_SRC_fuzz_args  := user/core/args.c
-FUZZ_SRC_fuzz_gen_parse := user/net/gen_parse.c
-FUZZ_SRC_fuzz_serve_frame := user/serve/serve_frame.c
+FUZZ_SRC_fuzz_gen_parse := user/net/gen_payload.c user/net/pkt_walk.c
+FUZZ_SRC_fuzz_pkt_walk := user/net/pkt_walk.c
+FUZZ_SRC_fuzz_serve_frame := user/serve/serve_frame.c user/net/pkt_walk.c user/net/hdr_tmpl.c
 FUZZ_SRC_fuzz_tftp := user/serve/tftp.c user/serve/tftp_session.c
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 # Programs the rig and benchmarks attach to veth ends (not part of xskfwd).
@@ -158,10 +159,12 @@ $(BUILD)/payload_send: tests/tools/payload_send.c bpf/xskfwd_gen_shared.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TOOL_CFLAGS) -Ibpf -o $@ $<
 
-$(BUILD)/reply_send: tests/tools/reply_send.c user/serve/serve_frame.c user/serve/serve_frame.h
+REPLY_SEND_SRC := user/serve/serve_frame.c user/net/pkt_walk.c user/net/hdr_tmpl.c
+$(BUILD)/reply_send: tests/tools/reply_send.c $(REPLY_SEND_SRC) user/serve/serve_frame.h \
+		     $(wildcard user/net/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(TOOL_CFLAGS) -Iuser/serve -o $@ $< user/serve/serve_frame.c
+	$(Q)$(CC) $(TOOL_CFLAGS) -Iuser/serve -Iuser/net -o $@ $< $(REPLY_SEND_SRC)
 
 $(BUILD)/tftp_hostile: tests/tools/tftp_hostile.c
 	$(call msg,CC,$@)

@@ -2,8 +2,8 @@
 /*
  * The tests' reference Internet checksum (RFC 1071), written the plainest
  * way: 16-bit big-endian words, an odd last byte padded with zero, the carry
- * folded at the end. The checksum code under test (gen_frame.c,
- * serve_frame.c) is written for speed; the unit tests, the fuzz targets and
+ * folded at the end. The checksum code under test (user/net/csum.h and
+ * its users: the walker, gen's and serve's frames) is written for speed; the unit tests, the fuzz targets and
  * gencheck compare it with this one, which shares no code with it.
  */
 #ifndef XF_TESTS_REF_CSUM_H

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * libFuzzer target: xf_gen_parse() (user/net/gen_parse.c), the one user-space
- * parser of wire bytes: every frame the sink takes goes through it. Pattern
- * and build: see fuzz_rules.c.
+ * libFuzzer target: xf_gen_parse() (user/net/gen_payload.c, on the packet
+ * walker user/net/pkt_walk.c): every frame the sink takes goes through it.
+ * Pattern and build: see fuzz_rules.c.
  *
  * Input: the frame itself. Beyond "no crash, no out-of-bounds read" (ASan
  * sees the exact-size buffer), each result is checked against the parser's
- * contract (gen_parse.h): the verdict is one of the enum and has a name;
+ * contract (gen_payload.h): the verdict is one of the enum and has a name;
  * "ours" means the payload came out of the frame's own bytes, with the
  * magic and a stream in range; any other verdict leaves @out untouched; and
  * the same bytes always give the same answer. A difference aborts.
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen_parse.h"
+#include "gen_payload.h"
 
 #define FUZZ_NAME "fuzz_gen_parse"
 #include "fuzz_check.h"

@@ -7,9 +7,10 @@
  * UDP checksum. Over IPv4 the UDP checksum is 0 ("none", RFC 768) and the
  * IPv4 header, which never changes, carries its checksum from the template.
  *
- * Checksums use 16-bit words as they lie in memory (RFC 1071: the one's
- * complement sum is byte-order independent), so the host-order payload
- * fields are summed without swapping. tmpl.csum_base is the template's sum
+ * The headers come from the header template builder (user/net/hdr_tmpl.h).
+ * Checksums use 16-bit words as they lie in memory (user/net/csum.h; RFC
+ * 1071: the one's complement sum is byte-order independent), so the
+ * host-order payload fields are summed without swapping. tmpl.csum_base is the template's sum
  * with the source port and the stream/seq/tx_ns fields all zero; a stamp
  * adds those four and folds, whatever the frame held before. Every field
  * summed sits at an even offset from the UDP header, which is what makes
@@ -26,6 +27,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "csum.h"
 #include "xskfwd_gen_shared.h"
 
 #define XF_GEN_ETH_HLEN 14
@@ -65,22 +67,6 @@ struct xf_gen_tmpl {
 int xf_gen_tmpl_init(struct xf_gen_tmpl *t, const struct xf_gen_addrs *a, uint32_t len,
 		     uint32_t flows);
 
-/* One's complement sum of @len bytes (even) as memory-order 16-bit words. */
-uint32_t xf_csum_words(const void *p, size_t len);
-/* Fold a sum to 16 bits (not complemented). */
-static inline uint16_t xf_csum_fold(uint64_t sum)
-{
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-static inline uint64_t xf_csum_words64(uint64_t v)
-{
-	return (v & 0xffff) + ((v >> 16) & 0xffff) + ((v >> 32) & 0xffff) + (v >> 48);
-}
-
 /* The UDP source port of packet @seq, host order. */
 static inline uint16_t xf_gen_sport(const struct xf_gen_tmpl *t, uint64_t seq)
 {
@@ -102,12 +88,14 @@ static inline void xf_gen_stamp(uint8_t *frame, const struct xf_gen_tmpl *t, uin
 	memcpy(frame + t->pl_off, &pl, sizeof(pl));
 	memcpy(frame + t->udp_off, &port, sizeof(port));
 	if (t->ipv6) {
-		uint64_t sum = t->csum_base + stream + port + xf_csum_words64(seq) +
-			       xf_csum_words64(tx_ns);
-		uint16_t c = (uint16_t)~xf_csum_fold(sum);
+		/* At most 11 words: the sum fits 32 bits. */
+		uint32_t sum = (uint32_t)(t->csum_base + stream + port + xf_csum_words64(seq) +
+					  xf_csum_words64(tx_ns));
+		uint16_t c = (uint16_t)~xf_csum_fold32(sum);
 
 		if (!c)
 			c = 0xffff; /* 0 means "no checksum", which IPv6 forbids */
+
 		memcpy(frame + t->udp_off + 6, &c, sizeof(c));
 	}
 }

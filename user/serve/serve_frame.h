@@ -4,22 +4,23 @@
  * Ethernet frame, maybe one 802.1Q tag, IPv4 or IPv6, UDP) and building the
  * headers of its replies into UMEM frames.
  *
- * Parsing checks everything the kernel would before a socket sees the
- * datagram: lengths against the frame, the IPv4 header checksum and the UDP
- * checksum (0, "none", is accepted over IPv4 only). Ethernet padding after
- * the IP packet is ignored; so are bytes after the UDP length inside the IP
- * packet, as Linux's udp_rcv() trims them. IPv4 options are skipped;
- * IPv6 hop-by-hop, routing and destination options headers are walked (up
- * to SV_MAX_EXT); any other next header is "not UDP". Fragments are not
- * reassembled. Only one 802.1Q (0x8100) tag is understood, because a reply
- * template holds one; QinQ and 802.1ad are "not UDP". On any verdict but
- * SV_OK, *out is left untouched.
+ * Parsing is the packet walker (user/net/pkt_walk.h) with serve's policy:
+ * it checks everything the kernel would before a socket sees the
+ * datagram: lengths against the frame, the IPv4 header checksum and the
+ * UDP checksum (0, "none", is accepted over IPv4 only). Ethernet padding
+ * after the IP packet is ignored; so are bytes after the UDP length inside
+ * the IP packet, as Linux's udp_rcv() trims them. IPv4 options are
+ * skipped; IPv6 hop-by-hop, routing and destination options headers are
+ * walked (up to SV_MAX_EXT); any other next header is "not UDP". Fragments
+ * are not reassembled. Only one 802.1Q (0x8100) tag is understood, because
+ * a reply template holds one; QinQ and 802.1ad are "not UDP". On any
+ * verdict but SV_OK, *out is left untouched.
  *
- * A reply template (struct sv_hdr) is built once per session; sv_build()
- * then writes only the lengths and checksums. Checksums are summed as
- * memory-order words (RFC 1071: the one's complement sum does not depend
- * on byte order) and stored as they were summed, so nothing is swapped per
- * packet. csum_base holds the per-session part of the UDP checksum
+ * A reply template (struct sv_hdr) is built once per session by the header
+ * template builder (user/net/hdr_tmpl.h); sv_build() then writes only the
+ * lengths and checksums. Checksums are summed as memory-order words
+ * (user/net/csum.h) and stored as they were summed, so nothing is swapped
+ * per packet. csum_base holds the per-session part of the UDP checksum
  * (pseudo-header addresses and protocol, the two ports); a packet adds the
  * UDP length twice (pseudo-header and UDP header) and its payload.
  *

@@ -9,7 +9,7 @@
  * nothing is copied and nothing crosses threads.
  *
  * One loop iteration: peek up to --batch descriptors; read CLOCK_MONOTONIC
- * once for the batch; parse each frame (gen_parse.c); ours go to their
+ * once for the batch; parse each frame (gen_payload.c); ours go to their
  * stream's tracker (seq_track.c) and, when timestamped, the latency
  * histogram (lat_hist.c); the rest are counted as other, by reason. Then
  * release the rx entries and give as many frames back to the fill ring.
@@ -38,7 +38,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "gen_parse.h"
+#include "gen_payload.h"
 #include "lat_hist.h"
 #include "rl.h"
 #include "run.h"

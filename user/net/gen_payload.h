@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Finding the generator's payload (bpf/xskfwd_gen_shared.h) in a received
- * frame. A pure function of the frame's bytes: no state, no allocation, no
- * system calls, so it is unit tested (tests/unit/test_gen_parse.c) with
- * every truncation of good frames.
+ * frame: a thin layer on the packet walker (pkt_walk.h) that says which
+ * frames it accepts and then reads the payload. A pure function of the
+ * frame's bytes: no state, no allocation, no system calls, so it is unit
+ * tested (tests/unit/net/test_gen_payload.c) with every truncation of good
+ * frames, and fuzzed (tests/fuzz/fuzz_gen_parse.c).
  *
  * Accepted: Ethernet, up to two 802.1Q/802.1ad tags, then IPv4 (any
  * options) or IPv6 (skipping up to XF_GEN_MAX_EXT hop-by-hop, routing,
  * destination-options or atomic-fragment extension headers), then UDP whose
  * payload holds at least a struct xf_gen_payload with magic XF_GEN_MAGIC.
+ * No checksum is verified: the sink counts what arrives, the kernel's
+ * checks are not its business.
  *
  * Every length is checked against the frame, and the IP and UDP lengths
  * against each other: the payload is read from inside the UDP length, which
@@ -18,8 +22,8 @@
  * ours. The payload fields are copied out with memcpy: frames carry them at
  * any alignment.
  */
-#ifndef XF_GEN_PARSE_H
-#define XF_GEN_PARSE_H
+#ifndef XF_GEN_PAYLOAD_H
+#define XF_GEN_PAYLOAD_H
 
 #include <stdint.h>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests of the sink's frame parser (user/net/gen_parse.c).
+ * Unit tests of the sink's frame parser (user/net/gen_payload.c).
  *
  * The parser reads bytes from the wire, so besides the good frames of each
  * shape (IPv4, IPv4 with options, IPv6, IPv6 with extension headers, one
@@ -23,7 +23,7 @@
 
 #include <cmocka.h>
 
-#include "gen_parse.h"
+#include "gen_payload.h"
 
 #define PL_LEN ((uint32_t)sizeof(struct xf_gen_payload))
 
