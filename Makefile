@@ -73,6 +73,7 @@ USER_OBJ    := $(USER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Pure-logic objects the unit tests link against (no libbpf/libxdp calls).
 UNIT_DEPS   := $(addprefix $(BUILD)/,ringlib/rl_pool.o user/core/args.o user/core/rules.o \
+	       user/core/opt.o user/core/out.o user/core/shared_opts.o user/core/log.o \
 	       user/net/gen_payload.o user/net/pkt_walk.o user/net/hdr_tmpl.o user/gen/gen_frame.o user/sink/lat_hist.o \
 	       user/sink/seq_track.o user/serve/serve_files.o user/serve/serve_frame.o \
 	       user/serve/tftp.o user/serve/tftp_session.o user/serve/serve_sessions.o)
@@ -179,7 +180,7 @@ $(BUILD)/tftpbench: tests/tools/tftpbench.c
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(XF_CFLAGS) -Iuser/$(*D) $(XF_LDFLAGS) -o $@ $< $(UNIT_DEPS) -lcmocka -lpthread
+	$(Q)$(CC) $(XF_CFLAGS) -Iuser/$(*D) $(XF_LDFLAGS) -o $@ $< $(UNIT_DEPS) -lcmocka -ljansson -lm -lpthread
 
 $(BPF_TEST): tests/bpf/test_classifier.c $(SKEL) $(BPF_TEST_DEPS)
 	$(call msg,CC,$@)

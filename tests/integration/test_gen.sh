@@ -117,7 +117,7 @@ EOF
 
 test_gen_xsk_through_forwarder() {
 	send_1000_through_forwarder xsk
-	assert_file_contains "$GEN_OUT" "$RIG_GEN_IF/q0: engine xsk, bind copy"
+	assert_file_contains "$GEN_OUT" "$RIG_GEN_IF/q0: driver veth, engine xsk, bind copy"
 }
 
 test_gen_live_through_forwarder() {
@@ -143,7 +143,7 @@ test_gen_live_needs_a_program_on_the_peer() {
 	# auto falls back to xsk, says why, and sends
 	gen --count 10
 	assert_eq 0 "$GEN_RC" "exit status of the auto engine"
-	assert_file_contains "$GEN_OUT" "$RIG_GEN_IF/q0: engine xsk"
+	assert_file_contains "$GEN_OUT" "$RIG_GEN_IF/q0: driver veth, engine xsk"
 	assert_file_contains "$GEN_OUT" "engine auto chose xsk: "
 	assert_eq 10 "$(summary_sent)" "sent"
 }

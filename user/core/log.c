@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* One-line messages to stderr, and the libbpf/libxdp print hooks. */
+/* One-line messages to stderr (log.h); the libraries' hooks: log_libs.c. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <bpf/libbpf.h>
-#include <xdp/libxdp.h>
 
 #include "log.h"
 
@@ -33,43 +31,3 @@ DEFINE_LOG(xf_err, "", 1)
 DEFINE_LOG(xf_warn, "warning: ", 1)
 DEFINE_LOG(xf_info, "", 1)
 DEFINE_LOG(xf_debug, "debug: ", xf_verbose)
-
-static int print_lib(const char *lib, const char *fmt, va_list ap)
-{
-	char line[1024];
-	size_t skip;
-	int n;
-
-	if (!xf_verbose)
-		return 0;
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	/* The libraries end their lines with '\n'; ours add one. */
-	if (n > 0 && (size_t)n < sizeof(line) && line[n - 1] == '\n')
-		line[n - 1] = '\0';
-	/* Most of their lines carry their own "libbpf: " prefix already. */
-	skip = strlen(lib);
-	if (strncmp(line, lib, skip) || strncmp(line + skip, ": ", 2))
-		skip = 0;
-	else
-		skip += 2;
-	fprintf(stderr, "xskfwd: %s: %s\n", lib, line + skip);
-	return n;
-}
-
-static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	return print_lib("libbpf", fmt, ap);
-}
-
-static int print_libxdp(enum libxdp_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	return print_lib("libxdp", fmt, ap);
-}
-
-void xf_log_libs(void)
-{
-	libbpf_set_print(print_libbpf);
-	libxdp_set_print(print_libxdp);
-}

@@ -45,6 +45,34 @@ static const char *const counter_names[XF_CNT_MAX] = {
 	[XF_CNT_DROP_MALFORMED] = "xdp_drop_malformed",
 };
 
+void xf_port_out(struct xf_out *o, const struct xf_port *p)
+{
+	xo_obj_open(o, NULL);
+	xo_str(o, "port", NULL, p->name);
+	xo_str(o, "driver", NULL, p->driver);
+	if (p->prog) {
+		xo_str(o, "xdp_mode", NULL, xf_attach_mode_name(p->mode));
+		xo_bool(o, "dispatcher", NULL, p->dispatcher);
+	}
+	xo_arr_open(o, "queues");
+}
+
+void xf_port_queue_out(struct xf_out *o, const struct xf_port *p, uint32_t queue)
+{
+	xo_obj_open(o, NULL);
+	xo_text(o, "%s/q%u: driver %s, ", p->name, queue, p->driver);
+	if (p->prog)
+		xo_text(o, "xdp %s (%s), ", xf_attach_mode_name(p->mode),
+			p->dispatcher ? "libxdp dispatcher" : "single program");
+	xo_u64(o, "queue", NULL, queue);
+}
+
+void xf_port_out_close(struct xf_out *o)
+{
+	xo_arr_close(o);
+	xo_obj_close(o);
+}
+
 void xf_port_counters_out(struct xf_out *o, const uint64_t *xdp)
 {
 	struct xo_field f[XF_CNT_MAX];

@@ -73,6 +73,16 @@ struct xf_out;
 void xf_port_counters_out(struct xf_out *o, const uint64_t *xdp);
 
 /*
+ * In the start record's "ports" list: open @p's object (port, driver, and
+ * with a classifier attached xdp_mode and dispatcher) and its "queues" list;
+ * xf_port_queue_out() opens one queue's object there, with its text line's
+ * start, "PORT/qN: driver D, xdp M (how), "; xf_port_out_close() ends both.
+ */
+void xf_port_out(struct xf_out *o, const struct xf_port *p);
+void xf_port_queue_out(struct xf_out *o, const struct xf_port *p, uint32_t queue);
+void xf_port_out_close(struct xf_out *o);
+
+/*
  * Unhook the classifier from the interface (idempotent): no new frames are
  * redirected; its maps and counters stay readable until xf_port_close().
  */

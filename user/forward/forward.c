@@ -109,22 +109,11 @@ static void start(struct xf_run *r, struct xf_out *o)
 	xo_arr_close(o);
 	xo_arr_open(o, "ports");
 	for (k = 0; k < 2; k++) {
-		const struct xf_port *p = &r->port[k];
-
-		xo_obj_open(o, NULL);
-		xo_str(o, "port", NULL, p->name);
-		xo_str(o, "driver", NULL, p->driver);
-		xo_str(o, "xdp_mode", NULL, xf_attach_mode_name(p->mode));
-		xo_bool(o, "dispatcher", NULL, p->dispatcher);
-		xo_arr_open(o, "queues");
+		xf_port_out(o, &r->port[k]);
 		for (i = 0; i < f->npollers; i++) {
 			const struct fwd_poller *fp = &f->pollers[i];
 
-			xo_obj_open(o, NULL);
-			xo_text(o, "%s/q%u: driver %s, xdp %s (%s), ", p->name, fp->queue,
-				p->driver, xf_attach_mode_name(p->mode),
-				p->dispatcher ? "libxdp dispatcher" : "single program");
-			xo_u64(o, "queue", NULL, fp->queue);
+			xf_port_queue_out(o, &r->port[k], fp->queue);
 			xo_str(o, "bind_mode", "bind %s",
 			       fp->sock[k]->zerocopy ? "zero-copy" : "copy");
 			xo_bool(o, "need_wakeup", ", need_wakeup %s", fp->sock[k]->need_wakeup);
@@ -132,8 +121,7 @@ static void start(struct xf_run *r, struct xf_out *o)
 			xo_i64(o, "cpu", ", cpu %lld\n", fp->th.cpu);
 			xo_obj_close(o);
 		}
-		xo_arr_close(o);
-		xo_obj_close(o);
+		xf_port_out_close(o);
 	}
 	xo_arr_close(o);
 	for (i = 0; i < r->o.nrules; i++)

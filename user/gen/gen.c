@@ -346,35 +346,28 @@ static void start(struct xf_run *r, struct xf_out *o)
 	xo_str(o, "auto_reason", NULL, g->auto_reason);
 	xo_str(o, "frame", NULL, what);
 	xo_arr_open(o, "ports");
-	xo_obj_open(o, NULL);
-	xo_str(o, "port", NULL, g->port->name);
-	xo_str(o, "driver", NULL, g->port->driver);
-	xo_arr_open(o, "threads");
+	xf_port_out(o, g->port);
 	for (i = 0; i < g->nth; i++) {
 		const struct gen_thread *t = &g->th[i];
 
-		xo_obj_open(o, NULL);
 		if (g->engine == ENGINE_XSK) {
-			xo_text(o, "%s/q%u: engine xsk, ", g->port->name, t->queue);
-			xo_u64(o, "queue", NULL, t->queue);
+			xf_port_queue_out(o, g->port, t->queue);
+			xo_text(o, "engine xsk, ");
 			xo_str(o, "bind_mode", "bind %s", t->sock->zerocopy ? "zero-copy" : "copy");
 			xo_bool(o, "need_wakeup", ", need_wakeup %s", t->sock->need_wakeup);
 			xo_u64(o, "tx_budget", ", tx budget %llu", g->budget_set ? g->o.tx_budget : 32);
-			xo_u64(o, "batch", ", batch %llu", t->batch);
-			xo_i64(o, "cpu", ", cpu %lld", t->th.cpu);
-			xo_u64(o, "stream", ", stream %llu\n", t->stream);
 		} else {
+			xo_obj_open(o, NULL);
 			xo_text(o, "%s: engine live (BPF_PROG_RUN live frames, XDP_TX), ",
 				g->port->name);
-			xo_i64(o, "cpu", "cpu %lld", t->th.cpu);
-			xo_u64(o, "stream", ", stream %llu", t->stream);
-			xo_u64(o, "batch", ", batch %llu", t->batch);
-			xo_u64(o, "chunk", ", up to %llu frames per run\n", t->chunk);
+			xo_u64(o, "chunk", "up to %llu frames per run, ", t->chunk);
 		}
+		xo_u64(o, "batch", "batch %llu", t->batch);
+		xo_i64(o, "cpu", ", cpu %lld", t->th.cpu);
+		xo_u64(o, "stream", ", stream %llu\n", t->stream);
 		xo_obj_close(o);
 	}
-	xo_arr_close(o);
-	xo_obj_close(o);
+	xf_port_out_close(o);
 	xo_arr_close(o);
 	if (*g->auto_reason)
 		xo_text(o, "engine auto chose xsk: %s\n", g->auto_reason);

@@ -259,25 +259,16 @@ static void start(struct xf_run *r, struct xf_out *o)
 	uint32_t i;
 
 	xo_arr_open(o, "ports");
-	xo_obj_open(o, NULL);
-	xo_str(o, "port", NULL, p->name);
-	xo_str(o, "driver", NULL, p->driver);
-	xo_str(o, "xdp_mode", NULL, xf_attach_mode_name(p->mode));
-	xo_bool(o, "dispatcher", NULL, p->dispatcher);
-	xo_arr_open(o, "queues");
+	xf_port_out(o, p);
 	for (i = 0; i < sv->npollers; i++) {
 		const struct serve_poller *sp = &sv->pollers[i];
 
-		xo_obj_open(o, NULL);
-		xo_text(o, "%s/q%u: driver %s, xdp %s, ", p->name, sp->queue, p->driver,
-			xf_attach_mode_name(p->mode));
-		xo_u64(o, "queue", NULL, sp->queue);
+		xf_port_queue_out(o, p, sp->queue);
 		xo_str(o, "bind_mode", "bind %s", sp->sock->zerocopy ? "zero-copy" : "copy");
 		xo_i64(o, "cpu", ", cpu %lld\n", sp->th.cpu);
 		xo_obj_close(o);
 	}
-	xo_arr_close(o);
-	xo_obj_close(o);
+	xf_port_out_close(o);
 	xo_arr_close(o);
 	xo_str(o, "root", "serving %s", sv->o.root);
 	xo_text(o, " on %s:", p->name);

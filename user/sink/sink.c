@@ -146,27 +146,17 @@ static void start(struct xf_run *r, struct xf_out *o)
 		xo_str(o, NULL, NULL, r->o.rule_text[i]);
 	xo_arr_close(o);
 	xo_arr_open(o, "ports");
-	xo_obj_open(o, NULL);
-	xo_str(o, "port", NULL, p->name);
-	xo_str(o, "driver", NULL, p->driver);
-	xo_str(o, "xdp_mode", NULL, xf_attach_mode_name(p->mode));
-	xo_bool(o, "dispatcher", NULL, p->dispatcher);
-	xo_arr_open(o, "queues");
+	xf_port_out(o, p);
 	for (i = 0; i < k->npollers; i++) {
 		const struct sink_poller *sp = &k->pollers[i];
 
-		xo_obj_open(o, NULL);
-		xo_text(o, "%s/q%u: driver %s, xdp %s (%s), ", p->name, sp->queue, p->driver,
-			xf_attach_mode_name(p->mode),
-			p->dispatcher ? "libxdp dispatcher" : "single program");
-		xo_u64(o, "queue", NULL, sp->queue);
+		xf_port_queue_out(o, p, sp->queue);
 		xo_str(o, "bind_mode", "bind %s", sp->sock->zerocopy ? "zero-copy" : "copy");
 		xo_bool(o, "need_wakeup", ", need_wakeup %s", sp->sock->need_wakeup);
 		xo_i64(o, "cpu", ", cpu %lld\n", sp->th.cpu);
 		xo_obj_close(o);
 	}
-	xo_arr_close(o);
-	xo_obj_close(o);
+	xf_port_out_close(o);
 	xo_arr_close(o);
 	for (i = 0; i < r->o.nrules && !k->all; i++)
 		xo_text(o, "rule %u: %s%s\n", i + 1, r->o.rule_text[i],
