@@ -54,15 +54,22 @@ static const char *next_arg(struct cursor *c, const char *what, char *err)
 	return c->tok[++c->i];
 }
 
-static int set_family(struct xf_rule *r, __u8 family, char *err)
+/* A term that sets @flag's byte @slot to @v, unless another term set it otherwise. */
+static int set_once(struct xf_rule *r, __u32 flag, __u8 *slot, __u8 v, const char *clash,
+		    char *err)
 {
-	if ((r->fields & XF_F_FAMILY) && r->family != family) {
-		snprintf(err, XF_ERRLEN, "mixes IPv4 and IPv6");
+	if ((r->fields & flag) && *slot != v) {
+		snprintf(err, XF_ERRLEN, "%s", clash);
 		return -EINVAL;
 	}
-	r->fields |= XF_F_FAMILY;
-	r->family = family;
+	r->fields |= flag;
+	*slot = v;
 	return 0;
+}
+
+static int set_family(struct xf_rule *r, __u8 family, char *err)
+{
+	return set_once(r, XF_F_FAMILY, &r->family, family, "mixes IPv4 and IPv6", err);
 }
 
 static void make_mask(__u32 *mask, unsigned int bits)
@@ -135,13 +142,7 @@ static int parse_ports(const char *s, __u16 *lo, __u16 *hi, char *err)
 
 static int set_proto(struct xf_rule *r, __u8 proto, char *err)
 {
-	if ((r->fields & XF_F_PROTO) && r->proto != proto) {
-		snprintf(err, XF_ERRLEN, "names two protocols");
-		return -EINVAL;
-	}
-	r->fields |= XF_F_PROTO;
-	r->proto = proto;
-	return 0;
+	return set_once(r, XF_F_PROTO, &r->proto, proto, "names two protocols", err);
 }
 
 /* A field given twice would silently lose its first value: refuse it. */

@@ -51,46 +51,47 @@ static bool parse_num(const char *s, uint64_t max, uint64_t *out)
 	return true;
 }
 
-/* One option name=value; sets its bit in r->opts when valid. */
+/*
+ * The options a request may carry: a value is valid in [lo, hi] after
+ * parse_num() saturated it at sat. blksize and windowsize saturate at their
+ * maximum, which is then granted (a server may answer with less); timeout at
+ * one above, so that "too large" stays refused; tsize at 2^64 - 1, too large
+ * for any file anyway.
+ */
+static const struct {
+	const char *name;
+	uint32_t bit;
+	uint64_t lo, sat, hi;
+} options[] = {
+	{ "blksize", TFTP_OPT_BLKSIZE, TFTP_BLKSIZE_MIN, TFTP_BLKSIZE_MAX, TFTP_BLKSIZE_MAX },
+	{ "tsize", TFTP_OPT_TSIZE, 0, UINT64_MAX, UINT64_MAX },
+	{ "timeout", TFTP_OPT_TIMEOUT, 1, TFTP_TIMEOUT_MAX + 1, TFTP_TIMEOUT_MAX },
+	{ "windowsize", TFTP_OPT_WINDOWSIZE, 1, TFTP_WINDOWSIZE_MAX, TFTP_WINDOWSIZE_MAX },
+};
+
+/* One option name=value; sets its bit in r->opts when valid. The first of a
+ * name counts, valid or not. */
 static void take_option(struct tftp_request *r, uint32_t *seen, const char *name, const char *val)
 {
+	size_t i, n = sizeof(options) / sizeof(options[0]);
 	uint64_t v;
 
-	if (!strcasecmp(name, "blksize")) {
-		if (*seen & TFTP_OPT_BLKSIZE)
-			return;
-		*seen |= TFTP_OPT_BLKSIZE;
-		if (!parse_num(val, TFTP_BLKSIZE_MAX, &v) || v < TFTP_BLKSIZE_MIN)
-			return;
-		r->blksize = (uint32_t)v;
-		r->opts |= TFTP_OPT_BLKSIZE;
-	} else if (!strcasecmp(name, "tsize")) {
-		if (*seen & TFTP_OPT_TSIZE)
-			return;
-		*seen |= TFTP_OPT_TSIZE;
-		/* Over 2^64 - 1 saturates to it: too large for any file anyway. */
-		if (!parse_num(val, UINT64_MAX, &v))
-			return;
+	for (i = 0; i < n && strcasecmp(name, options[i].name); i++)
+		;
+	if (i == n || *seen & options[i].bit)
+		return;
+	*seen |= options[i].bit;
+	if (!parse_num(val, options[i].sat, &v) || v < options[i].lo || v > options[i].hi)
+		return;
+	r->opts |= options[i].bit;
+	if (options[i].bit == TFTP_OPT_TSIZE)
 		r->tsize = v;
-		r->opts |= TFTP_OPT_TSIZE;
-	} else if (!strcasecmp(name, "timeout")) {
-		if (*seen & TFTP_OPT_TIMEOUT)
-			return;
-		*seen |= TFTP_OPT_TIMEOUT;
-		/* Saturating at 256 keeps "too large" distinguishable. */
-		if (!parse_num(val, TFTP_TIMEOUT_MAX + 1, &v) || v < 1 || v > TFTP_TIMEOUT_MAX)
-			return;
+	else if (options[i].bit == TFTP_OPT_BLKSIZE)
+		r->blksize = (uint32_t)v;
+	else if (options[i].bit == TFTP_OPT_TIMEOUT)
 		r->timeout_s = (uint32_t)v;
-		r->opts |= TFTP_OPT_TIMEOUT;
-	} else if (!strcasecmp(name, "windowsize")) {
-		if (*seen & TFTP_OPT_WINDOWSIZE)
-			return;
-		*seen |= TFTP_OPT_WINDOWSIZE;
-		if (!parse_num(val, TFTP_WINDOWSIZE_MAX, &v) || v < 1)
-			return;
+	else
 		r->windowsize = (uint32_t)v;
-		r->opts |= TFTP_OPT_WINDOWSIZE;
-	}
 }
 
 static int bad(const char **why, const char *reason)
