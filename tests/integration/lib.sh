@@ -33,6 +33,9 @@
 #   summary_field PORT FIELD         a counter of the forwarder summary in $FWD_LOG
 #   assert_no_lock NS DEV            xskfwd's lock file for DEV removed
 #   fwd_start ARGS... / fwd_stop     the forwarder on the rig, started / stopped cleanly
+#   veth_lost TX_NS:DEV RX_NS:DEV    frames the kernel counted as lost on one veth
+#   assert_delivered SENT RECEIVED LOST WHAT [MAX_LOST]
+#                                    SENT - LOST <= RECEIVED <= SENT, LOST bounded
 
 # BG_STATUS/BG_KILLED are set for the tests to read.
 # shellcheck disable=SC2034
@@ -339,4 +342,52 @@ fwd_stop() {
 		assert_no_xdp "$RIG_FWD" "$dev"
 		assert_no_lock "$RIG_FWD" "$dev"
 	done
+}
+
+# --- what the kernel may lose on the way, read from its own counters -------------
+#
+# Under load the kernel may drop frames on a veth; the tests never assume it
+# did not. They read where it counted them and assert
+#   sent - lost <= received <= sent
+# (exact when nothing was counted lost), so a frame that vanishes without a
+# counter showing it still fails the test. Where a veth counts its drops
+# (drivers/net/veth.c, kernel 6.18):
+#   - the sender's tx_dropped: veth_xmit found the peer's XDP ring (with an
+#     XDP program on the peer) or the peer CPU's backlog (without) full, or
+#     an XDP transmit into the peer (ndo_xdp_xmit: live frames, devmap)
+#     failed. A packet socket's sender sees these as ENOBUFS and frametool
+#     sends again; UDP sockets do not see them (no IP_RECVERR); AF_XDP copy
+#     mode completes the descriptor anyway (sendto says EBUSY).
+#   - the receiver's rx_queue_N_drops (ethtool -S): its XDP program
+#     returned XDP_REDIRECT and the redirect failed (an AF_XDP socket's full
+#     rx ring, counted by the socket too as rx_ring_full, or its empty fill
+#     ring, as rx_dropped), or the frame could not be made an xdp_buff.
+#     Deliberate XDP_DROPs are rx_queue_N_xdp_drops, not losses.
+# The receiver's rx_dropped is not used: it also counts the sender's
+# ndo_xdp_xmit failures again, and frames no protocol wanted.
+
+# veth_lost TX_NS:TX_DEV RX_NS:RX_DEV: frames the kernel has counted lost so
+# far on the veth from TX_DEV to its peer RX_DEV: TX_DEV's tx_dropped plus
+# RX_DEV's rx_queue_N_drops. Read it before and after; the difference is what
+# was lost in between.
+veth_lost() {
+	local tx=$1 rx=$2 t d
+	t=$(ip netns exec "${tx%%:*}" cat "/sys/class/net/${tx#*:}/statistics/tx_dropped")
+	# shellcheck disable=SC2016 # awk's own $1, $2
+	d=$(ip netns exec "${rx%%:*}" ethtool -S "${rx#*:}" |
+		awk '$1 ~ /^rx_queue_[0-9]+_drops:$/ { s += $2 } END { print s + 0 }')
+	echo $((t + d))
+}
+
+# assert_delivered SENT RECEIVED LOST WHAT [MAX_LOST]: SENT - LOST <= RECEIVED
+# <= SENT, where LOST is what the kernel counted as lost on the way; and LOST
+# is at most MAX_LOST (default: a fifth of SENT), so a datapath that loses
+# everything, counted or not, still fails.
+assert_delivered() {
+	local sent=$1 got=$2 lost=$3 what=$4 max=${5:-$(($1 / 5))}
+	echo "$what: sent $sent, received $got, counted lost by the kernel $lost"
+	assert_ge "$got" $((sent - lost)) "$what (sent $sent, kernel counted $lost lost)"
+	assert_ge "$sent" "$got" "$what (at most what was sent)"
+	assert_ge "$max" "$lost" "$what: frames the kernel counted lost (at most $max)"
+	((lost == 0)) || echo "NOTE: $what: $lost frames counted lost by the kernel on the way"
 }
