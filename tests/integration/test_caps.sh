@@ -27,7 +27,9 @@ CAPS_UID=65534
 setup_file() {
 	require_root
 	require_cmd ip ethtool setpriv
-	[ -x "$XF_BIN/xskfwd" ] && [ -x "$XF_BIN/frametool" ] || fail "build first: make"
+	if [ ! -x "$XF_BIN/xskfwd" ] || [ ! -x "$XF_BIN/frametool" ]; then
+		fail "build first: make"
+	fi
 	"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
 	eval "$("$XF_RIG" env --prefix "$RIG_PREFIX")"
 	# The mount point for the per-command lock directory.
@@ -51,9 +53,8 @@ lockdir_new() {
 # It execs: the calling shell becomes CMD (call it in a subshell, or through
 # bg_start, whose PID is then CMD's).
 as_uid() {
-	local bpffs=$1 caps set
-	caps=$(sed 's/\([a-z_]*\)/+\1/g' <<<"$2")
-	set=-all${caps:+,$caps}
+	local bpffs=$1 set=-all
+	[ -z "$2" ] || set="-all,+${2//,/,+}"
 	shift 2
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	exec ip netns exec "$RIG_FWD" sh -c '

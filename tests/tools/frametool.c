@@ -958,8 +958,8 @@ static void print_report(const struct run *r)
 		printf("sent %" PRIu64 " received %" PRIu64 " intact %" PRIu64 " corrupt %" PRIu64
 		       " duplicate %" PRIu64 " missing %" PRIu64 " other %" PRIu64
 		       " rx_sock_drops %" PRIu64 "\n",
-		       c->sent, c->received, c->intact, c->corrupt, c->duplicate, missing,
-		       c->other, c->rx_sock_drops);
+		       c->sent, c->received, c->intact, c->corrupt, c->duplicate, missing, c->other,
+		       c->rx_sock_drops);
 	fflush(stdout);
 }
 
