@@ -144,7 +144,8 @@ test_sigterm_under_flood() {
 }
 
 # 4. Without CAP_NET_ADMIN, CAP_BPF and CAP_SYS_ADMIN. Seen: exit 1 and
-# 'xskfwd: fwd0: attaching XDP needs CAP_BPF and CAP_NET_ADMIN (or root)'.
+# 'xskfwd: fwd0: attaching XDP needs CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN
+# (or root); missing: CAP_BPF, CAP_NET_ADMIN'. (test_caps: as a non-root uid.)
 test_without_privileges() {
 	local rc=0
 	command -v capsh >/dev/null 2>&1 || skip "capsh not installed"
