@@ -9,6 +9,14 @@
 # arrive intact, the forwarder must stay up (status 0 on SIGINT), its peak
 # RSS must stay bounded and flat, and its counters must account for every
 # frame sent.
+#
+# Where the kernel may lose frames on the way, and counts them (see
+# veth_lost in lib.sh): gen0's tx (veth_xmit, fwd0's XDP ring full: the
+# packet socket says ENOBUFS and frametool sends the frame again, so no
+# frame is lost there), fwd0's rx_queue_0_drops (a failed redirect: the
+# forwarder's socket's rx ring full, which the socket counts too; or a frame
+# that could not be made an xdp_buff, before the classifier saw it), fwd1's
+# tx (sink0's backlog full) and frametool's receive socket (rx_sock_drops).
 
 RIG_PREFIX=xth-
 TIMEOUT_test_hostile_flood_while_forwarding=180
@@ -41,6 +49,7 @@ vm_kb() {
 
 test_hostile_flood_while_forwarding() {
 	local pid hwm1 hwm2 hwm t1 rate flood_log flood_sent xfer_sent seen sent c k
+	local lost0 lost1 fwd_lost0 out
 	bg_start fwd ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" \
 		--match "udp dport 5000"
 	FWD_LOG=$(bg_log fwd)
@@ -52,6 +61,8 @@ test_hostile_flood_while_forwarding() {
 	pid=$(bg_pid fwd)
 	assert_eq xskfwd "$(cat "/proc/$pid/comm")" "forwarder process"
 
+	lost0=$(rig_lost)
+	fwd_lost0=$(veth_lost "$RIG_GEN:$RIG_GEN_IF" "$RIG_FWD:$RIG_FWD_A")
 	bg_start flood "$XF_BIN/frametool" flood --tx "$RIG_GEN:$RIG_GEN_IF" --kind mixed \
 		--count "$FLOOD_COUNT" --interval-us "$FLOOD_INTERVAL_US" --dport 5000
 	flood_log=$(bg_log flood)
@@ -61,7 +72,7 @@ test_hostile_flood_while_forwarding() {
 	# The correct transfer, through the flood (about 2 s).
 	"$XF_BIN/frametool" xfer --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" \
 		--types ipv4,ipv6,vlan --sizes 64,200,1000,1514 --dport 5000 --count 200 \
-		--interval-us 500 --timeout-ms 3000 --expect all | tee "$XF_TEST_TMP/xfer"
+		--interval-us 500 --timeout-ms 3000 --expect any | tee "$XF_TEST_TMP/xfer"
 	# The second reading 2 s after the first, the flood still on.
 	while ((${EPOCHREALTIME/./} < t1 + 2000000)); do sleep 0.05; done
 	hwm2=$(vm_kb "$pid" VmHWM)
@@ -77,8 +88,16 @@ test_hostile_flood_while_forwarding() {
 	flood_sent=$(sed -n 's/^flood sent \([0-9]*\) .*/\1/p' "$flood_log")
 	rate=$(sed -n 's/^flood sent .* rate \([0-9]*\)$/\1/p' "$flood_log")
 	assert_eq "$FLOOD_COUNT" "$flood_sent" "flood frames sent"
-	xfer_sent=$(sed -n 's/^sent \([0-9]*\) .*/\1/p' "$XF_TEST_TMP/xfer")
-	assert_file_contains "$XF_TEST_TMP/xfer" "sent $xfer_sent received $xfer_sent intact $xfer_sent"
+	# The transfer: every frame that arrived is intact and arrived once;
+	# a missing one must be among the frames the kernel counted lost on
+	# the way (with the flood's, which share the path).
+	out=$(cat "$XF_TEST_TMP/xfer")
+	xfer_sent=$(ft_field "$out" sent)
+	assert_ge "$xfer_sent" 1 "transfer frames sent"
+	assert_eq 0 "$(ft_field "$out" corrupt)" "transfer frames corrupt"
+	assert_eq 0 "$(ft_field "$out" duplicate)" "transfer frames duplicated"
+	assert_delivered "$xfer_sent" "$(ft_field "$out" intact)" \
+		$(($(rig_lost) - lost0 + $(ft_field "$out" rx_sock_drops))) "transfer through the flood"
 
 	bg_running fwd || fail "the forwarder died during the flood"
 	hwm=$(vm_kb "$pid" VmHWM)
@@ -96,8 +115,13 @@ test_hostile_flood_while_forwarding() {
 		seen=$((seen + k))
 	done
 	sent=$((flood_sent + xfer_sent))
-	echo "fwd0: classifier saw $seen frames, $sent sent"
-	assert_ge "$seen" "$sent" "fwd0 frames seen by the classifier"
+	# Lost before the classifier: fwd0's rx_queue_0_drops that are not
+	# the socket's (and gen0's tx drops, which frametool sent again).
+	lost1=$(($(veth_lost "$RIG_GEN:$RIG_GEN_IF" "$RIG_FWD:$RIG_FWD_A") - fwd_lost0 -
+		$(summary_field "$RIG_FWD_A" rx_dropped) - $(summary_field "$RIG_FWD_A" rx_ring_full)))
+	assert_ge "$lost1" 0 "fwd0 drops the kernel counted, less the socket's own"
+	echo "fwd0: classifier saw $seen frames, $sent sent, $lost1 counted lost before it"
+	assert_ge "$((seen + lost1))" "$sent" "fwd0 frames seen by the classifier"
 	assert_ge "$((sent + CHATTER_MAX))" "$seen" "fwd0 frames seen (at most sent + chatter)"
 	assert_ge "$(summary_field "$RIG_FWD_A" xdp_drop_malformed)" 1 "fwd0 malformed drops"
 	# Every redirected frame was received by a socket, dropped by one

@@ -248,12 +248,18 @@ json_field() {
 	grep -o "\"$2\":[0-9.]*" <<<"$1" | head -n 1 | cut -d: -f2
 }
 
+# 5000 frames at 20 kpps, 8 flows over the rig's 2 queues, through the
+# forwarder: every frame arrives but those the kernel counted lost on the
+# way (rig_lost: gen0's tx, fwd0's failed redirects to the forwarder's full
+# rx ring, fwd1's tx, sink0's failed redirects to the sink's full rx ring,
+# which the sink counts as rx_ring_full too); the sink's sequence gaps are
+# among them. Exact when the kernel counted nothing.
 test_gen_to_sink_exact() {
-	local engine gen_sum sink_sum sent
+	local engine gen_sum sink_sum sent lost0 lost got
 	fwd_start
 	for engine in xsk live; do
 		sink_start --json
-		# paced low, 8 flows over the rig's 2 queues: every frame must arrive
+		lost0=$(rig_lost)
 		ip netns exec "$RIG_GEN" "$XF_BIN/xskfwd" gen "$RIG_GEN_IF" --dst-mac "$RIG_SINK_MAC" \
 			--engine "$engine" --count 5000 --rate 20000 --flows 8 --json >"$XF_TEST_TMP/gen"
 		gen_sum=$(grep '"type":"summary"' "$XF_TEST_TMP/gen")
@@ -261,9 +267,11 @@ test_gen_to_sink_exact() {
 		assert_eq 5000 "$sent" "$engine: frames gen sent"
 		wait_until 5 received_at_least 5000 || true
 		sink_stop
+		lost=$(($(rig_lost) - lost0))
 		sink_sum=$(grep '"type":"summary"' "$SINK_LOG")
-		assert_eq 5000 "$(json_field "$sink_sum" received)" "$engine: frames the sink received"
-		assert_eq 0 "$(json_field "$sink_sum" lost)" "$engine: sequence gaps"
+		got=$(json_field "$sink_sum" received)
+		assert_delivered 5000 "$got" "$lost" "$engine: frames the sink received"
+		assert_ge "$lost" "$(json_field "$sink_sum" lost)" "$engine: sequence gaps (within those counted lost)"
 		assert_eq 0 "$(json_field "$sink_sum" duplicate)" "$engine: duplicates"
 		assert_eq 0 "$(json_field "$sink_sum" other)" "$engine: frames not ours"
 		assert_ge "$(json_field "$sink_sum" p50 | cut -d. -f1)" 1 "$engine: p50 latency in us"

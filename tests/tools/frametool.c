@@ -62,7 +62,11 @@
  * bytes carry too little of the run id to keep concurrent runs apart.
  *
  * Accounting: received = intact + corrupt + duplicate, and
- * sent = intact + missing.
+ * sent = intact + missing. The report ends with rx_sock_drops: what the
+ * kernel dropped on the receive socket itself (its buffer full,
+ * PACKET_STATISTICS tp_drops), frames that reached the rx interface but not
+ * frametool. A frame the tx veth drops is not lost: the packet socket
+ * reports it (ENOBUFS) and it is sent again.
  *
  * Pacing. Send and receive interleave in one thread: after each send
  * everything pending on the receive socket is read without blocking, and the
@@ -195,6 +199,7 @@ struct counters {
 	uint64_t corrupt;
 	uint64_t duplicate;
 	uint64_t other;
+	uint64_t rx_sock_drops;
 };
 
 struct run {
@@ -927,6 +932,16 @@ static void report_missing(struct run *r)
 			r->problems - MAX_PROBLEM_LINES);
 }
 
+/* What the kernel dropped on a packet socket (its buffer full) since it was
+ * opened: PACKET_STATISTICS tp_drops (reading it resets it: read it once). */
+static uint64_t sock_drops(int fd)
+{
+	struct tpacket_stats ps = { 0 };
+	socklen_t len = sizeof(ps);
+
+	return getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &ps, &len) ? 0 : ps.tp_drops;
+}
+
 static void print_report(const struct run *r)
 {
 	const struct counters *c = &r->c;
@@ -935,14 +950,16 @@ static void print_report(const struct run *r)
 	if (r->cfg->json)
 		printf("{\"sent\":%" PRIu64 ",\"received\":%" PRIu64 ",\"intact\":%" PRIu64
 		       ",\"corrupt\":%" PRIu64 ",\"duplicate\":%" PRIu64 ",\"missing\":%" PRIu64
-		       ",\"other\":%" PRIu64 ",\"skipped_shapes\":%u}\n",
+		       ",\"other\":%" PRIu64 ",\"skipped_shapes\":%u,\"rx_sock_drops\":%" PRIu64
+		       "}\n",
 		       c->sent, c->received, c->intact, c->corrupt, c->duplicate, missing, c->other,
-		       r->nskipped);
+		       r->nskipped, c->rx_sock_drops);
 	else
 		printf("sent %" PRIu64 " received %" PRIu64 " intact %" PRIu64 " corrupt %" PRIu64
-		       " duplicate %" PRIu64 " missing %" PRIu64 " other %" PRIu64 "\n",
-		       c->sent, c->received, c->intact, c->corrupt, c->duplicate, missing,
-		       c->other);
+		       " duplicate %" PRIu64 " missing %" PRIu64 " other %" PRIu64
+		       " rx_sock_drops %" PRIu64 "\n",
+		       c->sent, c->received, c->intact, c->corrupt, c->duplicate, missing, c->other,
+		       c->rx_sock_drops);
 	fflush(stdout);
 }
 
@@ -1787,6 +1804,7 @@ static int xfer(struct config *cfg)
 	if (stop_requested)
 		fprintf(stderr, "frametool: interrupted\n");
 	report_missing(r);
+	r->c.rx_sock_drops = sock_drops(cfg->rx.fd);
 	print_report(r);
 	ret = judge(r);
 out:

@@ -14,7 +14,10 @@
  * sequence numbers seen gives the missing (below the highest seen) and the
  * duplicates. Prints "listening on IFACE" once ready, and at the end (N
  * frames, the timeout since the last frame, or SIGINT/SIGTERM) one line:
- *   frames N streams S intact I bad B missing M duplicate D
+ *   frames N streams S intact I bad B missing M duplicate D sock_drops K
+ * where K is what the kernel dropped on gencheck's own socket (its receive
+ * buffer was full: PACKET_STATISTICS tp_drops), frames that reached IFACE
+ * but not gencheck.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -163,6 +166,8 @@ int main(int argc, char **argv)
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
 	uint8_t buf[9216];
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct tpacket_stats ps = { 0 };
+	socklen_t fl;
 	bool v6 = false;
 
 	if (argc < 2)
@@ -225,9 +230,14 @@ int main(int argc, char **argv)
 		missing += streams[k].max + 1 - have;
 		free(streams[k].seen);
 	}
-	printf("frames %llu streams %d intact %llu bad %llu missing %llu duplicate %llu\n",
+	fl = sizeof(ps);
+	if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &ps, &fl))
+		ps.tp_drops = 0;
+	printf("frames %llu streams %d intact %llu bad %llu missing %llu duplicate %llu"
+	       " sock_drops %u\n",
 	       (unsigned long long)n_frames, nstreams, (unsigned long long)n_intact,
-	       (unsigned long long)n_bad, (unsigned long long)missing, (unsigned long long)n_dup);
+	       (unsigned long long)n_bad, (unsigned long long)missing, (unsigned long long)n_dup,
+	       ps.tp_drops);
 	close(fd);
 	return 0;
 }

@@ -7,7 +7,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/ethtool.h>
+#include <linux/if_link.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -256,6 +259,49 @@ static int remove_stale(struct xf_port *p)
 	return err;
 }
 
+/* Whether this process's effective set holds @cap (true when unknown). */
+static bool have_cap(int cap)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = { 0 };
+
+	if (syscall(SYS_capget, &h, d))
+		return true;
+	return d[cap / 32].effective & (1u << (cap % 32));
+}
+
+/*
+ * Without root, loading and attaching the classifier needs CAP_BPF (load),
+ * CAP_PERFMON (the verifier refuses its pointer comparisons, and libxdp's
+ * dispatcher's, with EACCES otherwise) and CAP_NET_ADMIN (attach); CAP_SYS_ADMIN
+ * stands in for the first two. Names the ones this process lacks, if any.
+ */
+static bool explain_missing_caps(const struct xf_port *p)
+{
+	static const struct {
+		int cap;
+		const char *name;
+	} need[] = { { CAP_BPF, "CAP_BPF" },
+		     { CAP_PERFMON, "CAP_PERFMON" },
+		     { CAP_NET_ADMIN, "CAP_NET_ADMIN" } };
+	bool admin = have_cap(CAP_SYS_ADMIN);
+	char missing[64] = "";
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		if (have_cap(need[i].cap) || (admin && need[i].cap != CAP_NET_ADMIN))
+			continue;
+		n += (size_t)snprintf(missing + n, sizeof(missing) - n, "%s%s", n ? ", " : "",
+				      need[i].name);
+	}
+	if (!n)
+		return false;
+	xf_err("%s: attaching XDP needs CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN (or root); "
+	       "missing: %s",
+	       p->name, missing);
+	return true;
+}
+
 static void explain_attach_error(const struct xf_port *p, enum xdp_attach_mode mode, int err)
 {
 	struct xdp_multiprog *mp;
@@ -278,12 +324,42 @@ static void explain_attach_error(const struct xf_port *p, enum xdp_attach_mode m
 			xdp_multiprog__close(mp);
 		return;
 	}
-	if (err == -EPERM) {
-		xf_err("%s: attaching XDP needs CAP_BPF and CAP_NET_ADMIN (or root)", p->name);
+	if ((err == -EPERM || err == -EACCES) && explain_missing_caps(p))
 		return;
-	}
 	xf_err("%s: attaching the XDP program in %s mode: %s", p->name, xf_attach_mode_name(mode),
 	       strerror(-err));
+}
+
+static __u32 xdp_flags_of(enum xdp_attach_mode mode)
+{
+	switch (mode) {
+	case XDP_MODE_NATIVE:
+		return XDP_FLAGS_DRV_MODE;
+	case XDP_MODE_SKB:
+		return XDP_FLAGS_SKB_MODE;
+	case XDP_MODE_HW:
+		return XDP_FLAGS_HW_MODE;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Unhook our classifier. Alone on the interface (no dispatcher), it goes
+ * with bpf_xdp_detach() naming it as the program expected there
+ * (XDP_FLAGS_REPLACE: the kernel removes it only if it is still ours), which
+ * needs CAP_NET_ADMIN alone. libxdp's xdp_program__detach() first looks the
+ * attached program up by id (BPF_PROG_GET_FD_BY_ID), which needs
+ * CAP_SYS_ADMIN: without it a clean exit left the program attached (ENOENT).
+ * A dispatcher is libxdp's to edit. 0 or -errno.
+ */
+static int detach_prog(struct xf_port *p, enum xdp_attach_mode mode)
+{
+	DECLARE_LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = xdp_program__fd(p->prog));
+
+	if (p->dispatcher)
+		return xdp_program__detach(p->prog, p->ifindex, mode, 0);
+	return bpf_xdp_detach(p->ifindex, xdp_flags_of(mode), &opts);
 }
 
 static int write_rules(struct xf_port *p, const struct xf_rule *rules, uint32_t nr)
@@ -306,7 +382,7 @@ int xf_port_attach(struct xf_port *p, const struct xf_rule *rules, uint32_t nr, 
 		   enum xdp_attach_mode mode)
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, .prog_name = XF_PROG_NAME);
-	struct xdp_multiprog *mp;
+	__u32 id = 0;
 	int err;
 
 	err = remove_stale(p);
@@ -336,18 +412,17 @@ int xf_port_attach(struct xf_port *p, const struct xf_rule *rules, uint32_t nr, 
 		goto err_close;
 	}
 	p->mode = mode;
-	mp = xdp_multiprog__get_from_ifindex(p->ifindex);
-	if (!libxdp_get_error(mp)) {
-		p->dispatcher = !xdp_multiprog__is_legacy(mp);
-		xdp_multiprog__close(mp);
-	}
+	/* Ours is the program the interface runs, or a dispatcher runs it. A
+	 * query by netlink: no CAP_SYS_ADMIN needed (see detach_prog()). */
+	p->dispatcher = bpf_xdp_query_id(p->ifindex, xdp_flags_of(mode), &id) ||
+			id != xdp_program__id(p->prog);
 	err = write_rules(p, rules, nr);
 	if (err)
 		goto err_detach;
 	return 0;
 
 err_detach:
-	xdp_program__detach(p->prog, p->ifindex, mode, 0);
+	detach_prog(p, mode);
 err_close:
 	xdp_program__close(p->prog);
 	p->prog = NULL;
@@ -389,17 +464,22 @@ int xf_port_counters(const struct xf_port *p, uint64_t *out)
 	return 0;
 }
 
-void xf_port_detach(struct xf_port *p)
+int xf_port_detach(struct xf_port *p)
 {
 	int err;
 
 	if (!p->prog || p->detached)
-		return;
-	err = xdp_program__detach(p->prog, p->ifindex, p->mode, 0);
-	/* A device that is gone took its program with it: nothing to say. */
-	if (err && if_indextoname(p->ifindex, (char[IF_NAMESIZE]){ 0 }))
-		xf_warn("%s: detaching the XDP program: %s", p->name, strerror(-err));
+		return p->detach_err;
 	p->detached = true;
+	err = detach_prog(p, p->mode);
+	/* A device that is gone took its program with it: nothing to say. */
+	if (!err || !if_indextoname(p->ifindex, (char[IF_NAMESIZE]){ 0 }))
+		return 0;
+	p->detach_err = err;
+	xf_err("%s: detaching the XDP program: %s (it is still attached: xdp-loader unload %s "
+	       "or ip link set dev %s xdp off)",
+	       p->name, strerror(-err), p->name, p->name);
+	return err;
 }
 
 void xf_port_close(struct xf_port *p)

@@ -39,6 +39,7 @@ struct xf_port {
 	enum xdp_attach_mode mode; /* as attached */
 	bool dispatcher;	   /* attached through a libxdp dispatcher */
 	bool detached;		   /* unhooked from the interface; maps still readable */
+	int detach_err;		   /* -errno: the unhooking failed, the program stays */
 	bool replaced_stale;	   /* a killed run's classifier was removed */
 };
 
@@ -85,8 +86,10 @@ void xf_port_out_close(struct xf_out *o);
 /*
  * Unhook the classifier from the interface (idempotent): no new frames are
  * redirected; its maps and counters stay readable until xf_port_close().
+ * Returns 0 (also when the device is gone), or -errno after a line saying
+ * the classifier is still attached (again on later calls, without the line).
  */
-void xf_port_detach(struct xf_port *p);
+int xf_port_detach(struct xf_port *p);
 /* Detach if needed, unload the classifier, release the lock. */
 void xf_port_close(struct xf_port *p);
 

@@ -437,9 +437,11 @@ static int run(struct xf_run *r)
 teardown:
 	atomic_store(&r->stop, true);
 	join_threads(r);
-	/* Detached first: no frame may be redirected to a socket being closed. */
+	/* Detached first: no frame may be redirected to a socket being closed.
+	 * A classifier left attached is a failed exit. */
 	for (k = 0; k < r->nports; k++)
-		xf_port_detach(&r->port[k]);
+		if (xf_port_detach(&r->port[k]))
+			ret = XF_EXIT_ERROR;
 	if (m->teardown)
 		m->teardown(r);
 	for (k = 0; k < r->nports; k++)

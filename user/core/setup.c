@@ -19,11 +19,13 @@ int xf_umem_create(struct rl_umem **out, const struct rl_umem_opts *o)
 {
 	int err = rl_umem_create(out, o);
 
-	if (err)
+	if (err == -EPERM || err == -EACCES)
+		xf_err("creating the UMEM (an AF_XDP socket) needs CAP_NET_RAW (or root)");
+	else if (err)
 		xf_err("UMEM of %llu MiB (%llu frames of %u bytes): %s%s",
 		       (unsigned long long)(o->nframes * o->frame_size >> 20),
 		       (unsigned long long)o->nframes, o->frame_size, strerror(-err),
-		       err == -ENOMEM || err == -ENOBUFS || err == -EPERM
+		       err == -ENOMEM || err == -ENOBUFS
 			       ? " (locked-memory limit? run as root or with CAP_IPC_LOCK, or use "
 				 "a smaller --ring-size or fewer --queues)"
 			       : "");
