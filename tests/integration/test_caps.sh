@@ -118,8 +118,11 @@ test_forward_with_documented_caps() {
 # is the one the documentation used to leave out ("Permission denied" from
 # the verifier, before the message named it).
 test_missing_capability_named() {
-	local drop caps rc
-	for drop in perfmon net_admin bpf; do
+	local drop caps rc want
+	for drop in perfmon net_admin bpf net_raw; do
+		want="xskfwd: $RIG_FWD_A: attaching XDP needs CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN (or root); missing: CAP_${drop^^}"
+		[ "$drop" = net_raw ] &&
+			want="xskfwd: creating the UMEM (an AF_XDP socket) needs CAP_NET_RAW (or root)"
 		caps=$(tr , '\n' <<<"$CAPS" | grep -vx "$drop" | paste -sd,)
 		lockdir_new "no-$drop"
 		rc=0
@@ -129,8 +132,7 @@ test_missing_capability_named() {
 		cat "$XF_TEST_TMP/err"
 		assert_eq 1 "$rc" "exit status without CAP_${drop^^}"
 		assert_eq 1 "$(wc -l <"$XF_TEST_TMP/err")" "lines on stderr without CAP_${drop^^}"
-		assert_file_contains "$XF_TEST_TMP/err" \
-			"xskfwd: $RIG_FWD_A: attaching XDP needs CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN (or root); missing: CAP_${drop^^}"
+		assert_file_contains "$XF_TEST_TMP/err" "$want"
 		assert_no_xdp "$RIG_FWD" "$RIG_FWD_A"
 		assert_no_xdp "$RIG_FWD" "$RIG_FWD_B"
 		assert_eq 0 "$(locks_held)" "lock files left without CAP_${drop^^}"
