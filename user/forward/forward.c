@@ -491,14 +491,6 @@ static void stop_pollers(struct fwd *f)
 	}
 }
 
-static bool rings_empty(const struct rl_sock *s)
-{
-	return __atomic_load_n(s->rx.producer, __ATOMIC_ACQUIRE) ==
-		       __atomic_load_n(s->rx.consumer, __ATOMIC_ACQUIRE) &&
-	       __atomic_load_n(s->tx.producer, __ATOMIC_ACQUIRE) ==
-		       __atomic_load_n(s->tx.consumer, __ATOMIC_ACQUIRE);
-}
-
 /*
  * Stop without losing what was already received: unhook the classifiers (no
  * new frames come in), let the pollers forward what is still on the rx and
@@ -519,7 +511,7 @@ static void drain_and_stop(struct fwd *f)
 		for (i = 0; i < f->npollers && empty; i++)
 			for (k = 0; k < 2; k++)
 				empty = empty && (!f->pollers[i].started ||
-						  rings_empty(f->pollers[i].sock[k]));
+						  rl_rings_empty(f->pollers[i].sock[k]));
 		if (empty)
 			break;
 		nanosleep(&ms, NULL);
