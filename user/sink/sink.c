@@ -65,6 +65,7 @@ struct sink {
 	struct sink_poller *pollers;
 	uint32_t npollers;
 	atomic_bool stop;
+	atomic_bool failed; /* a poller stopped on an error */
 };
 
 /* Totals over all pollers and streams, as the user reads them. */
@@ -302,6 +303,7 @@ static int setup_poller(struct sink *k, uint32_t i)
 	sp->batch = k->o.batch;
 	sp->spin_ns = (uint64_t)k->o.spin_us * 1000;
 	sp->stop = &k->stop;
+	sp->failed = &k->failed;
 	sp->area = k->umem->area;
 	err = sink_poller_init(sp);
 	if (err) {
@@ -447,7 +449,7 @@ static void print_rate(const struct sink *k, double t, const struct sink_totals 
 	fflush(stdout);
 }
 
-/* Report once a second until a signal or --duration. */
+/* Report once a second until a signal, --duration or a poller failure. */
 static void run_reports(struct sink *k, const sigset_t *sigs)
 {
 	struct sink_totals prev, cur;
@@ -456,7 +458,7 @@ static void run_reports(struct sink *k, const sigset_t *sigs)
 
 	collect(k, &prev, NULL, NULL, false);
 	for (;;) {
-		if (sigtimedwait(sigs, NULL, &tick) > 0)
+		if (sigtimedwait(sigs, NULL, &tick) > 0 || atomic_load(&k->failed))
 			break;
 		t = xf_now_s();
 		collect(k, &cur, NULL, NULL, false);
@@ -692,6 +694,22 @@ out:
 	free(h);
 }
 
+/* One line for the first poller that stopped on an error (a vanished
+ * interface stops them all: one cause, one line). Returns 1 then, else 0. */
+static int report_poller_errors(const struct sink *k)
+{
+	uint32_t i;
+
+	for (i = 0; i < k->npollers; i++) {
+		if (k->pollers[i].error) {
+			xf_report_poller_error(k->port.name, k->pollers[i].queue,
+					       k->pollers[i].error);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int start_pollers(struct sink *k)
 {
 	uint32_t i;
@@ -817,6 +835,7 @@ int do_sink(int argc, char **argv)
 			run_reports(k, &sigs);
 		stop_pollers(k);
 		report_summary(k, xf_now_s() - start);
+		ret |= report_poller_errors(k);
 	}
 	teardown(k);
 	free(k);

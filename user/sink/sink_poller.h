@@ -13,9 +13,12 @@
  * stream's tracker (seq_track.c) and, when timestamped, the latency
  * histogram (lat_hist.c); the rest are counted as other, by reason. Then
  * release the rx entries and give as many frames back to the fill ring.
- * When the ring stays empty for IDLE_CHECK iterations, and then for
- * spin_ns (--spin-us, default 0), it sleeps in poll() for at most 100 ms,
- * so a stop request is seen within that time. Sleeping at once is the
+ * Idle, it follows ringlib's one idle policy (rl_idle.h): when the ring
+ * stays empty for SPIN_ROUNDS iterations, and then for spin_ns (--spin-us,
+ * default 0), it sleeps in poll() for at most 100 ms, so a stop request is
+ * seen within that time, and then reads its socket's error: when its
+ * interface goes away it stops, with the error recorded and *failed set.
+ * Sleeping at once is the
  * default because on a small machine the sink shares CPUs with the
  * generator and the forwarder: measured on the 2-vCPU rig, a forwarder
  * sharing its CPU with a sink that spun for 1 ms before sleeping passed
@@ -60,6 +63,8 @@ struct sink_poller {
 	uint32_t batch;
 	uint64_t spin_ns; /* keep polling an empty ring this long before sleeping */
 	const atomic_bool *stop;
+	atomic_bool *failed; /* set when this poller stops on an error */
+	int error;	     /* -errno that stopped it, 0 */
 	pthread_t thread;
 	bool started;
 	struct xf_seq *streams;	 /* XF_GEN_MAX_STREAMS trackers */
@@ -76,7 +81,7 @@ struct sink_poller {
 int sink_poller_init(struct sink_poller *sp);
 void sink_poller_fini(struct sink_poller *sp);
 
-/* pthread entry point: runs until *stop. */
+/* pthread entry point: runs until *stop, or an error (sets error and *failed). */
 void *sink_poller_run(void *arg);
 
 #endif
