@@ -11,14 +11,20 @@
  *            rx/tx rings and its own fill/completion pair (the kernel needs
  *            one pair per (netdev, queue) on a shared UMEM).
  *   rl_pool  the free frames of one poller (rl_pool.h).
+ *   rl_idle  the one idle policy every poller follows (rl_idle.h).
  *
- * Ring verbs are libxdp's (xsk.h): reserve/submit on producer rings,
- * peek/release on consumer rings; the batched helpers below are built from
- * them and never block. Every function that can fail returns 0 or -errno.
+ * Ring verbs use the kernel's and libxdp's names: reserve/put/submit on
+ * producer rings, peek/release on consumer rings. Pollers use only these
+ * (rl_rx_peek/rl_rx_desc/rl_rx_release, rl_tx_room/rl_tx_put/rl_tx_submit,
+ * rl_fill, rl_complete, rl_rx_to_tx, the kicks) and the predicates
+ * (rl_tx_pending, rl_rx_left, rl_rings_empty), never libxdp's ring
+ * functions or the ring indices. None of them blocks; one release store
+ * publishes a batch. Every function that can fail returns 0 or -errno.
  *
  * Threading: an rl_sock and an rl_pool belong to one poller thread. The
  * counters in rl_sock_stats are written only by that thread (relaxed
- * atomic stores) and may be read by any thread with rl_stat_read().
+ * atomic stores) and may be read by any thread with rl_stat_read(); so may
+ * rl_rx_left() and rl_rings_empty(). Everything else is the owner's.
  *
  * Mode: the bind mode (zero-copy or copy) and need_wakeup belong to the
  * UMEM's first socket; the kernel gives every socket sharing the UMEM the
