@@ -11,14 +11,20 @@
  *            rx/tx rings and its own fill/completion pair (the kernel needs
  *            one pair per (netdev, queue) on a shared UMEM).
  *   rl_pool  the free frames of one poller (rl_pool.h).
+ *   rl_idle  the one idle policy every poller follows (rl_idle.h).
  *
- * Ring verbs are libxdp's (xsk.h): reserve/submit on producer rings,
- * peek/release on consumer rings; the batched helpers below are built from
- * them and never block. Every function that can fail returns 0 or -errno.
+ * Ring verbs use the kernel's and libxdp's names: reserve/put/submit on
+ * producer rings, peek/release on consumer rings. Pollers use only these
+ * (rl_rx_peek/rl_rx_desc/rl_rx_release, rl_tx_room/rl_tx_put/rl_tx_submit,
+ * rl_fill, rl_complete, rl_rx_to_tx, the kicks) and the predicates
+ * (rl_tx_pending, rl_rx_left, rl_rings_empty), never libxdp's ring
+ * functions or the ring indices. None of them blocks; one release store
+ * publishes a batch. Every function that can fail returns 0 or -errno.
  *
  * Threading: an rl_sock and an rl_pool belong to one poller thread. The
  * counters in rl_sock_stats are written only by that thread (relaxed
- * atomic stores) and may be read by any thread with rl_stat_read().
+ * atomic stores) and may be read by any thread with rl_stat_read(); so may
+ * rl_rx_left() and rl_rings_empty(). Everything else is the owner's.
  *
  * Mode: the bind mode (zero-copy or copy) and need_wakeup belong to the
  * UMEM's first socket; the kernel gives every socket sharing the UMEM the
@@ -100,7 +106,9 @@ struct rl_sock {
 	struct xsk_ring_cons comp;
 	int fd;
 	bool need_wakeup;
-	uint32_t tx_outstanding; /* on the tx ring or not yet completed */
+	uint32_t tx_outstanding;  /* on the tx ring or not yet completed */
+	uint32_t tx_queued;	  /* put on the tx ring, not yet submitted */
+	uint64_t tx_queued_bytes; /* ... their bytes */
 	struct rl_sock_stats stats;
 	/* cold */
 	struct xsk_socket *xsk;
@@ -128,8 +136,6 @@ struct rl_xdp_stats {
 int rl_umem_create(struct rl_umem **out, const struct rl_umem_opts *o);
 /* Free the UMEM; every socket on it must have been destroyed (-EBUSY). */
 int rl_umem_destroy(struct rl_umem *u);
-/* For rl_sock.c: register the same area anew (no socket may exist). */
-int rl_umem_reregister(struct rl_umem *u);
 
 /*
  * Create a socket on @u bound to o->ifname / o->queue. The caller's XDP
@@ -182,6 +188,179 @@ int rl_sock_error(const struct rl_sock *s);
 #define rl_stat_read(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
 
 /*
+ * Ring verbs. Producer rings (fill, tx): user space writes entries past its
+ * cached producer index, then publishes them with one release store of the
+ * shared producer index per batch (submit). Consumer rings (rx, completion):
+ * an acquire load of the kernel's producer index tells how many entries may
+ * be read (peek); one release store of the consumer index per batch gives
+ * them back (release). The kernel's side is net/xdp/xsk_queue.h; its
+ * comments there name the same pairs. Callers never read ring indices
+ * themselves: they ask the predicates below (rl_tx_pending, rl_rx_left,
+ * rl_rings_empty).
+ */
+
+/* The frame bytes at UMEM address @addr of the area @area. */
+static inline void *rl_data(void *area, uint64_t addr)
+{
+	return (uint8_t *)area + addr;
+}
+
+/*
+ * Take up to @max received descriptors from @s's rx ring. Returns how many
+ * (0 .. @max), the first one's ring index in *idx (read them with
+ * rl_rx_desc(s, *idx + i)). Reads the kernel's producer index only when the
+ * entries seen last time are used up; that acquire load pairs with the
+ * kernel's release store of the rx producer (xskq_prod_submit), so the
+ * descriptors it covers are complete. Every peek that returned n > 0 is
+ * followed by one rl_rx_release() before the next peek.
+ */
+static inline uint32_t rl_rx_peek(struct rl_sock *s, uint32_t max, uint32_t *idx)
+{
+	return xsk_ring_cons__peek(&s->rx, max, idx);
+}
+
+/* The received descriptor at ring index @idx (from rl_rx_peek). */
+static inline const struct xdp_desc *rl_rx_desc(const struct rl_sock *s, uint32_t idx)
+{
+	return xsk_ring_cons__rx_desc(&s->rx, idx);
+}
+
+/*
+ * Give the first @n (<= what the last rl_rx_peek returned) descriptors back
+ * to the kernel and count them as received: rx_packets += @n, rx_bytes +=
+ * @bytes (the sum of their lengths). The descriptors peeked but not released
+ * stay on the ring: the next peek returns them again. The caller is done with
+ * the descriptors (not with the frames: those are its own until it puts them
+ * on a fill or tx ring).
+ */
+static inline void rl_rx_release(struct rl_sock *s, uint32_t n, uint64_t bytes)
+{
+	uint32_t cons = *s->rx.consumer + n; /* written by this thread only */
+
+	/* Release store, pairs with the kernel's acquire of the rx consumer
+	 * (xskq_prod_nb_free): the descriptors are read before it reuses them. */
+	__atomic_store_n(s->rx.consumer, cons, __ATOMIC_RELEASE);
+	s->rx.cached_cons = cons; /* forgets the peeked, unreleased entries */
+	rl_stat_add(s->stats.rx_packets, n);
+	rl_stat_add(s->stats.rx_bytes, bytes);
+}
+
+/*
+ * Tx of frames the caller owns (received ones, or built in frames from its
+ * pool), on any socket of the UMEM: rl_tx_room() says how many descriptors
+ * may be put, rl_tx_put() writes one, rl_tx_submit() hands all put since the
+ * last submit to the kernel with one release store. A poller that spreads
+ * one rx batch over several egress sockets puts each descriptor on its
+ * socket and submits every socket once per batch (a submit with nothing put
+ * does nothing):
+ *
+ *	n = rl_rx_peek(in, batch, &idx);
+ *	for (i = 0; i < n; i++) {
+ *		d = rl_rx_desc(in, idx + i);
+ *		out = egress(d);
+ *		if (!rl_tx_room(out, 1))
+ *			break;          // the rest stays on the rx ring
+ *		rl_tx_put(out, d->addr, d->len);
+ *		bytes += d->len;
+ *	}
+ *	for each out: rl_tx_submit(out);
+ *	rl_rx_release(in, i, bytes);
+ *	...then rl_tx_kick() each out.
+ */
+
+/*
+ * How many descriptors (at most @want) may be put on @s's tx ring now,
+ * counting those put and not yet submitted. Reads the kernel's consumer
+ * index only when the room known from the last read is less than @want; that
+ * acquire load pairs with the kernel's release store of the tx consumer
+ * (__xskq_cons_release): the entries it covers are no longer read.
+ */
+static inline uint32_t rl_tx_room(struct rl_sock *s, uint32_t want)
+{
+	uint32_t n = xsk_prod_nb_free(&s->tx, want);
+
+	return n < want ? n : want;
+}
+
+/*
+ * Put one descriptor (@len bytes of the frame at UMEM address @addr) on
+ * @s's tx ring, not yet visible to the kernel. The caller has made sure of
+ * the room (rl_tx_room) and owns the frame; it comes back through
+ * rl_complete() once sent.
+ */
+static inline void rl_tx_put(struct rl_sock *s, uint64_t addr, uint32_t len)
+{
+	struct xdp_desc *d = xsk_ring_prod__tx_desc(&s->tx, s->tx.cached_prod++);
+
+	d->addr = addr;
+	d->len = len;
+	d->options = 0;
+	s->tx_queued++;
+	s->tx_queued_bytes += len;
+}
+
+/*
+ * Hand every descriptor put on @s's tx ring since the last submit to the
+ * kernel and count them (tx_packets, tx_bytes). Nothing put: nothing done,
+ * no store. The caller kicks with rl_tx_kick().
+ */
+static inline void rl_tx_submit(struct rl_sock *s)
+{
+	if (!s->tx_queued)
+		return;
+	/* Release store, pairs with the kernel's acquire of the tx producer
+	 * (xskq_cons_peek_desc): descriptors and frame bytes are written before
+	 * it sees the new index. */
+	__atomic_store_n(s->tx.producer, s->tx.cached_prod, __ATOMIC_RELEASE);
+	s->tx_outstanding += s->tx_queued;
+	rl_stat_add(s->stats.tx_packets, s->tx_queued);
+	rl_stat_add(s->stats.tx_bytes, s->tx_queued_bytes);
+	s->tx_queued = 0;
+	s->tx_queued_bytes = 0;
+}
+
+/*
+ * How many descriptors put on @s's tx ring (submitted or not) the kernel has
+ * not consumed yet; 0 when it has taken them all. In copy mode they leave
+ * only when kicked (rl_tx_kick), so a poller does not sleep while this is
+ * not 0. Owning thread only. The acquire load pairs with the kernel's
+ * release store of the tx consumer (__xskq_cons_release).
+ */
+static inline uint32_t rl_tx_pending(const struct rl_sock *s)
+{
+	return s->tx.cached_prod - __atomic_load_n(s->tx.consumer, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * How many received descriptors wait on @s's rx ring, not yet released by
+ * its poller (peeked ones included); 0 without an rx ring. Any thread: a
+ * snapshot. The acquire load pairs with the kernel's release store of the rx
+ * producer; the consumer index is the poller's (relaxed: only its value).
+ */
+static inline uint32_t rl_rx_left(const struct rl_sock *s)
+{
+	if (!s->rx.producer)
+		return 0;
+	return __atomic_load_n(s->rx.producer, __ATOMIC_ACQUIRE) -
+	       __atomic_load_n(s->rx.consumer, __ATOMIC_RELAXED);
+}
+
+/*
+ * True when nothing waits on @s's rings in either direction: its rx ring
+ * holds nothing its poller has not released, and its tx ring nothing
+ * submitted that the kernel has not consumed (what a stopping forwarder
+ * drains). Any thread: a snapshot, read with acquire loads (the indices
+ * are written by the kernel and by the poller).
+ */
+static inline bool rl_rings_empty(const struct rl_sock *s)
+{
+	if (rl_rx_left(s))
+		return false;
+	return !s->tx.producer || __atomic_load_n(s->tx.producer, __ATOMIC_ACQUIRE) ==
+					  __atomic_load_n(s->tx.consumer, __ATOMIC_ACQUIRE);
+}
+
+/*
  * Move up to @max free frames from @p into @s's fill ring (as many as both
  * have room for). Returns the number moved.
  */
@@ -202,7 +381,8 @@ static inline uint32_t rl_fill(struct rl_sock *s, struct rl_pool *p, uint32_t ma
 		return 0;
 	for (i = 0; i < n; i++)
 		*xsk_ring_prod__fill_addr(&s->fill, idx + i) = rl_pool_pop(p);
-	/* Release store: the addresses above are visible before the producer. */
+	/* Release store, pairs with the kernel's acquire of the fill producer:
+	 * the addresses above are visible before the producer. */
 	xsk_ring_prod__submit(&s->fill, n);
 	return n;
 }
@@ -219,7 +399,8 @@ static inline uint32_t rl_complete(struct rl_sock *s, struct rl_pool *p, uint32_
 		return 0;
 	for (i = 0; i < n; i++)
 		rl_pool_put(p, *xsk_ring_cons__comp_addr(&s->comp, idx + i));
-	/* Release store: done reading the entries before the kernel reuses them. */
+	/* Release store, pairs with the kernel's acquire of the completion
+	 * consumer: done reading the entries before the kernel reuses them. */
 	xsk_ring_cons__release(&s->comp, n);
 	s->tx_outstanding -= n;
 	rl_stat_add(s->stats.tx_completed, n);
@@ -231,24 +412,24 @@ static inline uint32_t rl_complete(struct rl_sock *s, struct rl_pool *p, uint32_
  * unchanged (same UMEM: the bytes stay where they are). Takes only as many as
  * @to's tx ring has room for, so nothing is dropped here: what does not fit
  * waits on the rx ring (and the kernel counts rx_ring_full if it fills).
- * Returns the number moved. The caller kicks @to with rl_tx_kick().
+ * Returns the number moved (submitted on @to, with anything put on it
+ * before). The caller kicks @to with rl_tx_kick(). The batched form of
+ * peek / put / submit / release for a fixed egress.
  */
 static inline uint32_t rl_rx_to_tx(struct rl_sock *from, struct rl_sock *to, uint32_t max)
 {
-	uint32_t n, idx_rx, idx_tx = 0, i;
+	uint32_t n, idx_rx, idx_tx, i;
 	uint64_t bytes = 0;
 
-	n = xsk_prod_nb_free(&to->tx, max);
-	if (n > max)
-		n = max;
+	n = rl_tx_room(to, max);
 	if (!n)
 		return 0;
-	n = xsk_ring_cons__peek(&from->rx, n, &idx_rx);
+	n = rl_rx_peek(from, n, &idx_rx);
 	if (!n)
 		return 0;
-	xsk_ring_prod__reserve(&to->tx, n, &idx_tx); /* cannot fail: room checked */
+	idx_tx = to->tx.cached_prod; /* room checked: n puts, in one go */
 	for (i = 0; i < n; i++) {
-		const struct xdp_desc *rd = xsk_ring_cons__rx_desc(&from->rx, idx_rx + i);
+		const struct xdp_desc *rd = rl_rx_desc(from, idx_rx + i);
 		struct xdp_desc *td = xsk_ring_prod__tx_desc(&to->tx, idx_tx + i);
 
 		td->addr = rd->addr;
@@ -256,58 +437,12 @@ static inline uint32_t rl_rx_to_tx(struct rl_sock *from, struct rl_sock *to, uin
 		td->options = 0;
 		bytes += rd->len;
 	}
-	/* Release store: descriptors written before the kernel sees them. */
-	xsk_ring_prod__submit(&to->tx, n);
-	/* Release store: rx entries read before the kernel overwrites them. */
-	xsk_ring_cons__release(&from->rx, n);
-	to->tx_outstanding += n;
-	rl_stat_add(from->stats.rx_packets, n);
-	rl_stat_add(from->stats.rx_bytes, bytes);
-	rl_stat_add(to->stats.tx_packets, n);
-	rl_stat_add(to->stats.tx_bytes, bytes);
+	to->tx.cached_prod = idx_tx + n;
+	to->tx_queued += n;
+	to->tx_queued_bytes += bytes;
+	rl_tx_submit(to);
+	rl_rx_release(from, n, bytes);
 	return n;
-}
-
-/*
- * Producer side of a sender that makes its own frames: reserve up to @max tx
- * descriptors, each pointing at a free frame taken from @p, @len bytes long
- * (limited by the ring's room and the pool's frames). Returns how many, with
- * the first one's ring index in *idx. The caller writes the frames' bytes
- * (xsk_ring_prod__tx_desc(&s->tx, *idx + i)->addr) and then hands exactly
- * that many to the kernel with rl_tx_submit(). The frames come back through
- * rl_complete().
- */
-static inline uint32_t rl_tx_reserve(struct rl_sock *s, struct rl_pool *p, uint32_t max,
-				     uint32_t len, uint32_t *idx)
-{
-	uint32_t n = xsk_prod_nb_free(&s->tx, max), i;
-
-	if (n > max)
-		n = max;
-	if (n > rl_pool_avail(p))
-		n = rl_pool_avail(p);
-	if (!n || xsk_ring_prod__reserve(&s->tx, n, idx) != n)
-		return 0;
-	for (i = 0; i < n; i++) {
-		struct xdp_desc *d = xsk_ring_prod__tx_desc(&s->tx, *idx + i);
-
-		d->addr = rl_pool_pop(p);
-		d->len = len;
-		d->options = 0;
-	}
-	return n;
-}
-
-/* Hand the @n descriptors reserved by rl_tx_reserve() (@bytes in all) to the
- * kernel. The caller kicks with rl_tx_kick(). */
-static inline void rl_tx_submit(struct rl_sock *s, uint32_t n, uint64_t bytes)
-{
-	/* Release store: descriptors and frame bytes written before the kernel
-	 * sees the new producer index. */
-	xsk_ring_prod__submit(&s->tx, n);
-	s->tx_outstanding += n;
-	rl_stat_add(s->stats.tx_packets, n);
-	rl_stat_add(s->stats.tx_bytes, bytes);
 }
 
 /*
@@ -321,7 +456,7 @@ static inline void rl_tx_submit(struct rl_sock *s, uint32_t n, uint64_t bytes)
 static inline int rl_tx_kick(struct rl_sock *s)
 {
 	/* Nothing the kernel has not consumed yet: nothing to kick for. */
-	if (s->tx.cached_prod == __atomic_load_n(s->tx.consumer, __ATOMIC_ACQUIRE))
+	if (!rl_tx_pending(s))
 		return 0;
 	if (s->need_wakeup && !xsk_ring_prod__needs_wakeup(&s->tx))
 		return 0;
@@ -357,5 +492,7 @@ static inline void rl_fill_kick(struct rl_sock *s)
 		recvfrom(s->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
 	}
 }
+
+#include "rl_idle.h"
 
 #endif

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "rl.h"
+#include "rl_priv.h"
 
 #ifndef XDP_MAX_TX_SKB_BUDGET
 #define XDP_MAX_TX_SKB_BUDGET 9 /* uapi linux/if_xdp.h, kernel 6.17 */
@@ -152,14 +152,4 @@ int rl_sock_set_tx_budget(struct rl_sock *s, uint32_t budget)
 	if (setsockopt(s->fd, SOL_XDP, XDP_MAX_TX_SKB_BUDGET, &v, sizeof(v)))
 		return -errno;
 	return 0;
-}
-
-int rl_sock_error(const struct rl_sock *s)
-{
-	int err = 0;
-	socklen_t len = sizeof(err);
-
-	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len))
-		return -errno;
-	return -err;
 }

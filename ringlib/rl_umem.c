@@ -14,7 +14,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "rl.h"
+#include "rl_priv.h"
 
 static int register_area(struct rl_umem *u)
 {

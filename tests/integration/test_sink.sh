@@ -279,3 +279,41 @@ test_gen_to_sink_exact() {
 	done
 	fwd_stop
 }
+
+sink_gone() { ! bg_running sink; }
+
+# Last: it destroys the rig (and rebuilds it for whatever follows).
+# Deleting the sink's interface while it runs: the kernel unbinds its
+# sockets (SO_ERROR ENETDOWN, poll() silent). The sink used to sleep in
+# poll() forever; with ringlib's idle policy every poller reads its socket's
+# error after each sleep, so the sink exits 1 with one line, however many
+# queues (the rig has 2, so 2 pollers notice).
+test_interface_deleted() {
+	local t0 t1 ms err status lock
+	sink_start
+	# its lock file (see assert_no_lock), named while the interface exists
+	lock=/run/xskfwd/$(stat -L -c %i "/var/run/netns/$RIG_SINK")-$(ip netns exec "$RIG_SINK" \
+		cat "/sys/class/net/$RIG_SINK_IF/ifindex").lock
+	[ -e "$lock" ] || fail "no lock file $lock while the sink runs"
+	t0=${EPOCHREALTIME/./}
+	ip netns exec "$RIG_SINK" ip link del "$RIG_SINK_IF"
+	wait_until 5 sink_gone || true
+	t1=${EPOCHREALTIME/./}
+	ms=$(((t1 - t0) / 1000))
+	echo "the sink exited ${ms} ms after $RIG_SINK_IF was deleted"
+	bg_running sink && fail "the sink still runs ${ms} ms after $RIG_SINK_IF was deleted"
+	bg_stop sink INT
+	status=$BG_STATUS
+	cat "$SINK_LOG"
+	assert_eq 1 "$status" "sink exit status"
+	err=$(grep '^xskfwd: ' "$SINK_LOG" || true)
+	assert_eq 1 "$(grep -c . <<<"$err")" "error lines"
+	assert_contains "$err" "xskfwd: $RIG_SINK_IF: " "the error names the interface"
+	assert_contains "$err" "went away" "the error says why"
+	assert_contains "$(cat "$SINK_LOG")" "summary $RIG_SINK_IF" "the summary is still printed"
+	assert_eq 0 "$(ip netns exec "$RIG_SINK" awk '$1 == "XDP" { print $3 }' /proc/net/protocols)" \
+		"AF_XDP sockets left"
+	[ ! -e "$lock" ] || fail "lock file left behind: $lock"
+	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null
+	"$XF_RIG" up --prefix "$RIG_PREFIX" --queues 2 >/dev/null
+}

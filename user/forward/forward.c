@@ -145,14 +145,6 @@ static void rate(struct xf_run *r, struct xf_out *o, double t, double dt)
 	}
 }
 
-static bool rings_empty(const struct rl_sock *s)
-{
-	return __atomic_load_n(s->rx.producer, __ATOMIC_ACQUIRE) ==
-		       __atomic_load_n(s->rx.consumer, __ATOMIC_ACQUIRE) &&
-	       __atomic_load_n(s->tx.producer, __ATOMIC_ACQUIRE) ==
-		       __atomic_load_n(s->tx.consumer, __ATOMIC_ACQUIRE);
-}
-
 /*
  * Stop without losing what was already received: unhook the classifiers (no
  * new frames come in) and let the pollers forward what is still on the rx
@@ -173,7 +165,7 @@ static void drain(struct xf_run *r)
 		for (i = 0; i < f->npollers && idle; i++)
 			for (k = 0; k < 2; k++)
 				idle = idle && (!f->pollers[i].th.started ||
-						rings_empty(f->pollers[i].sock[k]));
+						rl_rings_empty(f->pollers[i].sock[k]));
 		if (idle)
 			break;
 		nanosleep(&ms, NULL);

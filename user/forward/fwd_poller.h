@@ -11,11 +11,12 @@
  *   rx(A) -> tx(B) and rx(B) -> tx(A), at most --batch each, never more
  *   than the tx ring has room for (no drops in user space); kick each tx
  *   ring that holds unsent descriptors (a partial batch leaves at once).
- * After spin_ns (--spin-us) without work and with nothing left to send it
- * sleeps in poll() on both sockets (bounded, so a stop request is seen).
- * Spinning longer keeps throughput (a sleeping poller pays a cross-CPU
- * wake-up for the next frame) at the price of the CPU: a poller that shares
- * its CPU with other work wants a short spin.
+ * Idle, it follows ringlib's one idle policy (rl_idle.h): after spin_ns
+ * (--spin-us) without work and with nothing left to send it sleeps in
+ * poll() on both sockets (bounded, so a stop request is seen), then reads
+ * both sockets' errors. Spinning longer keeps throughput (a sleeping poller
+ * pays a cross-CPU wake-up for the next frame) at the price of the CPU: a
+ * poller that shares its CPU with other work wants a short spin.
  * With busy polling it never sleeps: when an rx ring is empty it runs that
  * device's NAPI itself (rl_rx_kick), on its own CPU.
  */

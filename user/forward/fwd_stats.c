@@ -13,9 +13,7 @@ static void queue_totals_add(struct xf_queue_totals *t, const struct rl_sock *s)
 	t->tx_packets += rl_stat_read(s->stats.tx_packets);
 	t->tx_bytes += rl_stat_read(s->stats.tx_bytes);
 	t->tx_completed += rl_stat_read(s->stats.tx_completed);
-	/* Acquire: pairs with the kernel's release of the producer index. */
-	t->rx_left += (uint32_t)(__atomic_load_n(s->rx.producer, __ATOMIC_ACQUIRE) -
-				 __atomic_load_n(s->rx.consumer, __ATOMIC_RELAXED));
+	t->rx_left += rl_rx_left(s);
 	if (!rl_sock_xdp_stats(s, &k))
 		rl_xdp_stats_add(&t->k, &k);
 }

@@ -5,22 +5,24 @@
  *   completions -> pool; how many may go now (batch, quota, pacing);
  *   reserve that many tx descriptors on free frames, stamp each frame,
  *   submit; kick the kernel (copy mode sends in sendto()).
- * When nothing could be queued and nothing completed for IDLE_SPINS
- * iterations (ring full, kernel busy), it waits in poll() for at most 1 ms.
- * A paced thread sleeps until its next packet is due (at most 10 ms at a
- * time). At the end it drains: kicks and reaps until every frame it queued
- * has completed, for at most DRAIN_NS.
+ * Waits follow ringlib's one idle policy (rl_idle.h), on two policy objects:
+ * when nothing could be queued and nothing completed for SPIN_ROUNDS
+ * iterations (ring full, kernel busy), it waits in poll() for tx ring room
+ * for at most 1 ms; a paced thread sleeps until its next packet is due (at
+ * most 10 ms at a time), never while its tx ring still holds frames the
+ * kernel has not taken. After every wait it reads its socket's error, so a
+ * vanished interface stops it as it stops every mode. At the end it drains:
+ * kicks and reaps until every frame it queued has completed, for at most
+ * DRAIN_NS.
  */
-#include <poll.h>
-#include <sched.h>
 #include <time.h>
 
 #include "gen.h"
 #include "gen_pace.h"
 #include "run.h"
 
-#define IDLE_SPINS 256
-#define IDLE_POLL_MS 1
+#define SPIN_ROUNDS 256		      /* empty iterations before a wait for room */
+#define ROOM_WAIT_NS (1000 * 1000ull) /* longest wait for tx ring room */
 #define DRAIN_NS (1000 * 1000 * 1000L)
 #define SPIN_NS 20000	/* a paced packet due sooner than this is waited for by spinning */
 #define BURST_NS 100000 /* a paced batch spans at most 100 us of traffic */
@@ -44,29 +46,27 @@ static void fail(struct gen_thread *g, int err, const char *what)
 	xf_thread_fail(&g->th, err, g->ifname, (int)g->queue, what);
 }
 
-static bool tx_pending(const struct rl_sock *s)
-{
-	return s->tx.cached_prod != __atomic_load_n(s->tx.consumer, __ATOMIC_ACQUIRE);
-}
-
-/* Queue up to @want stamped frames. Returns how many. */
+/* Queue up to @want stamped frames (as many as the tx ring has room for and
+ * the pool has frames). Returns how many. */
 static uint32_t queue_frames(struct gen_thread *g, uint64_t *seq, uint32_t want)
 {
 	const struct xf_gen_tmpl *t = g->tmpl;
 	struct rl_sock *s = g->sock;
-	uint32_t idx, i, n;
-	uint64_t now;
+	uint32_t i, n;
+	uint64_t now, addr;
 
-	n = rl_tx_reserve(s, &g->pool, want, t->len, &idx);
+	n = rl_tx_room(s, want);
+	if (n > rl_pool_avail(&g->pool))
+		n = rl_pool_avail(&g->pool);
 	if (!n)
 		return 0;
 	now = xf_now_ns();
 	for (i = 0; i < n; i++) {
-		uint64_t addr = xsk_ring_prod__tx_desc(&s->tx, idx + i)->addr;
-
+		addr = rl_pool_pop(&g->pool);
 		xf_gen_stamp(g->umem_area + addr, t, g->stream, (*seq)++, now);
+		rl_tx_put(s, addr, t->len);
 	}
-	rl_tx_submit(s, n, (uint64_t)n * t->len);
+	rl_tx_submit(s);
 	return n;
 }
 
@@ -91,12 +91,29 @@ void *gen_xsk_run(void *arg)
 {
 	struct gen_thread *g = arg;
 	struct rl_sock *s = g->sock;
-	struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
+	/* Unpaced: spin, then wait for tx room (1 ms at most). */
+	struct rl_idle_opts room_opts = {
+		.spin_rounds = SPIN_ROUNDS,
+		.max_sleep_ns = ROOM_WAIT_NS,
+		.sleeps = &g->idle_sleeps,
+	};
+	/* Paced: sleep until the next packet is due, once the ring is taken. */
+	struct rl_idle_opts pace_opts = {
+		.spin_rounds = 1,
+		.max_sleep_ns = XF_GEN_MAX_WAIT_NS,
+		.sleeps = &g->idle_sleeps,
+	};
+	struct rl_idle room, paced;
 	uint64_t seq = 0, now;
 	struct xf_pace pace;
-	uint32_t idle = 0, want, n, done;
+	uint32_t want, n, done;
 	int err;
 
+	/* Cannot fail: power-of-two spin_rounds, a socket with a tx ring. */
+	rl_idle_init(&room, &room_opts);
+	rl_idle_add(&room, s, RL_IDLE_TX_ROOM);
+	rl_idle_init(&paced, &pace_opts);
+	rl_idle_add(&paced, s, RL_IDLE_TX_FLUSH);
 	xf_pace_init(&pace, g->rate, BURST_NS, g->batch, xf_now_ns());
 	while (!atomic_load_explicit(g->stop, memory_order_relaxed)) {
 		done = rl_complete(s, &g->pool, s->comp.size);
@@ -115,9 +132,12 @@ void *gen_xsk_run(void *arg)
 					fail(g, err, "tx kick");
 					break;
 				}
-				if (xf_pace_next(&pace) > now + SPIN_NS && !tx_pending(s)) {
-					rl_stat_add(g->idle_sleeps, 1);
-					xf_sleep_until(xf_pace_next(&pace));
+				if (xf_pace_next(&pace) > now + SPIN_NS) {
+					err = rl_idle_wait(&paced, xf_pace_next(&pace));
+					if (err) {
+						fail(g, err, "socket");
+						break;
+					}
 				}
 				continue;
 			}
@@ -133,14 +153,14 @@ void *gen_xsk_run(void *arg)
 			break;
 		}
 		if (n || done) {
-			idle = 0;
+			rl_idle_reset(&room);
 			continue;
 		}
-		if (++idle < IDLE_SPINS)
-			continue;
-		rl_stat_add(g->idle_sleeps, 1);
-		poll(&pfd, 1, IDLE_POLL_MS);
-		idle = 0;
+		err = rl_idle_wait(&room, 0);
+		if (err) {
+			fail(g, err, "socket");
+			break;
+		}
 	}
 	drain(g);
 	g->end_ns = xf_now_ns();

@@ -1,31 +1,17 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The serve poller loop (design in serve_poller.h). */
-#include <poll.h>
 #include <sched.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "run.h"
 #include "serve_poller.h"
 
-#define TXQ_MAX 64		 /* frames gathered before one tx ring submit */
 #define SCAN_NS (1000 * 1000ull) /* timer scan period */
-#define IDLE_POLL_NS (100 * 1000 * 1000ull)
-#define IDLE_CHECK 16
-
-/* Frames built this iteration, not yet on the tx ring. */
-struct txq {
-	uint64_t addr[TXQ_MAX];
-	uint32_t len[TXQ_MAX];
-	uint32_t n;
-	uint64_t bytes;
-};
 
 struct ctx {
 	struct serve_poller *sp;
 	const struct serve_shared *sh;
 	struct serve_stats *st;
-	struct txq q;
 	uint64_t now;
 	uint64_t next_scan;
 	uint64_t next_wake; /* earliest wake time seen by the last scan (0: none) */
@@ -33,35 +19,16 @@ struct ctx {
 
 #define count(c, field, n) rl_stat_add((c)->st->field, (n))
 
-static void txq_flush(struct ctx *c)
-{
-	struct rl_sock *s = c->sp->sock;
-	uint32_t idx = 0, i;
-
-	if (!c->q.n)
-		return;
-	/* Room was checked frame by frame (frame_get), so this cannot fail. */
-	xsk_ring_prod__reserve(&s->tx, c->q.n, &idx);
-	for (i = 0; i < c->q.n; i++) {
-		struct xdp_desc *d = xsk_ring_prod__tx_desc(&s->tx, idx + i);
-
-		d->addr = c->q.addr[i];
-		d->len = c->q.len[i];
-		d->options = 0;
-	}
-	rl_tx_submit(s, c->q.n, c->q.bytes);
-	c->q.n = 0;
-	c->q.bytes = 0;
-}
-
-/* A free frame for a reply, or NULL when the pool or the tx ring is out of room. */
+/*
+ * A free frame for a reply, or NULL when the pool or the tx ring is out of
+ * room. Each frame got is put (frame_put) before the next is asked for, so
+ * room for one more descriptor is enough.
+ */
 static uint8_t *frame_get(struct ctx *c, uint64_t *addr)
 {
 	struct rl_sock *s = c->sp->sock;
 
-	if (c->q.n == TXQ_MAX)
-		txq_flush(c);
-	if (xsk_prod_nb_free(&s->tx, c->q.n + 1) <= c->q.n || !rl_pool_avail(&c->sp->pool)) {
+	if (!rl_tx_room(s, 1) || !rl_pool_avail(&c->sp->pool)) {
 		count(c, tx_starved, 1);
 		return NULL;
 	}
@@ -69,19 +36,17 @@ static uint8_t *frame_get(struct ctx *c, uint64_t *addr)
 	return c->sh->umem_area + *addr;
 }
 
-/* Queue a built frame for the tx ring; a frame that could not be built (0
- * bytes: never expected, sizes are capped at set-up) goes back to the pool,
- * as the kernel would drop an empty descriptor without completing it. */
+/* Put a built frame on the tx ring (the kernel sees it at the iteration's
+ * rl_tx_submit); a frame that could not be built (0 bytes: never expected,
+ * sizes are capped at set-up) goes back to the pool, as the kernel would
+ * drop an empty descriptor without completing it. */
 static void frame_put(struct ctx *c, uint64_t addr, uint32_t len)
 {
 	if (!len) {
 		rl_pool_put(&c->sp->pool, addr);
 		return;
 	}
-	c->q.addr[c->q.n] = addr;
-	c->q.len[c->q.n] = len;
-	c->q.n++;
-	c->q.bytes += len;
+	rl_tx_put(c->sp->sock, addr, len);
 }
 
 static void client_of(const struct sv_pkt *p, struct sv_client *cl)
@@ -376,22 +341,19 @@ static void on_frame(struct ctx *c, const uint8_t *frame, uint32_t len)
 static uint32_t do_rx(struct ctx *c, bool handle)
 {
 	struct rl_sock *s = c->sp->sock;
-	uint32_t idx, i, n = xsk_ring_cons__peek(&s->rx, c->sp->batch, &idx);
+	uint32_t idx, i, n = rl_rx_peek(s, c->sp->batch, &idx);
 	uint64_t bytes = 0;
 
 	for (i = 0; i < n; i++) {
-		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&s->rx, idx + i);
+		const struct xdp_desc *d = rl_rx_desc(s, idx + i);
 
 		if (handle)
-			on_frame(c, xsk_umem__get_data(c->sh->umem_area, d->addr), d->len);
+			on_frame(c, rl_data(c->sh->umem_area, d->addr), d->len);
 		bytes += d->len;
 		rl_pool_put(&c->sp->pool, d->addr);
 	}
 	if (n) {
-		/* Release store: done with the entries before the kernel reuses them. */
-		xsk_ring_cons__release(&s->rx, n);
-		rl_stat_add(s->stats.rx_packets, n);
-		rl_stat_add(s->stats.rx_bytes, bytes);
+		rl_rx_release(s, n, bytes);
 		count(c, rx_frames, n);
 	}
 	return n;
@@ -450,21 +412,13 @@ static void *stop_on(struct serve_poller *sp, int err)
 	return NULL;
 }
 
-/* Sleep in poll() until a frame arrives or the earliest wake time. */
-static int idle_sleep(struct ctx *c)
+/* When the timers next need a scan (0: no session waits): the earliest
+ * wake time, but not before the next scan, the only place it is seen. */
+static uint64_t wake_time(const struct ctx *c)
 {
-	struct pollfd pfd = { .fd = c->sp->sock->fd, .events = POLLIN };
-	uint64_t ns = IDLE_POLL_NS;
-	int ms;
-
-	if (c->next_wake)
-		ns = c->next_wake > c->now ? c->next_wake - c->now : 0;
-	if (ns > IDLE_POLL_NS)
-		ns = IDLE_POLL_NS;
-	ms = (int)((ns + 999999) / 1000000);
-	count(c, idle_sleeps, 1);
-	poll(&pfd, 1, ms ? ms : 1);
-	return rl_sock_error(c->sp->sock);
+	if (!c->next_wake)
+		return 0;
+	return c->next_wake > c->next_scan ? c->next_wake : c->next_scan;
 }
 
 /*
@@ -499,7 +453,7 @@ static void say_goodbye(struct ctx *c)
 		sv_session_end(t, ss);
 		n++;
 	}
-	txq_flush(c);
+	rl_tx_submit(s);
 	/* Until the ERRORs have left and, if any was sent, the linger is over. */
 	linger_end = c->now + (n ? LINGER_NS : 0);
 	hard_end = c->now + 2 * LINGER_NS;
@@ -521,10 +475,17 @@ void *serve_poller_run(void *arg)
 	struct serve_poller *sp = arg;
 	struct rl_sock *s = sp->sock;
 	struct ctx c = { .sp = sp, .sh = sp->sh, .st = &sp->stats };
-	uint64_t idle_since = 0;
-	uint32_t idle = 0, work;
+	struct rl_idle_opts io = {
+		.spin_ns = sp->spin_ns,
+		.sleeps = &sp->stats.idle_sleeps,
+	};
+	struct rl_idle idle;
+	uint32_t work;
 	int err;
 
+	/* Cannot fail: default spin_rounds, one socket with rx and tx rings. */
+	rl_idle_init(&idle, &io);
+	rl_idle_add(&idle, s, RL_IDLE_RX | RL_IDLE_TX_FLUSH);
 	while (!atomic_load_explicit(sp->sh->stop, memory_order_relaxed)) {
 		c.now = xf_now_ns();
 		work = rl_complete(s, &sp->pool, s->comp.size);
@@ -532,26 +493,19 @@ void *serve_poller_run(void *arg)
 		work += do_rx(&c, true);
 		if (c.now >= c.next_scan)
 			work += scan_timers(&c);
-		txq_flush(&c);
+		/* Every reply of this iteration: one submit, at most one kick. */
+		rl_tx_submit(s);
 		err = rl_tx_kick(s);
 		if (err)
 			return stop_on(sp, err);
 		rl_fill_kick(s);
 		if (work) {
-			idle = 0;
+			rl_idle_reset(&idle);
 			continue;
 		}
-		if (++idle % IDLE_CHECK ||
-		    s->tx.cached_prod != __atomic_load_n(s->tx.consumer, __ATOMIC_ACQUIRE))
-			continue;
-		if (idle == IDLE_CHECK)
-			idle_since = c.now;
-		if (c.now - idle_since < sp->spin_ns)
-			continue;
-		err = idle_sleep(&c);
+		err = rl_idle_wait(&idle, wake_time(&c));
 		if (err)
 			return stop_on(sp, err);
-		idle = 0;
 	}
 	say_goodbye(&c);
 	return NULL;

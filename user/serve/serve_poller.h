@@ -9,8 +9,8 @@
  * built in a free frame of the poller's pool: the session's header template
  * (serve_frame.h), the 4-byte TFTP header, and one copy of the chunk from
  * the file's read-only mapping (serve_files.h); then lengths and checksums.
- * Frames are gathered in a small queue and handed to the tx ring in one
- * submit, with at most one wake-up system call per loop iteration.
+ * Frames are put on the tx ring as they are built and handed to the kernel
+ * in one submit, with at most one wake-up system call per loop iteration.
  *
  * One loop iteration:
  *   completions -> pool; pool -> fill ring;
@@ -20,8 +20,9 @@
  *   timers: about once a millisecond, every slot whose wake time has passed
  *       (retransmission, or a window left unsent for want of frames);
  *   the queued frames go to the tx ring; kick.
- * Idle, it spins a little and then sleeps in poll() until the earliest wake
- * time (at most 100 ms, so a stop request is seen). On stop, each poller
+ * Idle, it follows ringlib's one idle policy (rl_idle.h): it spins a little
+ * and then sleeps in poll() until the earliest wake time (at most 100 ms, so
+ * a stop request is seen), then reads its socket's error. On stop, each poller
  * ends its share of the transfers still running with an ERROR ("server
  * shutting down"), so clients fail at once instead of timing out, and then
  * takes (and drops) what arrives for 100 ms more, before the classifier goes.

@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The sink poller loop (design in sink_poller.h). */
-#include <poll.h>
-#include <sched.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "sink_poller.h"
 #include "run.h"
 
-#define IDLE_CHECK 256 /* empty iterations before the clock is looked at */
-#define IDLE_POLL_MS 100
+#define SPIN_ROUNDS 256 /* empty iterations before the clock is looked at */
 
 int sink_poller_init(struct sink_poller *sp)
 {
@@ -48,14 +44,14 @@ static uint32_t receive(struct sink_poller *sp, uint32_t max)
 	enum xf_gen_verdict v;
 	uint32_t idx, n, i;
 
-	n = xsk_ring_cons__peek(&s->rx, max, &idx);
+	n = rl_rx_peek(s, max, &idx);
 	if (!n)
 		return 0;
 	now = xf_now_ns(); /* once per batch: latency is at receive time */
 	for (i = 0; i < n; i++) {
-		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&s->rx, idx + i);
+		const struct xdp_desc *d = rl_rx_desc(s, idx + i);
 
-		v = xf_gen_parse(xsk_umem__get_data(sp->area, d->addr), d->len, &pl);
+		v = xf_gen_parse(rl_data(sp->area, d->addr), d->len, &pl);
 		bytes += d->len;
 		if (v == XF_GEN_OURS) {
 			xf_seq_add(&sp->streams[pl.stream], pl.seq);
@@ -71,10 +67,7 @@ static uint32_t receive(struct sink_poller *sp, uint32_t max)
 		/* Straight back: the pool hands it to the fill ring below. */
 		rl_pool_put(&sp->pool, d->addr);
 	}
-	/* Release store: the frames are read before the kernel reuses the entries. */
-	xsk_ring_cons__release(&s->rx, n);
-	rl_stat_add(s->stats.rx_packets, n);
-	rl_stat_add(s->stats.rx_bytes, bytes);
+	rl_rx_release(s, n, bytes);
 	rl_stat_add(sp->c.ours, ours);
 	rl_stat_add(sp->c.ours_bytes, ours_bytes);
 	rl_stat_add(sp->c.untimed, untimed);
@@ -85,10 +78,18 @@ void *sink_poller_run(void *arg)
 {
 	struct sink_poller *sp = arg;
 	struct rl_sock *s = sp->sock;
-	struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
-	uint64_t idle_since = 0;
-	uint32_t idle = 0, work;
+	struct rl_idle_opts io = {
+		.spin_ns = sp->spin_ns,
+		.spin_rounds = SPIN_ROUNDS,
+		.sleeps = &sp->c.idle_sleeps,
+	};
+	struct rl_idle idle;
+	uint32_t work;
+	int err;
 
+	/* Cannot fail: a power-of-two spin_rounds, one socket with an rx ring. */
+	rl_idle_init(&idle, &io);
+	rl_idle_add(&idle, s, RL_IDLE_RX);
 	while (!atomic_load_explicit(sp->stop, memory_order_relaxed)) {
 		work = receive(sp, sp->batch);
 		/*
@@ -99,18 +100,15 @@ void *sink_poller_run(void *arg)
 		rl_fill(s, &sp->pool, work ? work : s->fill.size);
 		rl_fill_kick(s);
 		if (work) {
-			idle = 0;
+			rl_idle_reset(&idle);
 			continue;
 		}
-		if (++idle % IDLE_CHECK)
-			continue;
-		if (idle == IDLE_CHECK)
-			idle_since = xf_now_ns();
-		if (xf_now_ns() - idle_since < sp->spin_ns)
-			continue;
-		rl_stat_add(sp->c.idle_sleeps, 1);
-		poll(&pfd, 1, IDLE_POLL_MS);
-		idle = 0;
+		err = rl_idle_wait(&idle, 0);
+		if (err) {
+			/* Its device went away: nothing more will arrive. */
+			xf_thread_fail(&sp->th, err, sp->sock->ifname, (int)sp->queue, NULL);
+			return NULL;
+		}
 	}
 	/* What had arrived when the stop came is counted too (bounded: one ring). */
 	receive(sp, s->rx.size);

@@ -13,9 +13,12 @@
  * stream's tracker (seq_track.c) and, when timestamped, the latency
  * histogram (lat_hist.c); the rest are counted as other, by reason. Then
  * release the rx entries and give as many frames back to the fill ring.
- * When the ring stays empty for IDLE_CHECK iterations, and then for
- * spin_ns (--spin-us, default 0), it sleeps in poll() for at most 100 ms,
- * so a stop request is seen within that time. Sleeping at once is the
+ * Idle, it follows ringlib's one idle policy (rl_idle.h): when the ring
+ * stays empty for SPIN_ROUNDS iterations, and then for spin_ns (--spin-us,
+ * default 0), it sleeps in poll() for at most 100 ms, so a stop request is
+ * seen within that time, and then reads its socket's error: when its
+ * interface goes away it stops, with the error recorded and *failed set.
+ * Sleeping at once is the
  * default because on a small machine the sink shares CPUs with the
  * generator and the forwarder: measured on the 2-vCPU rig, a forwarder
  * sharing its CPU with a sink that spun for 1 ms before sleeping passed
@@ -75,7 +78,7 @@ struct sink_poller {
 int sink_poller_init(struct sink_poller *sp);
 void sink_poller_fini(struct sink_poller *sp);
 
-/* Thread entry point: runs until *stop. */
+/* Thread entry point: runs until *stop, or an error (xf_thread_fail). */
 void *sink_poller_run(void *arg);
 
 #endif

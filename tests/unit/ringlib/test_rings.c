@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests of ringlib's batched ring helpers (ringlib/rl.h: rl_fill,
- * rl_complete, rl_rx_to_tx) over libxdp's ring accessors (xdp/xsk.h),
+ * Unit tests of ringlib's ring verbs (ringlib/rl.h: rl_fill, rl_complete,
+ * rl_rx_peek/rl_rx_release, rl_tx_room/rl_tx_put/rl_tx_submit, rl_rx_to_tx,
+ * and the predicates rl_tx_pending, rl_rx_left, rl_rings_empty),
  * against a stand-in for the kernel side of the AF_XDP rings.
  *
  * The rings are built by hand over plain memory the way libxdp's
@@ -366,6 +367,204 @@ static void test_complete_limits(void **state)
 	assert_int_equal(pool.errors, 0);
 	rl_pool_fini(&pool);
 	sock_free(b, &kb);
+}
+
+/* The kernel puts @n descriptors on @k (an rx ring): frame i + @first, len 100 + i. */
+static void k_receive(struct kring *k, uint32_t first, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		struct xdp_desc *d = k_desc(k, k->prod + i);
+
+		d->addr = (first + i) * FRAME_SIZE + HEADROOM;
+		d->len = 100 + first + i;
+		d->options = 0;
+	}
+	k_produced(k, n);
+}
+
+static void test_rx_peek_release(void **state)
+{
+	struct rl_sock *a;
+	struct ksock ka;
+	uint32_t idx = 0, idx2 = 0, i, n;
+	uint64_t bytes;
+
+	(void)state;
+	a = sock_new(&ka, 8, 8, 8, 8, 0u - 5);	      /* the indices pass 2^32 */
+	assert_int_equal(rl_rx_peek(a, 64, &idx), 0); /* empty */
+	assert_int_equal(rl_rx_left(a), 0);
+	k_receive(&ka.rx, 0, 6);
+	assert_int_equal(rl_rx_left(a), 6);
+
+	n = rl_rx_peek(a, 4, &idx); /* max */
+	assert_int_equal(n, 4);
+	for (i = 0, bytes = 0; i < n; i++) {
+		const struct xdp_desc *d = rl_rx_desc(a, idx + i);
+
+		assert_int_equal(d->addr, i * FRAME_SIZE + HEADROOM);
+		assert_int_equal(d->len, 100 + i);
+		bytes += d->len;
+	}
+	/* peeked is not released: the kernel has no room yet, left still counts them */
+	assert_int_equal(k_room(&ka.rx), 8 - 6);
+	assert_int_equal(rl_rx_left(a), 6);
+	rl_rx_release(a, n, bytes);
+	assert_int_equal(k_room(&ka.rx), 8 - 2);
+	assert_int_equal(rl_rx_left(a), 2);
+	assert_int_equal(a->stats.rx_packets, 4);
+	assert_int_equal(a->stats.rx_bytes, 100 + 101 + 102 + 103);
+
+	/* The producer index is read only once the entries seen are used up. */
+	k_receive(&ka.rx, 6, 5);
+	n = rl_rx_peek(a, 64, &idx);
+	assert_int_equal(n, 2);
+	assert_int_equal(rl_rx_desc(a, idx)->addr, 4 * FRAME_SIZE + HEADROOM);
+	/* a partial release: what was not released is peeked again, in order */
+	rl_rx_release(a, 1, 104);
+	assert_int_equal(rl_rx_left(a), 6);
+	n = rl_rx_peek(a, 64, &idx2);
+	assert_int_equal(n, 1);
+	assert_int_equal(idx2, idx + 1);
+	assert_int_equal(rl_rx_desc(a, idx2)->len, 105);
+	rl_rx_release(a, 1, 105);
+	n = rl_rx_peek(a, 64, &idx);
+	assert_int_equal(n, 5);
+	assert_int_equal(idx, idx2 + 1);
+	rl_rx_release(a, 3, 106 + 107 + 108);
+	n = rl_rx_peek(a, 64, &idx2);
+	assert_int_equal(n, 2);
+	assert_int_equal(idx2, idx + 3);
+	for (i = 0; i < n; i++)
+		assert_int_equal(rl_rx_desc(a, idx2 + i)->len, 109 + i);
+	assert_int_equal(rl_rx_left(a), 2);
+	rl_rx_release(a, 2, 109 + 110);
+	assert_int_equal(rl_rx_peek(a, 64, &idx), 0);
+	assert_int_equal(rl_rx_left(a), 0);
+	assert_int_equal(k_room(&ka.rx), 8);
+	assert_int_equal(a->stats.rx_packets, 11);
+	assert_int_equal(a->stats.rx_bytes, 11 * 100 + 55);
+	/* nothing else moved */
+	assert_int_equal(a->stats.tx_packets, 0);
+	assert_int_equal(k_avail(&ka.tx), 0);
+	sock_free(a, &ka);
+}
+
+/*
+ * What an N-port router does: one rx batch spread over several tx rings by
+ * a per-descriptor choice, each tx ring submitted once per batch, one rx
+ * release per batch; a full egress stops the batch and the rest waits on rx.
+ */
+static void test_tx_put_spread(void **state)
+{
+	struct rl_sock *in, *out[2];
+	struct ksock kin, kout[2];
+	uint32_t idx = 0, i, n, e, prod_before[2];
+	uint64_t bytes;
+
+	(void)state;
+	in = sock_new(&kin, 16, 16, 16, 16, WRAP_BASE + 14);
+	out[0] = sock_new(&kout[0], 16, 16, 16, 16, 0u - 2);
+	out[1] = sock_new(&kout[1], 16, 4, 16, 16, 0u - 1); /* a small tx ring */
+	k_receive(&kin.rx, 0, 12);
+
+	n = rl_rx_peek(in, 64, &idx);
+	assert_int_equal(n, 12);
+	for (e = 0; e < 2; e++)
+		prod_before[e] = kout[e].tx.f->producer;
+	for (i = 0, bytes = 0; i < n; i++) {
+		const struct xdp_desc *d = rl_rx_desc(in, idx + i);
+		struct rl_sock *o = out[i & 1]; /* the choice: even to 0, odd to 1 */
+
+		if (!rl_tx_room(o, 1))
+			break;
+		rl_tx_put(o, d->addr, d->len);
+		bytes += d->len;
+	}
+	/* out[1] holds 4: frames 1 3 5 7; frame 9 found it full, so 0..8 went */
+	assert_int_equal(i, 9);
+	assert_int_equal(out[0]->tx_queued, 5);
+	assert_int_equal(out[1]->tx_queued, 4);
+	/* nothing is visible to the kernel before the submit */
+	for (e = 0; e < 2; e++) {
+		assert_int_equal(kout[e].tx.f->producer, prod_before[e]);
+		assert_int_equal(k_avail(&kout[e].tx), 0);
+		assert_int_equal(rl_tx_pending(out[e]), e ? 4 : 5); /* counts put ones */
+	}
+	for (e = 0; e < 2; e++)
+		rl_tx_submit(out[e]);
+	rl_tx_submit(out[0]); /* nothing put since: nothing done */
+	rl_rx_release(in, i, bytes);
+
+	assert_int_equal(k_avail(&kout[0].tx), 5);
+	assert_int_equal(k_avail(&kout[1].tx), 4);
+	for (i = 0; i < 5; i++) {
+		struct xdp_desc *d = k_desc(&kout[0].tx, kout[0].tx.cons + i);
+
+		assert_int_equal(d->addr, 2 * i * FRAME_SIZE + HEADROOM);
+		assert_int_equal(d->len, 100 + 2 * i);
+		assert_int_equal(d->options, 0);
+	}
+	for (i = 0; i < 4; i++)
+		assert_int_equal(k_desc(&kout[1].tx, kout[1].tx.cons + i)->addr,
+				 (2 * i + 1) * FRAME_SIZE + HEADROOM);
+	assert_int_equal(out[0]->stats.tx_packets, 5);
+	assert_int_equal(out[0]->stats.tx_bytes, 100 + 102 + 104 + 106 + 108);
+	assert_int_equal(out[1]->stats.tx_packets, 4);
+	assert_int_equal(out[1]->stats.tx_bytes, 101 + 103 + 105 + 107);
+	assert_int_equal(out[0]->tx_outstanding, 5);
+	assert_int_equal(out[1]->tx_outstanding, 4);
+	assert_int_equal(out[0]->tx_queued, 0);
+	assert_int_equal(in->stats.rx_packets, 9);
+	assert_int_equal(in->stats.rx_bytes, 9 * 100 + 36);
+	assert_int_equal(rl_rx_left(in), 3);
+
+	/* the kernel sends 2 of out[1]'s: room for 2 more, frames 9 and 11 */
+	assert_int_equal(rl_tx_room(out[1], 64), 0);
+	k_consumed(&kout[1].tx, 2);
+	assert_int_equal(rl_tx_pending(out[1]), 2);
+	assert_int_equal(rl_tx_room(out[1], 64), 2);
+	assert_int_equal(rl_tx_room(out[1], 1), 1);
+	n = rl_rx_peek(in, 64, &idx);
+	assert_int_equal(n, 3);
+	assert_int_equal(rl_rx_desc(in, idx)->addr, 9 * FRAME_SIZE + HEADROOM);
+	for (i = 0, bytes = 0; i < n; i++) {
+		const struct xdp_desc *d = rl_rx_desc(in, idx + i);
+		struct rl_sock *o = out[(9 + i) & 1];
+
+		if (!rl_tx_room(o, 1))
+			break;
+		rl_tx_put(o, d->addr, d->len);
+		bytes += d->len;
+	}
+	assert_int_equal(i, 3);
+	for (e = 0; e < 2; e++)
+		rl_tx_submit(out[e]);
+	rl_rx_release(in, i, bytes);
+	assert_int_equal(rl_rx_left(in), 0);
+	assert_int_equal(k_avail(&kout[0].tx), 6);
+	assert_int_equal(k_avail(&kout[1].tx), 4);
+	assert_int_equal(k_desc(&kout[1].tx, kout[1].tx.cons + 3)->addr,
+			 11 * FRAME_SIZE + HEADROOM);
+	assert_int_equal(in->stats.rx_packets, 12);
+	assert_int_equal(out[0]->stats.tx_packets + out[1]->stats.tx_packets, 12);
+	assert_int_equal(in->stats.rx_bytes, out[0]->stats.tx_bytes + out[1]->stats.tx_bytes);
+
+	/* drained: rx released, every submitted descriptor consumed by the kernel */
+	assert_false(rl_rings_empty(out[0]));
+	assert_true(rl_rings_empty(in));
+	k_consumed(&kout[0].tx, 6);
+	k_consumed(&kout[1].tx, 4);
+	for (e = 0; e < 2; e++) {
+		assert_true(rl_rings_empty(out[e]));
+		assert_int_equal(rl_tx_pending(out[e]), 0);
+	}
+	k_receive(&kin.rx, 20, 1);
+	assert_false(rl_rings_empty(in));
+	sock_free(in, &kin);
+	for (e = 0; e < 2; e++)
+		sock_free(out[e], &kout[e]);
 }
 
 /* ---- the two-thread stress test ---- */
@@ -776,7 +975,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fill_limits),	cmocka_unit_test(test_rx_to_tx_limits),
-		cmocka_unit_test(test_complete_limits), cmocka_unit_test(test_stress_batch_1),
+		cmocka_unit_test(test_complete_limits), cmocka_unit_test(test_rx_peek_release),
+		cmocka_unit_test(test_tx_put_spread),	cmocka_unit_test(test_stress_batch_1),
 		cmocka_unit_test(test_stress_batch_7),	cmocka_unit_test(test_stress_batch_64),
 	};
 
