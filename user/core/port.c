@@ -41,13 +41,6 @@ const char *xf_attach_mode_name(enum xdp_attach_mode mode)
 										   : "unspec";
 }
 
-static const char *const counter_names[XF_CNT_MAX] = {
-	[XF_CNT_REDIRECTED] = "xdp_redirected",
-	[XF_CNT_PASS_NOMATCH] = "xdp_pass_nomatch",
-	[XF_CNT_PASS_NOSOCK] = "xdp_pass_nosock",
-	[XF_CNT_DROP_MALFORMED] = "xdp_drop_malformed",
-};
-
 void xf_port_out(struct xf_out *o, const struct xf_port *p)
 {
 	xo_obj_open(o, NULL);
@@ -76,15 +69,6 @@ void xf_port_out_close(struct xf_out *o)
 	xo_obj_close(o);
 }
 
-void xf_port_counters_out(struct xf_out *o, const uint64_t *xdp)
-{
-	struct xo_field f[XF_CNT_MAX];
-	int k;
-
-	for (k = 0; k < XF_CNT_MAX; k++)
-		f[k] = (struct xo_field){ counter_names[k], xdp[k] };
-	xo_u64_fields(o, f, XF_CNT_MAX, '=');
-}
 
 int xf_if_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
 {

@@ -70,8 +70,6 @@ int xf_port_map_socket(struct xf_port *p, uint32_t queue, int fd);
 int xf_port_counters(const struct xf_port *p, uint64_t *out);
 
 struct xf_out;
-/* The classifier's counters @xdp[XF_CNT_MAX] as record fields (text: " name=N"). */
-void xf_port_counters_out(struct xf_out *o, const uint64_t *xdp);
 
 /*
  * In the start record's "ports" list: open @p's object (port, driver, and

@@ -2,6 +2,7 @@
 /* Collecting and printing the forward mode's counters (see fwd_stats.h). */
 #include <string.h>
 
+#include "counters.h"
 #include "fwd_stats.h"
 
 static void queue_totals_add(struct xf_queue_totals *t, const struct rl_sock *s)
@@ -88,15 +89,10 @@ static void print_moved(struct xf_out *o, const struct xf_queue_totals *q)
 		{ "tx_packets", q->tx_packets },
 		{ "tx_bytes", q->tx_bytes },
 		{ "tx_completed", q->tx_completed },
-		{ "rx_dropped", q->k.rx_dropped },
-		{ "rx_ring_full", q->k.rx_ring_full },
-		{ "rx_fill_ring_empty", q->k.rx_fill_ring_empty_descs },
-		{ "rx_invalid_descs", q->k.rx_invalid_descs },
-		{ "tx_invalid_descs", q->k.tx_invalid_descs },
-		{ "tx_ring_empty", q->k.tx_ring_empty_descs },
 	};
 
 	xo_u64_fields(o, f, XO_NFIELDS(f), '=');
+	xf_sock_stats_out(o, &q->k, true);
 }
 
 void xf_print_summary(struct xf_out *o, const char *port, const struct xf_port_totals *t,

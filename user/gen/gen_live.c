@@ -302,7 +302,7 @@ void *gen_live_run(void *arg)
 	uint64_t sent = 0, base = 0, now, v;
 	struct xf_pace pace;
 	struct xdp_md md;
-	uint32_t n, due;
+	uint32_t n;
 	int err;
 
 	if (read_own_count(g, &base)) {
@@ -312,21 +312,14 @@ void *gen_live_run(void *arg)
 	fill_run_opts(&o, &md, g->tmpl, g->ifindex, g->batch);
 	xf_pace_init(&pace, g->rate, BURST_NS, g->chunk, xf_now_ns());
 	while (!atomic_load_explicit(g->stop, memory_order_relaxed)) {
-		n = g->chunk;
 		if (sent >= g->quota)
 			break;
-		if (g->quota - sent < n)
-			n = (uint32_t)(g->quota - sent);
-		if (g->rate > 0) {
-			now = xf_now_ns();
-			due = xf_pace_avail(&pace, now);
-			if (!due) {
-				rl_stat_add(g->idle_sleeps, 1);
-				xf_sleep_until(xf_pace_next(&pace));
-				continue;
-			}
-			if (due < n)
-				n = due;
+		now = g->rate > 0 ? xf_now_ns() : 0;
+		n = xf_pace_take(&pace, now, sent, g->quota, g->chunk);
+		if (!n) {
+			rl_stat_add(g->idle_sleeps, 1);
+			xf_sleep_until(xf_pace_next(&pace));
+			continue;
 		}
 		o.repeat = n;
 		err = bpf_prog_test_run_opts(g->prog_fd, &o) ? -errno : 0;

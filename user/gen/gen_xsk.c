@@ -117,32 +117,25 @@ void *gen_xsk_run(void *arg)
 	xf_pace_init(&pace, g->rate, BURST_NS, g->batch, xf_now_ns());
 	while (!atomic_load_explicit(g->stop, memory_order_relaxed)) {
 		done = rl_complete(s, &g->pool, s->comp.size);
-		want = g->batch;
 		if (seq >= g->quota)
 			break;
-		if (g->quota - seq < want)
-			want = (uint32_t)(g->quota - seq);
-		if (g->rate > 0) {
-			now = xf_now_ns();
-			n = xf_pace_avail(&pace, now);
-			if (!n) {
-				/* Not due yet: what is queued must still leave. */
-				err = rl_tx_kick(s);
+		now = g->rate > 0 ? xf_now_ns() : 0;
+		want = xf_pace_take(&pace, now, seq, g->quota, g->batch);
+		if (!want) {
+			/* Not due yet: what is queued must still leave. */
+			err = rl_tx_kick(s);
+			if (err) {
+				fail(g, err, "tx kick");
+				break;
+			}
+			if (xf_pace_next(&pace) > now + SPIN_NS) {
+				err = rl_idle_wait(&paced, xf_pace_next(&pace));
 				if (err) {
-					fail(g, err, "tx kick");
+					fail(g, err, "socket");
 					break;
 				}
-				if (xf_pace_next(&pace) > now + SPIN_NS) {
-					err = rl_idle_wait(&paced, xf_pace_next(&pace));
-					if (err) {
-						fail(g, err, "socket");
-						break;
-					}
-				}
-				continue;
 			}
-			if (n < want)
-				want = n;
+			continue;
 		}
 		n = queue_frames(g, &seq, want);
 		if (g->rate > 0)

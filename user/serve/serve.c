@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "counters.h"
 #include "log.h"
 #include "rules.h"
 #include "serve_opts.h"

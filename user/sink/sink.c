@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "counters.h"
 #include "log.h"
 #include "rules.h"
 #include "setup.h"
@@ -253,13 +254,10 @@ static void print_kernel(struct xf_out *o, const struct sink_totals *t)
 	const struct xo_field f[] = {
 		{ "rx_packets", t->rx_packets },
 		{ "rx_bytes", t->rx_bytes },
-		{ "rx_dropped", t->k.rx_dropped },
-		{ "rx_ring_full", t->k.rx_ring_full },
-		{ "rx_fill_ring_empty", t->k.rx_fill_ring_empty_descs },
-		{ "rx_invalid_descs", t->k.rx_invalid_descs },
 	};
 
 	xo_u64_fields(o, f, XO_NFIELDS(f), '=');
+	xf_sock_stats_out(o, &t->k, false);
 	xf_port_counters_out(o, t->xdp);
 	xo_u64(o, "drops", " drops=%llu", drops(t));
 }
@@ -335,14 +333,11 @@ static void print_queue(struct xf_out *o, const struct sink_poller *sp, uint64_t
 		{ "rx_bytes", rl_stat_read(sp->sock->stats.rx_bytes) },
 		{ "received", rl_stat_read(sp->c.ours) },
 		{ "other", other },
-		{ "rx_dropped", ks->rx_dropped },
-		{ "rx_ring_full", ks->rx_ring_full },
-		{ "rx_fill_ring_empty", ks->rx_fill_ring_empty_descs },
-		{ "rx_invalid_descs", ks->rx_invalid_descs },
-		{ "idle_sleeps", rl_stat_read(sp->c.idle_sleeps) },
 	};
 
 	xo_u64_fields(o, f, XO_NFIELDS(f), '=');
+	xf_sock_stats_out(o, ks, false);
+	xo_u64(o, "idle_sleeps", " idle_sleeps=%llu", rl_stat_read(sp->c.idle_sleeps));
 }
 
 /* Per queue: what its socket took, how much was ours, what the kernel dropped. */

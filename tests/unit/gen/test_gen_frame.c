@@ -255,6 +255,24 @@ static void test_pace_next_due(void **state)
 	assert_int_equal(xf_pace_avail(&p, 1000 + 10000000), 1);
 }
 
+/* What a thread may hand over now: what is due, within its quota. */
+static void test_pace_take(void **state)
+{
+	struct xf_pace p;
+
+	(void)state;
+	xf_pace_init(&p, 0, 1000000, 64, 0); /* unpaced: the burst, then the quota */
+	assert_int_equal(xf_pace_take(&p, 0, 0, 1000, 64), 64);
+	assert_int_equal(xf_pace_take(&p, 0, 990, 1000, 64), 10);
+	assert_int_equal(xf_pace_take(&p, 0, 1000, 1000, 64), 0);
+	xf_pace_init(&p, 1000, 10000000, 64, 0); /* 1000 pps: 1 ms apart, bursts of 10 */
+	assert_int_equal(xf_pace_take(&p, 0, 0, UINT64_MAX, 64), 1);
+	xf_pace_consume(&p, 1);
+	assert_int_equal(xf_pace_take(&p, 500000, 1, UINT64_MAX, 64), 0); /* not due */
+	assert_int_equal(xf_pace_take(&p, 3000000, 1, UINT64_MAX, 64), 3);
+	assert_int_equal(xf_pace_take(&p, 3000000, 1, 3, 64), 2); /* the quota first */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_pace_rate_and_bursts),
 		cmocka_unit_test(test_pace_unpaced),
 		cmocka_unit_test(test_pace_next_due),
+		cmocka_unit_test(test_pace_take),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* The counters every mode reports (counters.h). */
+#include "counters.h"
+#include "xskfwd_shared.h"
+
+static const char *const counter_names[XF_CNT_MAX] = {
+	[XF_CNT_REDIRECTED] = "xdp_redirected",
+	[XF_CNT_PASS_NOMATCH] = "xdp_pass_nomatch",
+	[XF_CNT_PASS_NOSOCK] = "xdp_pass_nosock",
+	[XF_CNT_DROP_MALFORMED] = "xdp_drop_malformed",
+};
+
+void xf_port_counters_out(struct xf_out *o, const uint64_t *xdp)
+{
+	struct xo_field f[XF_CNT_MAX];
+	int k;
+
+	for (k = 0; k < XF_CNT_MAX; k++)
+		f[k] = (struct xo_field){ counter_names[k], xdp[k] };
+	xo_u64_fields(o, f, XF_CNT_MAX, '=');
+}
+
+void xf_sock_stats_out(struct xf_out *o, const struct rl_xdp_stats *k, bool tx)
+{
+	const struct xo_field f[] = {
+		{ "rx_dropped", k->rx_dropped },
+		{ "rx_ring_full", k->rx_ring_full },
+		{ "rx_fill_ring_empty", k->rx_fill_ring_empty_descs },
+		{ "rx_invalid_descs", k->rx_invalid_descs },
+		{ "tx_invalid_descs", k->tx_invalid_descs },
+		{ "tx_ring_empty", k->tx_ring_empty_descs },
+	};
+
+	xo_u64_fields(o, f, tx ? 6 : 4, '=');
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The counters every mode reports, written the same way everywhere through
+ * the output writer (out.h), so one name means one thing in every record:
+ * the classifier's per port (xdp_*), and the kernel's per AF_XDP socket
+ * (XDP_STATISTICS: rx_dropped, rx_ring_full, ...).
+ */
+#ifndef XF_COUNTERS_H
+#define XF_COUNTERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "out.h"
+#include "rl.h"
+
+/* The classifier's counters @xdp[XF_CNT_MAX] as fields (text: " name=N"). */
+void xf_port_counters_out(struct xf_out *o, const uint64_t *xdp);
+
+/* A socket's (or a sum of sockets') kernel counters; the tx ones with @tx. */
+void xf_sock_stats_out(struct xf_out *o, const struct rl_xdp_stats *k, bool tx);
+
+#endif
