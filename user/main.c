@@ -18,7 +18,8 @@ struct cmd {
 
 static const struct cmd cmds[] = {
 	{ "forward", &xf_forward_mode, "forward frames between two interfaces through AF_XDP" },
-	{ "gen", &xf_gen_mode, "send UDP test traffic a sink can check (AF_XDP or live XDP frames)" },
+	{ "gen", &xf_gen_mode,
+	  "send UDP test traffic a sink can check (AF_XDP or live XDP frames)" },
 	{ "help", NULL, "show this text, or a command's: xskfwd help COMMAND" },
 	{ "serve", &xf_serve_mode, "serve files over TFTP, every reply built in a UMEM frame" },
 	{ "sink", &xf_sink_mode, "receive the generator's frames: loss, reordering, latency" },

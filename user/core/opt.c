@@ -10,7 +10,7 @@
 #include "opt.h"
 #include "out.h"
 
-#define HELP_COL 24  /* where the help text of an option starts */
+#define HELP_COL 24 /* where the help text of an option starts */
 #define HELP_WIDTH 79
 
 int xf_bad_arg(const char *mode, const char *what, const char *fmt, ...)
@@ -104,8 +104,7 @@ static void *dst_of(const struct xf_optset *s, const struct xf_opt_entry *e)
 	return e->home == XF_OPT_HOME_COMMON ? s->common : s->ctx;
 }
 
-static const char *choice_names(const struct xf_choice *c, const char *sep, char *buf,
-				size_t len)
+static const char *choice_names(const struct xf_choice *c, const char *sep, char *buf, size_t len)
 {
 	size_t used = 0;
 
@@ -304,8 +303,8 @@ void xf_opt_help(const struct xf_optset *s, FILE *f)
 		else
 			n = snprintf(head, sizeof(head), "  --%s", o->name);
 		if (arg)
-			snprintf(head + n, sizeof(head) - (size_t)n, o->optional_arg ? "[=%s]" : " %s",
-				 arg);
+			snprintf(head + n, sizeof(head) - (size_t)n,
+				 o->optional_arg ? "[=%s]" : " %s", arg);
 		if (def_help)
 			snprintf(text, sizeof(text), "%s (default: %s)", help, def_help);
 		else if (def && o->type != XF_OPT_FLAG)

@@ -54,9 +54,9 @@ struct xf_opt {
 	size_t off, off2;
 	uint32_t min, max;
 	bool pow2;
-	bool optional_arg; /* --name[=ARG]; FN only, called with NULL alone */
-	bool repeat;	   /* FN: may be given several times (a list in the record) */
-	bool no_json;	   /* not listed in the start record's options */
+	bool optional_arg;		 /* --name[=ARG]; FN only, called with NULL alone */
+	bool repeat;			 /* FN: may be given several times (a list in the record) */
+	bool no_json;			 /* not listed in the start record's options */
 	const struct xf_choice *choices; /* CHOICE: NULL-name terminated */
 	/* FN: parse @arg (NULL for an optional argument left out) into @dst, the
 	 * struct this option's offsets refer to. 0, or -EINVAL with a reason in @err. */

@@ -38,7 +38,7 @@ const char *xf_attach_mode_name(enum xdp_attach_mode mode)
 	};
 
 	return (unsigned int)mode < sizeof(names) / sizeof(names[0]) && names[mode] ? names[mode]
-										   : "unspec";
+										    : "unspec";
 }
 
 void xf_port_out(struct xf_out *o, const struct xf_port *p)
@@ -68,7 +68,6 @@ void xf_port_out_close(struct xf_out *o)
 	xo_arr_close(o);
 	xo_obj_close(o);
 }
-
 
 int xf_if_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
 {

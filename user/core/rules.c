@@ -55,8 +55,7 @@ static const char *next_arg(struct cursor *c, const char *what, char *err)
 }
 
 /* A term that sets @flag's byte @slot to @v, unless another term set it otherwise. */
-static int set_once(struct xf_rule *r, __u32 flag, __u8 *slot, __u8 v, const char *clash,
-		    char *err)
+static int set_once(struct xf_rule *r, __u32 flag, __u8 *slot, __u8 v, const char *clash, char *err)
 {
 	if ((r->fields & flag) && *slot != v) {
 		snprintf(err, XF_ERRLEN, "%s", clash);

@@ -152,7 +152,8 @@ static void list_text(const uint32_t *v, uint32_t n, char *buf, size_t len)
 		for (j = i; j + 1 < n && v[j + 1] == v[j] + 1; j++)
 			;
 		if (j == i)
-			used += (size_t)snprintf(buf + used, len - used, "%s%u", i ? "," : "", v[i]);
+			used += (size_t)snprintf(buf + used, len - used, "%s%u", i ? "," : "",
+						 v[i]);
 		else
 			used += (size_t)snprintf(buf + used, len - used, "%s%u-%u", i ? "," : "",
 						 v[i], v[j]);

@@ -68,7 +68,7 @@ struct xf_thread {
 };
 
 /* Flags of a mode. */
-#define XF_MODE_PORTS (1u << 0) /* lock its interfaces; the core detaches and closes them */
+#define XF_MODE_PORTS (1u << 0)	       /* lock its interfaces; the core detaches and closes them */
 #define XF_MODE_QUEUES_FIRST (1u << 1) /* --queues default: queue 0 only */
 
 struct xf_mode {

@@ -43,16 +43,14 @@ void xf_umem_destroy(struct rl_umem *u)
 int xf_pool_slice(struct rl_pool *p, const struct rl_umem *u, uint32_t i, uint64_t per,
 		  uint32_t queue)
 {
-	int err = rl_pool_init(p, (uint64_t)i * per * u->frame_size, (uint32_t)per,
-			       u->frame_size);
+	int err = rl_pool_init(p, (uint64_t)i * per * u->frame_size, (uint32_t)per, u->frame_size);
 
 	if (err)
 		xf_err("q%u: frame pool: %s", queue, strerror(-err));
 	return err;
 }
 
-static void explain_bind_error(const struct xf_port *p, uint32_t q, enum rl_bind_mode mode,
-			       int err)
+static void explain_bind_error(const struct xf_port *p, uint32_t q, enum rl_bind_mode mode, int err)
 {
 	if (err == -EOPNOTSUPP && mode == RL_MODE_ZEROCOPY)
 		xf_err("%s/q%u: zero-copy bind refused: driver %s has no AF_XDP zero-copy "

@@ -70,11 +70,11 @@ const struct xf_opt xf_common_opts[] = {
 	{ "mode", 0, XF_OPT_CHOICE, NULL, S(bind_mode), .choices = bind_modes, .def = "auto",
 	  .help = "AF_XDP bind: auto (zero-copy if the driver can, else copy), copy, or "
 		  "zero-copy (fail if refused)" },
-	{ "xdp-mode", 0, XF_OPT_CHOICE, NULL, S(xdp_mode), .choices = xdp_modes,
-	  .def = "native", .help = "where the classifier runs: native (in the driver) or skb "
-				  "(generic, for drivers without XDP)" },
-	{ "frame-size", 0, XF_OPT_U32, "N", S(frame_size), .min = 2048, .max = 4096,
-	  .pow2 = true, .def = "4096", .help = "UMEM frame size, 2048 or 4096" },
+	{ "xdp-mode", 0, XF_OPT_CHOICE, NULL, S(xdp_mode), .choices = xdp_modes, .def = "native",
+	  .help = "where the classifier runs: native (in the driver) or skb "
+		  "(generic, for drivers without XDP)" },
+	{ "frame-size", 0, XF_OPT_U32, "N", S(frame_size), .min = 2048, .max = 4096, .pow2 = true,
+	  .def = "4096", .help = "UMEM frame size, 2048 or 4096" },
 	{ "ring-size", 0, XF_OPT_U32, "N", S(ring_size), .min = 64, .max = 16384, .pow2 = true,
 	  .def = "2048",
 	  .help = "rx/tx ring entries, a power of two; fill and completion rings get twice as "
@@ -95,7 +95,6 @@ const struct xf_opt xf_common_opts[] = {
 	{ "verbose", 'v', XF_OPT_FLAG, NULL, S(verbose), .no_json = true,
 	  .help = "also show libbpf/libxdp messages" },
 	{ "help", 'h', XF_OPT_FLAG, NULL, S(help), .no_json = true, .help = "this text" },
-	{ "version", 'V', XF_OPT_FLAG, NULL, S(version), .no_json = true,
-	  .help = "the version" },
+	{ "version", 'V', XF_OPT_FLAG, NULL, S(version), .no_json = true, .help = "the version" },
 	{},
 };

@@ -38,8 +38,7 @@ static int check(struct xf_run *r)
 				  r->o.ring_size);
 	if (r->port[0].nqueues != r->port[1].nqueues && !xf_opt_given(&r->opts, "queues"))
 		xf_warn("%s has %u queues and %s has %u: serving queues 0-%u", r->port[0].name,
-			r->port[0].nqueues, r->port[1].name, r->port[1].nqueues,
-			r->o.nqueues - 1);
+			r->port[0].nqueues, r->port[1].name, r->port[1].nqueues, r->o.nqueues - 1);
 	return 0;
 }
 
@@ -210,11 +209,12 @@ static void teardown(struct xf_run *r)
 static const struct xf_opt_use shared[] = {
 	{ .name = "queues", .def_help = "every rx queue both interfaces have" },
 	{ .name = "cpus" },
-	{ .name = "match", .help = "forward only frames matching RULE (repeatable, up to 64; any may "
-			   "match; default: every frame). RULE is words from: ip | ip6 | src "
-			   "PREFIX | dst PREFIX | tcp | udp | sctp | icmp | icmp6 | proto N | "
-			   "sport P[-Q] | dport P[-Q] | ethertype N | vlan ID | any; e.g. 'udp "
-			   "dport 4789', 'ip6 dst 2001:db8::/32'" },
+	{ .name = "match",
+	  .help = "forward only frames matching RULE (repeatable, up to 64; any may "
+		  "match; default: every frame). RULE is words from: ip | ip6 | src "
+		  "PREFIX | dst PREFIX | tcp | udp | sctp | icmp | icmp6 | proto N | "
+		  "sport P[-Q] | dport P[-Q] | ethertype N | vlan ID | any; e.g. 'udp "
+		  "dport 4789', 'ip6 dst 2001:db8::/32'" },
 	{ .name = "mode" },
 	{ .name = "xdp-mode" },
 	{ .name = "frame-size" },

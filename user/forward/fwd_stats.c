@@ -53,8 +53,8 @@ uint64_t xf_port_drops(const struct xf_port_totals *t)
 	       t->xdp[XF_CNT_DROP_MALFORMED];
 }
 
-void xf_print_rate(struct xf_out *o, double t, const char *port,
-		   const struct xf_port_totals *prev, const struct xf_port_totals *now, double secs)
+void xf_print_rate(struct xf_out *o, double t, const char *port, const struct xf_port_totals *prev,
+		   const struct xf_port_totals *now, double secs)
 {
 	uint64_t drops = xf_port_drops(now);
 
@@ -83,12 +83,9 @@ void xf_print_rate(struct xf_out *o, double t, const char *port,
 static void print_moved(struct xf_out *o, const struct xf_queue_totals *q)
 {
 	const struct xo_field f[] = {
-		{ "rx_packets", q->rx_packets },
-		{ "rx_bytes", q->rx_bytes },
-		{ "rx_left", q->rx_left },
-		{ "tx_packets", q->tx_packets },
-		{ "tx_bytes", q->tx_bytes },
-		{ "tx_completed", q->tx_completed },
+		{ "rx_packets", q->rx_packets }, { "rx_bytes", q->rx_bytes },
+		{ "rx_left", q->rx_left },	 { "tx_packets", q->tx_packets },
+		{ "tx_bytes", q->tx_bytes },	 { "tx_completed", q->tx_completed },
 	};
 
 	xo_u64_fields(o, f, XO_NFIELDS(f), '=');

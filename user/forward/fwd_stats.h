@@ -46,9 +46,8 @@ void xf_fwd_collect(const struct xf_port *p, const struct fwd_poller *pollers, u
 uint64_t xf_port_drops(const struct xf_port_totals *t);
 
 /* One rate record for a port: from @prev to @now over @secs. */
-void xf_print_rate(struct xf_out *o, double t, const char *port,
-		   const struct xf_port_totals *prev, const struct xf_port_totals *now,
-		   double secs);
+void xf_print_rate(struct xf_out *o, double t, const char *port, const struct xf_port_totals *prev,
+		   const struct xf_port_totals *now, double secs);
 
 /* Exit summary for a port, with its @nq queues' totals. */
 void xf_print_summary(struct xf_out *o, const char *port, const struct xf_port_totals *t,

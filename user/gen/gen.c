@@ -146,7 +146,6 @@ static int choose_engine(struct gen *g)
 	return 0;
 }
 
-
 /* --- set-up --- */
 
 static void split_work(struct xf_run *r, struct gen *g)
@@ -355,7 +354,8 @@ static void start(struct xf_run *r, struct xf_out *o)
 			xo_text(o, "engine xsk, ");
 			xo_str(o, "bind_mode", "bind %s", t->sock->zerocopy ? "zero-copy" : "copy");
 			xo_bool(o, "need_wakeup", ", need_wakeup %s", t->sock->need_wakeup);
-			xo_u64(o, "tx_budget", ", tx budget %llu", g->budget_set ? g->o.tx_budget : 32);
+			xo_u64(o, "tx_budget", ", tx budget %llu",
+			       g->budget_set ? g->o.tx_budget : 32);
 		} else {
 			xo_obj_open(o, NULL);
 			xo_text(o, "%s: engine live (BPF_PROG_RUN live frames, XDP_TX), ",

@@ -80,8 +80,8 @@ static int parse_count(void *dst, const struct xf_opt *opt, const char *s, char 
 	else if (*end == 'G')
 		mul = 1000000000, end++;
 	if (errno || *end || v > max / mul) {
-		snprintf(err, XF_ERRLEN, errno || *end ? "'%.40s' is not a number" : "%.40s is too large",
-			 s);
+		snprintf(err, XF_ERRLEN,
+			 errno || *end ? "'%.40s' is not a number" : "%.40s is too large", s);
 		return -EINVAL;
 	}
 	v *= mul;
@@ -111,10 +111,10 @@ const struct xf_opt gen_opts[] = {
 	{ "dst-ip", 0, XF_OPT_FN, "B", G(a.dst4), G(dst4), .parse = parse_ip4,
 	  .def_help = "198.18.0.2", .help = "IPv4 destination" },
 	{ "ipv6", 0, XF_OPT_FLAG, NULL, G(a.ipv6), .help = "IPv6 instead of IPv4" },
-	{ "src-ip6", 0, XF_OPT_FN, "A", G(a.src6), .parse = parse_ip6,
-	  .def_help = "2001:db8::1", .help = "IPv6 source (implies --ipv6)" },
-	{ "dst-ip6", 0, XF_OPT_FN, "B", G(a.dst6), .parse = parse_ip6,
-	  .def_help = "2001:db8::2", .help = "IPv6 destination (implies --ipv6)" },
+	{ "src-ip6", 0, XF_OPT_FN, "A", G(a.src6), .parse = parse_ip6, .def_help = "2001:db8::1",
+	  .help = "IPv6 source (implies --ipv6)" },
+	{ "dst-ip6", 0, XF_OPT_FN, "B", G(a.dst6), .parse = parse_ip6, .def_help = "2001:db8::2",
+	  .help = "IPv6 destination (implies --ipv6)" },
 	{ "sport", 0, XF_OPT_U32, "P", G(sport), .max = 65535, .def = "10000",
 	  .help = "UDP source port, the first of --flows" },
 	{ "dport", 0, XF_OPT_U32, "P", G(dport), .max = 65535, .def = "9000",
@@ -140,13 +140,16 @@ const struct xf_opt gen_opts[] = {
 
 const struct xf_opt_use gen_shared[] = {
 	{ .name = "queues", .def = "0", .help = "xsk: queues to send on, one thread each" },
-	{ .name = "cpus", .def_help = "the first CPU this process may use",
+	{ .name = "cpus",
+	  .def_help = "the first CPU this process may use",
 	  .help = "CPUs for the threads, in order (xsk: round robin over the queues; live: "
 		  "one thread each)" },
-	{ .name = "batch", .def_help = "64 for xsk, 256 for live",
+	{ .name = "batch",
+	  .def_help = "64 for xsk, 256 for live",
 	  .help = "frames per ring operation (xsk) or per kernel batch (live), 1..256" },
-	{ .name = "mode", .help = "xsk bind: auto (zero-copy if the driver can, else copy), "
-				  "copy, or zero-copy (fail if refused)" },
+	{ .name = "mode",
+	  .help = "xsk bind: auto (zero-copy if the driver can, else copy), "
+		  "copy, or zero-copy (fail if refused)" },
 	{},
 };
 
@@ -178,9 +181,9 @@ int gen_check(struct xf_run *r)
 		return xf_bad_arg("gen", "--size", "%u is above the maximum of %u", o->size,
 				  XF_GEN_MAX_FRAME);
 	if (o->size > r->port[0].mtu + XF_GEN_ETH_HLEN)
-		return xf_bad_arg("gen", "--size", "%u does not fit the MTU %u of %s (at most %u bytes)",
-				  o->size, r->port[0].mtu, r->port[0].name,
-				  r->port[0].mtu + XF_GEN_ETH_HLEN);
+		return xf_bad_arg(
+			"gen", "--size", "%u does not fit the MTU %u of %s (at most %u bytes)",
+			o->size, r->port[0].mtu, r->port[0].name, r->port[0].mtu + XF_GEN_ETH_HLEN);
 	if (o->sport + o->flows - 1 > 65535)
 		return xf_bad_arg("gen", "--flows", "sport + flows - 1 must not exceed 65535");
 	if (o->tx_budget && o->tx_budget < 32)

@@ -69,8 +69,8 @@ static inline void xf_pace_consume(struct xf_pace *p, uint32_t n)
  * at @now, at most @max: what is due (unpaced: the burst; @now may then be 0),
  * and no more than the quota leaves. 0: wait until xf_pace_next().
  */
-static inline uint32_t xf_pace_take(struct xf_pace *p, uint64_t now, uint64_t sent,
-				    uint64_t quota, uint32_t max)
+static inline uint32_t xf_pace_take(struct xf_pace *p, uint64_t now, uint64_t sent, uint64_t quota,
+				    uint32_t max)
 {
 	uint32_t due = xf_pace_avail(p, now);
 

@@ -78,8 +78,7 @@ const struct xf_opt serve_opts[] = {
 		  "MTU and a frame" },
 	{ "windowsize-max", 0, XF_OPT_U32, "N", O(windowsize_max), .min = 1,
 	  .max = TFTP_WINDOWSIZE_MAX, .def = "64", .help = "largest windowsize granted" },
-	{ "timeout-ms", 0, XF_OPT_U32, "N", O(timeout_ms), .min = 10, .max = 255000,
-	  .def = "1000",
+	{ "timeout-ms", 0, XF_OPT_U32, "N", O(timeout_ms), .min = 10, .max = 255000, .def = "1000",
 	  .help = "retransmission timeout, or the client's timeout option if shorter; doubles "
 		  "on each retry" },
 	{ "retries", 0, XF_OPT_U32, "N", O(retries), .max = 100, .def = "5",
@@ -90,12 +89,14 @@ const struct xf_opt serve_opts[] = {
 const struct xf_opt_use serve_shared[] = {
 	{ .name = "queues" },
 	{ .name = "cpus" },
-	{ .name = "frame-size", .help = "UMEM frame size, 2048 or 4096; a DATA packet fits one "
-					"frame, so it caps blksize (1978 at 2048)" },
+	{ .name = "frame-size",
+	  .help = "UMEM frame size, 2048 or 4096; a DATA packet fits one "
+		  "frame, so it caps blksize (1978 at 2048)" },
 	{ .name = "ring-size" },
 	{ .name = "batch", .help = "frames received per ring operation" },
-	{ .name = "spin-us", .help = "keep polling an idle socket N us before sleeping in poll() "
-				     "(0 saves CPU, costs latency)" },
+	{ .name = "spin-us",
+	  .help = "keep polling an idle socket N us before sleeping in poll() "
+		  "(0 saves CPU, costs latency)" },
 	{ .name = "mode" },
 	{ .name = "xdp-mode" },
 	{},

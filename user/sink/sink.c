@@ -368,7 +368,7 @@ static void print_queues(const struct xf_run *r, struct xf_out *o)
 static void print_totals(struct xf_out *o, const struct sink_totals *t)
 {
 	const struct xo_field f[] = {
-		{ "received", t->received }, { "lost", t->lost },   { "reordered", t->reordered },
+		{ "received", t->received },   { "lost", t->lost }, { "reordered", t->reordered },
 		{ "duplicate", t->duplicate }, { "late", t->late }, { "other", t->other },
 		{ "bytes", t->bytes },
 	};
@@ -471,10 +471,12 @@ static const struct xf_opt_use shared[] = {
 	  .def_help = "'udp dport 9000', the generator's port" },
 	{ .name = "mode" },
 	{ .name = "xdp-mode" },
-	{ .name = "ring-size", .help = "rx ring entries, a power of two; the fill ring gets "
-				       "twice as many" },
+	{ .name = "ring-size",
+	  .help = "rx ring entries, a power of two; the fill ring gets "
+		  "twice as many" },
 	{ .name = "batch", .help = "descriptors read per ring operation" },
-	{ .name = "spin-us", .def = "0",
+	{ .name = "spin-us",
+	  .def = "0",
 	  .help = "keep polling an empty rx ring N us before sleeping; 0 sleeps at once, "
 		  "which leaves the CPU to a generator or forwarder sharing it; spin when the "
 		  "pollers have CPUs of their own" },

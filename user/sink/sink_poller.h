@@ -63,7 +63,7 @@ struct sink_poller {
 	uint32_t batch;
 	uint64_t spin_ns; /* keep polling an empty ring this long before sleeping */
 	const atomic_bool *stop;
-	struct xf_thread th; /* started, pinned and joined by the lifecycle */
+	struct xf_thread th;	 /* started, pinned and joined by the lifecycle */
 	struct xf_seq *streams;	 /* XF_GEN_MAX_STREAMS trackers */
 	uint64_t *stream_bits;	 /* their bitmaps, XF_SEQ_WORDS words each */
 	struct xf_hist *latency; /* ns */

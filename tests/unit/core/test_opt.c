@@ -39,8 +39,8 @@ static const struct xf_choice colors[] = {
 };
 
 static const struct xf_opt own[] = {
-	{ "count", 'c', XF_OPT_U32, "N", offsetof(struct ctx, n), .min = 1, .max = 100,
-	  .def = "10", .help = "how many" },
+	{ "count", 'c', XF_OPT_U32, "N", offsetof(struct ctx, n), .min = 1, .max = 100, .def = "10",
+	  .help = "how many" },
 	{ "flag", 0, XF_OPT_FLAG, NULL, offsetof(struct ctx, flag), .help = "a flag" },
 	{ "name", 0, XF_OPT_STR, "S", offsetof(struct ctx, name), .help = "a name" },
 	{ "color", 0, XF_OPT_CHOICE, NULL, offsetof(struct ctx, color), .choices = colors,
@@ -97,9 +97,10 @@ static void test_defaults_and_values(void **state)
 {
 	struct fixture f;
 	const char *none[] = { NULL };
-	const char *some[] = { "-c", "42", "--flag", "--name", "x\"y", "--color", "azure",
-			       "--list", "3,1-2", "--queues", "0-3", "--spin-us", "7",
-			       "--match", "udp", "--match", "ip6", "--duration", "5", NULL };
+	const char *some[] = { "-c",	  "42",	       "--flag",     "--name",	"x\"y",
+			       "--color", "azure",     "--list",     "3,1-2",	"--queues",
+			       "0-3",	  "--spin-us", "7",	     "--match", "udp",
+			       "--match", "ip6",       "--duration", "5",	NULL };
 
 	(void)state;
 	assert_int_equal(parse(&f, none), 0);
@@ -150,8 +151,7 @@ static void test_bad_arguments(void **state)
 	    "--color: 'green': must be one of red, blue");
 	bad((const char *[]){ "--list", "5-2", NULL }, "--list: range '5-2' runs backwards");
 	bad((const char *[]){ "--nope", NULL }, "--nope: unknown option");
-	bad((const char *[]){ "--match", "bogus", NULL },
-	    "--match: 'bogus': unknown word 'bogus'");
+	bad((const char *[]){ "--match", "bogus", NULL }, "--match: 'bogus': unknown word 'bogus'");
 	bad((const char *[]){ "--ring-size", "64", NULL }, "--ring-size: unknown option");
 }
 
@@ -174,7 +174,8 @@ static void test_help_and_version(void **state)
 	assert_non_null(strstr(buf, "  -c, --count N         how many (default 10)\n"));
 	assert_non_null(strstr(buf, "  --color red|blue      a color (default red)\n"));
 	assert_non_null(strstr(buf, "  --spin-us N           spin less (default 0)\n"));
-	assert_non_null(strstr(buf, "  --duration S          stop after S seconds (default: until"));
+	assert_non_null(
+		strstr(buf, "  --duration S          stop after S seconds (default: until"));
 	assert_non_null(strstr(buf, "  -V, --version "));
 	assert_null(strstr(buf, "azure")); /* an alias is not listed */
 	xf_optset_free(&f.s);
@@ -196,9 +197,10 @@ static void test_record(void **state)
 	xf_opt_record(&f.s, &o);
 	xo_close(&o);
 	fclose(m);
-	assert_non_null(strstr(buf, "\"options\":{\"queues\":[],\"spin-us\":0,\"match\":[\"udp\"],"
-				    "\"count\":10,\"flag\":false,\"name\":\"a\\\"b\\\\c\","
-				    "\"color\":\"red\",\"list\":[],\"duration\":0,\"json\":false}"));
+	assert_non_null(strstr(buf,
+			       "\"options\":{\"queues\":[],\"spin-us\":0,\"match\":[\"udp\"],"
+			       "\"count\":10,\"flag\":false,\"name\":\"a\\\"b\\\\c\","
+			       "\"color\":\"red\",\"list\":[],\"duration\":0,\"json\":false}"));
 	xf_optset_free(&f.s);
 }
 

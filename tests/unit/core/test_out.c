@@ -61,8 +61,9 @@ static void test_json(void **state)
 	assert_non_null(after);
 	assert_int_equal(after - buf, 26 + 23); /* 2026-12-03T09:53:21.204 */
 	/* json_int_t is signed: a u64 above its range is written as its bits */
-	assert_string_equal(after + 3, "\"port\":\"x\\\"a\\\\1\",\"rate\":1.23,\"n\":-1,\"on\":true,"
-				       "\"p50\":null,\"a\":1,\"b\":2,\"queues\":[{\"cpu\":-1}]}\n");
+	assert_string_equal(after + 3,
+			    "\"port\":\"x\\\"a\\\\1\",\"rate\":1.23,\"n\":-1,\"on\":true,"
+			    "\"p50\":null,\"a\":1,\"b\":2,\"queues\":[{\"cpu\":-1}]}\n");
 }
 
 int main(void)
