@@ -31,7 +31,6 @@
 #include "setup.h"
 #include "sink_poller.h"
 
-#define FRAME_SIZE 4096
 #define RULE_TEXT_LEN 32
 
 struct sink {
@@ -114,7 +113,7 @@ static int setup(struct xf_run *r)
 {
 	struct sink *k = r->ctx;
 	struct rl_umem_opts uo = {
-		.frame_size = FRAME_SIZE,
+		.frame_size = r->o.frame_size,
 		.fill_size = r->o.ring_size * 2,
 		.comp_size = 64, /* required by the kernel, never used: no tx */
 		.nframes = frames_per_poller(r) * r->o.nqueues,
@@ -124,7 +123,7 @@ static int setup(struct xf_run *r)
 	k->prev = calloc(1, sizeof(*k->prev));
 	if (!k->prev)
 		return -ENOMEM;
-	err = xf_check_mtu(&r->port[0], FRAME_SIZE);
+	err = xf_check_mtu(&r->port[0], r->o.frame_size);
 	if (!err)
 		err = xf_run_attach(r, r->o.rules, k->all ? 0 : r->o.nrules);
 	if (!err)
@@ -471,6 +470,7 @@ static const struct xf_opt_use shared[] = {
 	  .def_help = "'udp dport 9000', the generator's port" },
 	{ .name = "mode" },
 	{ .name = "xdp-mode" },
+	{ .name = "frame-size" },
 	{ .name = "ring-size",
 	  .help = "rx ring entries, a power of two; the fill ring gets "
 		  "twice as many" },
