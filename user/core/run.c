@@ -32,11 +32,6 @@ uint64_t xf_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-double xf_now_s(void)
-{
-	return (double)xf_now_ns() / 1e9;
-}
-
 void xf_run_help(const struct xf_mode *m, FILE *f)
 {
 	struct xf_shared_opts o;
@@ -169,7 +164,7 @@ static int check_queues(struct xf_run *r)
 		if (r->port[k].nqueues < n)
 			n = r->port[k].nqueues;
 	if (!o->nqueues) {
-		if (r->mode->flags & XF_MODE_QUEUES_FIRST || !r->nports)
+		if (!r->nports)
 			n = 1;
 		if (n > XF_MAX_LIST)
 			n = XF_MAX_LIST;

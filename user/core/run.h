@@ -68,8 +68,7 @@ struct xf_thread {
 };
 
 /* Flags of a mode. */
-#define XF_MODE_PORTS (1u << 0)	       /* lock its interfaces; the core detaches and closes them */
-#define XF_MODE_QUEUES_FIRST (1u << 1) /* --queues default: queue 0 only */
+#define XF_MODE_PORTS (1u << 0) /* lock its interfaces; the core detaches and closes them */
 
 struct xf_mode {
 	const char *name;
@@ -141,9 +140,8 @@ int xf_run_pollers(struct xf_run *r, void **arr, size_t size,
 /* The CPU for the @i-th poller: --cpus round robin. */
 int xf_run_cpu(const struct xf_run *r, uint32_t i);
 
-/* Interface facts, CLOCK_MONOTONIC. */
+/* CLOCK_MONOTONIC in ns. */
 uint64_t xf_now_ns(void);
-double xf_now_s(void);
 
 /* The version, with the git commit when built from a checkout. */
 const char *xf_version(void);
