@@ -3,7 +3,8 @@
 # (user/core/run.h): the argument checks before set-up, the exit statuses,
 # SIGHUP, JSON that stays valid whatever an interface is called, one line for
 # a vanished interface however many pollers saw it, the warning about queues
-# no poller serves, --help and --version everywhere.
+# no poller serves, --help and --version everywhere, -v without doubled
+# prefixes.
 #
 # Namespaces: the rig with prefix xtc- (one queue per veth), a 4-queue rig
 # xtd- made by the tests that need it, and xtc-q for interfaces with quotes
@@ -256,4 +257,18 @@ test_partial_queue_warning() {
 		fail "no live line with what goes to the host"
 	"$XF_RIG" down --prefix "$QRIG_PREFIX" >/dev/null
 	eval "$("$XF_RIG" env --prefix "$RIG_PREFIX")"
+}
+
+# -v shows the libraries' messages, each prefixed once ("xskfwd: libbpf: ..."),
+# never with the library's own prefix doubled.
+test_verbose_prefixes() {
+	ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" -v \
+		--duration 1 >/dev/null 2>"$XF_TEST_TMP/err"
+	grep -c '^xskfwd: lib\(bpf\|xdp\): ' "$XF_TEST_TMP/err" || fail "no library message with -v"
+	if grep -E 'libbpf: libbpf:|libxdp: libxdp:' "$XF_TEST_TMP/err"; then
+		fail "a doubled prefix"
+	fi
+	ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" \
+		--duration 1 >/dev/null 2>"$XF_TEST_TMP/err"
+	assert_eq 0 "$(grep -c 'lib\(bpf\|xdp\)' "$XF_TEST_TMP/err" || true)" "library lines without -v"
 }
