@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh - run xskfwd's unit test binaries (cmocka) and sum up.
 #
-# Usage: tests/unit/run.sh BINARY...      (make unit passes build/tests/test_*)
+# Usage: tests/unit/run.sh BINARY...      (make unit passes build/tests/*/test_*)
 #
 # Runs each binary, shows its output, and prints as its last line exactly
 #   unit: N passed, N failed

@@ -7,7 +7,7 @@
  * errors, the --help text, and the "options" object of the JSON start record
  * (the options in effect). The options every mode shares (queues, cpus,
  * bind mode, XDP mode, duration, json, verbose, help, version, and the ring
- * and poller knobs some modes take) are declared once, in opt_common.c, and
+ * and poller knobs some modes take) are declared once, in shared_opts.c, and
  * stored in struct xf_common; a mode lists those it takes (struct
  * xf_opt_use, which may give its own default and help text for that mode)
  * and declares its own options, stored at an offset in its context.
@@ -94,7 +94,7 @@ struct xf_optset {
 	void *common, *ctx;
 };
 
-/* The shared declarations (opt_common.c). */
+/* The shared declarations (shared_opts.c). */
 extern const struct xf_opt xf_common_opts[];
 const struct xf_opt *xf_common_opt(const char *name);
 
