@@ -32,6 +32,19 @@ int xf_umem_create(struct rl_umem **out, const struct rl_umem_opts *o)
 	return err;
 }
 
+int xf_umem_per_queue(const struct xf_run *r, uint64_t per, uint32_t comp_size,
+		      struct rl_umem **out)
+{
+	struct rl_umem_opts uo = {
+		.nframes = per * r->o.nqueues,
+		.frame_size = r->o.frame_size,
+		.fill_size = r->o.ring_size * 2,
+		.comp_size = comp_size,
+	};
+
+	return xf_umem_create(out, &uo);
+}
+
 void xf_umem_destroy(struct rl_umem *u)
 {
 	int err = u ? rl_umem_destroy(u) : 0;

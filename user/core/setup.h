@@ -14,6 +14,13 @@
 
 /* Map and register a UMEM. */
 int xf_umem_create(struct rl_umem **out, const struct rl_umem_opts *o);
+/*
+ * The UMEM of a mode with one poller per queue in use: @per frames each, of
+ * --frame-size bytes; fill rings of twice --ring-size, completion rings of
+ * @comp_size entries (the kernel wants one even for a socket that never sends).
+ */
+int xf_umem_per_queue(const struct xf_run *r, uint64_t per, uint32_t comp_size,
+		      struct rl_umem **out);
 /* Free it (NULL: nothing), with a warning if a socket still uses it. */
 void xf_umem_destroy(struct rl_umem *u);
 

@@ -73,12 +73,6 @@ static int setup(struct xf_run *r)
 {
 	struct fwd *f = r->ctx;
 	/* Per socket: a full fill ring, a full rx ring and a full tx ring. */
-	struct rl_umem_opts uo = {
-		.frame_size = r->o.frame_size,
-		.fill_size = r->o.ring_size * 2,
-		.comp_size = r->o.ring_size * 2,
-		.nframes = 2ull * (r->o.ring_size * 2 + 2ull * r->o.ring_size) * r->o.nqueues,
-	};
 	int k, err;
 
 	for (k = 0; k < 2; k++) {
@@ -89,7 +83,8 @@ static int setup(struct xf_run *r)
 	err = xf_run_attach(r, r->o.rules, r->o.nrules);
 	if (err)
 		return err;
-	err = xf_umem_create(&f->umem, &uo);
+	/* Per socket: a full fill ring (2N), a full rx ring and a full tx ring. */
+	err = xf_umem_per_queue(r, 2 * 4ull * r->o.ring_size, r->o.ring_size * 2, &f->umem);
 	if (err)
 		return err;
 	f->npollers = r->o.nqueues;

@@ -43,6 +43,13 @@ static inline uint16_t xf_csum_fold32(uint32_t s)
 	return (uint16_t)s;
 }
 
+/* @sum + @w with the end-around carry of one's complement arithmetic. */
+static inline uint64_t xf_csum_carry(uint64_t sum, uint64_t w)
+{
+	sum += w;
+	return sum + (sum < w);
+}
+
 /*
  * Add the @len bytes at @p (any alignment, any length) to @sum as
  * memory-order 16-bit words; a last odd byte is padded with a zero after
@@ -51,37 +58,19 @@ static inline uint16_t xf_csum_fold32(uint32_t s)
 static inline uint64_t xf_csum_add(uint64_t sum, const void *p, uint32_t len)
 {
 	const uint8_t *b = p;
+	uint8_t tail[8] = { 0 };
 	uint64_t w;
-	uint32_t w32;
-	uint16_t w16;
 
-	while (len >= 8) {
+	for (; len >= 8; b += 8, len -= 8) {
 		memcpy(&w, b, 8);
-		sum += w;
-		sum += sum < w; /* end-around carry */
-		b += 8;
-		len -= 8;
-	}
-	if (len >= 4) {
-		memcpy(&w32, b, 4);
-		sum += w32;
-		sum += sum < w32;
-		b += 4;
-		len -= 4;
-	}
-	if (len >= 2) {
-		memcpy(&w16, b, 2);
-		sum += w16;
-		sum += sum < w16;
-		b += 2;
-		len -= 2;
+		sum = xf_csum_carry(sum, w);
 	}
 	if (len) {
-		uint8_t last[2] = { b[0], 0 };
-
-		memcpy(&w16, last, 2);
-		sum += w16;
-		sum += sum < w16;
+		/* 1..7 bytes, zero-padded: the padding adds nothing, and a last
+		 * odd byte is the high-address half of its word, as RFC 1071 has it. */
+		memcpy(tail, b, len);
+		memcpy(&w, tail, 8);
+		sum = xf_csum_carry(sum, w);
 	}
 	return sum;
 }

@@ -217,12 +217,6 @@ static int setup(struct xf_run *r)
 {
 	struct server *sv = r->ctx;
 	struct xf_rule rules[XF_MAX_RULES];
-	struct rl_umem_opts uo = {
-		.nframes = (uint64_t)r->o.nqueues * frames_per_poller(r),
-		.frame_size = r->o.frame_size,
-		.fill_size = r->o.ring_size * 2,
-		.comp_size = r->o.ring_size * 2,
-	};
 	uint32_t nrules;
 	int err;
 
@@ -244,7 +238,7 @@ static int setup(struct xf_run *r)
 	if (!err)
 		err = xf_run_attach(r, rules, nrules);
 	if (!err)
-		err = xf_umem_create(&sv->umem, &uo);
+		err = xf_umem_per_queue(r, frames_per_poller(r), r->o.ring_size * 2, &sv->umem);
 	if (err)
 		return err;
 	setup_shared(r, sv);

@@ -112,12 +112,6 @@ static int setup_poller(struct xf_run *r, uint32_t i)
 static int setup(struct xf_run *r)
 {
 	struct sink *k = r->ctx;
-	struct rl_umem_opts uo = {
-		.frame_size = r->o.frame_size,
-		.fill_size = r->o.ring_size * 2,
-		.comp_size = 64, /* required by the kernel, never used: no tx */
-		.nframes = frames_per_poller(r) * r->o.nqueues,
-	};
 	int err;
 
 	k->prev = calloc(1, sizeof(*k->prev));
@@ -127,7 +121,7 @@ static int setup(struct xf_run *r)
 	if (!err)
 		err = xf_run_attach(r, r->o.rules, k->all ? 0 : r->o.nrules);
 	if (!err)
-		err = xf_umem_create(&k->umem, &uo);
+		err = xf_umem_per_queue(r, frames_per_poller(r), 64 /* no tx */, &k->umem);
 	if (err)
 		return err;
 	k->npollers = r->o.nqueues;
