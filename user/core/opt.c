@@ -70,12 +70,12 @@ int xf_optset_init(struct xf_optset *s, const char *mode, const struct xf_opt_us
 	s->e = calloc(n, sizeof(*s->e));
 	if (!s->e)
 		return -ENOMEM;
-	if (add_uses(s, uses, mode))
-		goto err;
 	for (o = opts; o && o->name; o++) {
 		s->e[s->n].opt = o;
 		s->e[s->n++].home = XF_OPT_HOME_MODE;
 	}
+	if (add_uses(s, uses, mode))
+		goto err;
 	if (add_uses(s, always, mode))
 		goto err;
 	s->mode = mode;

@@ -99,9 +99,9 @@ extern const struct xf_opt xf_common_opts[];
 const struct xf_opt *xf_common_opt(const char *name);
 
 /*
- * Build @s for @mode from its common @uses and its own @opts (either may be
- * NULL); --duration, --json, --verbose, --help and --version come last, in
- * every mode. Returns 0 or -errno; xf_optset_free() frees it.
+ * Build @s for @mode from its own @opts and the common @uses (either may be
+ * NULL), in that order, as --help lists them; --duration, --json, --verbose,
+ * --help and --version come last, in every mode. Returns 0 or -errno; xf_optset_free() frees it.
  */
 int xf_optset_init(struct xf_optset *s, const char *mode, const struct xf_opt_use *uses,
 		   const struct xf_opt *opts, void *common, void *ctx);

@@ -198,9 +198,9 @@ static void test_record(void **state)
 	xo_close(&o);
 	fclose(m);
 	assert_non_null(strstr(buf,
-			       "\"options\":{\"queues\":[],\"spin-us\":0,\"match\":[\"udp\"],"
-			       "\"count\":10,\"flag\":false,\"name\":\"a\\\"b\\\\c\","
-			       "\"color\":\"red\",\"list\":[],\"duration\":0,\"json\":false}"));
+			       "\"options\":{\"count\":10,\"flag\":false,\"name\":\"a\\\"b\\\\c\","
+			       "\"color\":\"red\",\"list\":[],\"queues\":[],\"spin-us\":0,"
+			       "\"match\":[\"udp\"],\"duration\":0,\"json\":false}"));
 	xf_optset_free(&f.s);
 }
 
