@@ -88,7 +88,12 @@ static int setup(struct xf_run *r)
 	if (err)
 		return err;
 	f->npollers = r->o.nqueues;
-	return xf_run_pollers(r, (void **)&f->pollers, sizeof(*f->pollers), setup_poller);
+	err = xf_run_pollers(r, (void **)&f->pollers, sizeof(*f->pollers), setup_poller);
+	/* The first rate line counts from here: the classifiers passed frames
+	 * while the sockets were made. */
+	for (k = 0; !err && k < 2; k++)
+		xf_fwd_collect(&r->port[k], f->pollers, f->npollers, k, &f->prev[k], NULL);
+	return err;
 }
 
 static void start(struct xf_run *r, struct xf_out *o)
@@ -122,8 +127,6 @@ static void start(struct xf_run *r, struct xf_out *o)
 		xo_text(o, "rule %u: %s\n", i + 1, r->o.rule_text[i]);
 	xo_text(o, "forwarding %s <-> %s: %s", r->port[0].name, r->port[1].name,
 		r->o.nrules ? "frames matching a rule" : "every frame");
-	for (k = 0; k < 2; k++)
-		xf_fwd_collect(&r->port[k], f->pollers, f->npollers, k, &f->prev[k], NULL);
 }
 
 static void rate(struct xf_run *r, struct xf_out *o, double t, double dt)

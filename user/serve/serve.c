@@ -243,7 +243,11 @@ static int setup(struct xf_run *r)
 		return err;
 	setup_shared(r, sv);
 	sv->npollers = r->o.nqueues;
-	return xf_run_pollers(r, (void **)&sv->pollers, sizeof(*sv->pollers), setup_poller);
+	err = xf_run_pollers(r, (void **)&sv->pollers, sizeof(*sv->pollers), setup_poller);
+	/* The first rate line counts from here, as forward's. */
+	if (!err)
+		xf_port_counters(sv->port, sv->prev_xdp);
+	return err;
 }
 
 static void start(struct xf_run *r, struct xf_out *o)

@@ -109,56 +109,6 @@ static int setup_poller(struct xf_run *r, uint32_t i)
 	return err ? err : xf_run_thread(r, &sp->th);
 }
 
-static int setup(struct xf_run *r)
-{
-	struct sink *k = r->ctx;
-	int err;
-
-	k->prev = calloc(1, sizeof(*k->prev));
-	if (!k->prev)
-		return -ENOMEM;
-	err = xf_check_mtu(&r->port[0], r->o.frame_size);
-	if (!err)
-		err = xf_run_attach(r, r->o.rules, k->all ? 0 : r->o.nrules);
-	if (!err)
-		err = xf_umem_per_queue(r, frames_per_poller(r), 64 /* no tx */, &k->umem);
-	if (err)
-		return err;
-	k->npollers = r->o.nqueues;
-	return xf_run_pollers(r, (void **)&k->pollers, sizeof(*k->pollers), setup_poller);
-}
-
-static void start(struct xf_run *r, struct xf_out *o)
-{
-	const struct xf_port *p = &r->port[0];
-	struct sink *k = r->ctx;
-	uint32_t i;
-
-	xo_bool(o, "all", NULL, k->all);
-	xo_arr_open(o, "rules");
-	for (i = 0; i < r->o.nrules && !k->all; i++)
-		xo_str(o, NULL, NULL, r->o.rule_text[i]);
-	xo_arr_close(o);
-	xo_arr_open(o, "ports");
-	xf_port_out(o, p);
-	for (i = 0; i < k->npollers; i++) {
-		const struct sink_poller *sp = &k->pollers[i];
-
-		xf_port_queue_out(o, p, sp->queue);
-		xo_str(o, "bind_mode", "bind %s", sp->sock->zerocopy ? "zero-copy" : "copy");
-		xo_bool(o, "need_wakeup", ", need_wakeup %s", sp->sock->need_wakeup);
-		xo_i64(o, "cpu", ", cpu %lld\n", sp->th.cpu);
-		xo_obj_close(o);
-	}
-	xf_port_out_close(o);
-	xo_arr_close(o);
-	for (i = 0; i < r->o.nrules && !k->all; i++)
-		xo_text(o, "rule %u: %s%s\n", i + 1, r->o.rule_text[i],
-			k->default_rule ? " (default: the generator's port)" : "");
-	xo_text(o, "receiving on %s: %s", p->name,
-		k->all ? "every frame" : "frames matching a rule");
-}
-
 /*
  * Sum every poller's counters and merge every stream's trackers. With
  * @streams (XF_GEN_MAX_STREAMS entries) and @nqueues, also the merged
@@ -211,6 +161,60 @@ static void collect(const struct xf_run *r, struct sink_totals *t, struct xf_seq
 		t->late += sum.late;
 	}
 	xf_port_counters(&r->port[0], t->xdp);
+}
+
+static int setup(struct xf_run *r)
+{
+	struct sink *k = r->ctx;
+	int err;
+
+	k->prev = calloc(1, sizeof(*k->prev));
+	if (!k->prev)
+		return -ENOMEM;
+	err = xf_check_mtu(&r->port[0], r->o.frame_size);
+	if (!err)
+		err = xf_run_attach(r, r->o.rules, k->all ? 0 : r->o.nrules);
+	if (!err)
+		err = xf_umem_per_queue(r, frames_per_poller(r), 64 /* no tx */, &k->umem);
+	if (err)
+		return err;
+	k->npollers = r->o.nqueues;
+	err = xf_run_pollers(r, (void **)&k->pollers, sizeof(*k->pollers), setup_poller);
+	/* The first rate line counts from here, as forward's. */
+	if (!err)
+		collect(r, k->prev, NULL, NULL, false);
+	return err;
+}
+
+static void start(struct xf_run *r, struct xf_out *o)
+{
+	const struct xf_port *p = &r->port[0];
+	struct sink *k = r->ctx;
+	uint32_t i;
+
+	xo_bool(o, "all", NULL, k->all);
+	xo_arr_open(o, "rules");
+	for (i = 0; i < r->o.nrules && !k->all; i++)
+		xo_str(o, NULL, NULL, r->o.rule_text[i]);
+	xo_arr_close(o);
+	xo_arr_open(o, "ports");
+	xf_port_out(o, p);
+	for (i = 0; i < k->npollers; i++) {
+		const struct sink_poller *sp = &k->pollers[i];
+
+		xf_port_queue_out(o, p, sp->queue);
+		xo_str(o, "bind_mode", "bind %s", sp->sock->zerocopy ? "zero-copy" : "copy");
+		xo_bool(o, "need_wakeup", ", need_wakeup %s", sp->sock->need_wakeup);
+		xo_i64(o, "cpu", ", cpu %lld\n", sp->th.cpu);
+		xo_obj_close(o);
+	}
+	xf_port_out_close(o);
+	xo_arr_close(o);
+	for (i = 0; i < r->o.nrules && !k->all; i++)
+		xo_text(o, "rule %u: %s%s\n", i + 1, r->o.rule_text[i],
+			k->default_rule ? " (default: the generator's port)" : "");
+	xo_text(o, "receiving on %s: %s", p->name,
+		k->all ? "every frame" : "frames matching a rule");
 }
 
 static void rate(struct xf_run *r, struct xf_out *o, double t, double dt)
