@@ -268,7 +268,6 @@ static int setup(struct xf_run *r)
 	int err;
 
 	g->port = &r->port[0];
-	g->duration = r->o.duration;
 	g->batch = xf_opt_given(&r->opts, "batch") ? r->o.batch : 0;
 	err = xf_gen_tmpl_init(&g->tmpl, &g->o.a, g->o.size, g->o.flows);
 	if (err) {
@@ -301,10 +300,9 @@ static void teardown(struct xf_run *r)
 
 /* --- reporting --- */
 
-static void describe_frame(const struct gen *g, char *buf, size_t len)
+static void describe_frame(const struct gen *g, uint32_t duration, char *buf, size_t len)
 {
 	const struct gen_opts *o = &g->o;
-	const uint32_t duration = g->duration;
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], rate[48], until[48];
 	const uint8_t *dm = o->a.dst_mac;
 
@@ -340,7 +338,7 @@ static void start(struct xf_run *r, struct xf_out *o)
 	char what[320];
 	uint32_t i;
 
-	describe_frame(g, what, sizeof(what));
+	describe_frame(g, r->o.duration, what, sizeof(what));
 	xo_str(o, "engine", NULL, g->engine == ENGINE_LIVE ? "live" : "xsk");
 	xo_str(o, "auto_reason", NULL, g->auto_reason);
 	xo_str(o, "frame", NULL, what);

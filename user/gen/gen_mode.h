@@ -30,7 +30,6 @@ struct gen_opts {
 struct gen {
 	struct gen_opts o;
 	const struct xf_port *port;
-	uint32_t duration; /* s, 0: none (for the start line) */
 	struct xf_gen_tmpl tmpl;
 	enum gen_engine engine; /* as chosen */
 	char auto_reason[160];	/* why auto chose xsk */

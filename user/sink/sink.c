@@ -33,15 +33,6 @@
 
 #define RULE_TEXT_LEN 32
 
-struct sink {
-	bool all, default_rule;
-	char default_text[RULE_TEXT_LEN];
-	struct rl_umem *umem;
-	struct sink_poller *pollers;
-	uint32_t npollers;
-	struct sink_totals *prev;
-};
-
 /* Totals over all pollers and streams, as the user reads them. */
 struct sink_totals {
 	uint64_t rx_packets, rx_bytes; /* everything the sockets received */
@@ -51,6 +42,15 @@ struct sink_totals {
 	uint32_t streams, split_streams;
 	struct rl_xdp_stats k;
 	uint64_t xdp[XF_CNT_MAX];
+};
+
+struct sink {
+	bool all, default_rule;
+	char default_text[RULE_TEXT_LEN];
+	struct rl_umem *umem;
+	struct sink_poller *pollers;
+	uint32_t npollers;
+	struct sink_totals prev; /* at the last rate record */
 };
 
 static int check(struct xf_run *r)
@@ -168,9 +168,6 @@ static int setup(struct xf_run *r)
 	struct sink *k = r->ctx;
 	int err;
 
-	k->prev = calloc(1, sizeof(*k->prev));
-	if (!k->prev)
-		return -ENOMEM;
 	err = xf_check_mtu(&r->port[0], r->o.frame_size);
 	if (!err)
 		err = xf_run_attach(r, r->o.rules, k->all ? 0 : r->o.nrules);
@@ -182,7 +179,7 @@ static int setup(struct xf_run *r)
 	err = xf_run_pollers(r, (void **)&k->pollers, sizeof(*k->pollers), setup_poller);
 	/* The first rate line counts from here, as forward's. */
 	if (!err)
-		collect(r, k->prev, NULL, NULL, false);
+		collect(r, &k->prev, NULL, NULL, false);
 	return err;
 }
 
@@ -226,18 +223,18 @@ static void rate(struct xf_run *r, struct xf_out *o, double t, double dt)
 	xo_open(o, "rate");
 	xo_double(o, "t", NULL, t);
 	xo_str(o, "port", "sink %s:", r->port[0].name);
-	xo_double(o, "rx_pps", " rx %.0f pps", (double)(cur.rx_packets - k->prev->rx_packets) / dt);
+	xo_double(o, "rx_pps", " rx %.0f pps", (double)(cur.rx_packets - k->prev.rx_packets) / dt);
 	xo_double(o, "rx_mbps", " %.2f Mbit/s",
-		  (double)(cur.rx_bytes - k->prev->rx_bytes) * 8 / dt / 1e6);
+		  (double)(cur.rx_bytes - k->prev.rx_bytes) * 8 / dt / 1e6);
 	xo_u64(o, "received", NULL, cur.received);
 	xo_u64(o, "lost", "  lost %llu", cur.lost);
 	xo_u64(o, "other", "  other %llu", cur.other);
 	xo_u64(o, "xdp_pass_nomatch", "  to host: nomatch %llu",
-	       cur.xdp[XF_CNT_PASS_NOMATCH] - k->prev->xdp[XF_CNT_PASS_NOMATCH]);
+	       cur.xdp[XF_CNT_PASS_NOMATCH] - k->prev.xdp[XF_CNT_PASS_NOMATCH]);
 	xo_u64(o, "xdp_pass_nosock", " nosock %llu",
-	       cur.xdp[XF_CNT_PASS_NOSOCK] - k->prev->xdp[XF_CNT_PASS_NOSOCK]);
+	       cur.xdp[XF_CNT_PASS_NOSOCK] - k->prev.xdp[XF_CNT_PASS_NOSOCK]);
 	xo_close(o);
-	*k->prev = cur;
+	k->prev = cur;
 }
 
 static uint64_t drops(const struct sink_totals *t)
@@ -448,7 +445,6 @@ static void teardown(struct xf_run *r)
 	}
 	xf_umem_destroy(k->umem);
 	free(k->pollers);
-	free(k->prev);
 }
 
 static const struct xf_opt opts[] = {
