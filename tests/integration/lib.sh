@@ -33,6 +33,8 @@
 #   summary_field PORT FIELD         a counter of the forwarder summary in $FWD_LOG
 #   assert_no_lock NS DEV            xskfwd's lock file for DEV removed
 #   xdp_socks NS                     AF_XDP sockets open in NS
+#   assert_bad_args [PREFIX...] <LIST  each "EXPECTED|ARGS": exit 2, one line, nothing else
+#   assert_went_away LOG PORT        the one line of a run that lost PORT
 #   fwd_gone                         the forwarder has exited
 #   fwd_start ARGS... / fwd_stop     the forwarder on the rig, started / stopped cleanly
 #   veth_lost TX_NS:DEV RX_NS:DEV    frames the kernel counted as lost on one veth
@@ -304,6 +306,40 @@ assert_no_xdp() {
 	case "$out" in
 	*prog/xdp*) fail "$1:$2 still has an XDP program: $out" ;;
 	esac
+}
+
+# assert_bad_args [PREFIX...] < LIST: for each line "EXPECTED|ARGS" of
+# standard input, `PREFIX... xskfwd ARGS` (through eval: ARGS may quote)
+# exits 2, prints nothing on stdout and exactly one line on stderr, which
+# contains EXPECTED and has the one wording of every argument error:
+# "xskfwd: MODE: WHAT: WHY (see xskfwd MODE --help)", the same MODE twice, or
+# "... (see xskfwd help)" for an unknown command.
+assert_bad_args() {
+	local expect args rc
+	while IFS='|' read -r expect args; do
+		[ -n "$expect" ] || continue
+		rc=0
+		eval "$* \"\$XF_BIN/xskfwd\" $args" >"$XF_TEST_TMP/bad.out" \
+			2>"$XF_TEST_TMP/bad.err" || rc=$?
+		cat "$XF_TEST_TMP/bad.err"
+		assert_eq 2 "$rc" "exit status of: xskfwd $args"
+		assert_eq 1 "$(wc -l <"$XF_TEST_TMP/bad.err")" "error lines of: xskfwd $args"
+		assert_file_contains "$XF_TEST_TMP/bad.err" "$expect" "error of: xskfwd $args"
+		grep -qE '^xskfwd: (([a-z]+): .* \(see xskfwd \2 --help\)|.* \(see xskfwd help\))$' \
+			"$XF_TEST_TMP/bad.err" ||
+			fail "not the one wording of an argument error: xskfwd $args"
+		assert_eq 0 "$(wc -c <"$XF_TEST_TMP/bad.out")" "stdout of: xskfwd $args"
+	done
+}
+
+# assert_went_away LOG PORT: the run whose output (stdout and stderr) is in
+# LOG lost PORT: exactly one line from xskfwd, naming PORT and why.
+assert_went_away() {
+	local err
+	err=$(grep '^xskfwd: ' "$1" || true)
+	echo "$err"
+	assert_eq 1 "$(grep -c . <<<"$err")" "error lines"
+	assert_contains "$err" "xskfwd: $2: the interface went away" "the error names $2 and why"
 }
 
 # xdp_socks NS: the AF_XDP sockets open in namespace NS.

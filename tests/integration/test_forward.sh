@@ -209,14 +209,7 @@ test_mtu_too_large_refused() {
 test_bad_arguments() {
 	local x="$XF_BIN/xskfwd" rc
 	# each: exit status 2 and exactly one line naming the problem
-	while IFS='|' read -r expect args; do
-		rc=0
-		# shellcheck disable=SC2086
-		eval "\"$x\" $args" >/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
-		assert_eq 2 "$rc" "exit status of: xskfwd $args"
-		assert_eq 1 "$(wc -l <"$XF_TEST_TMP/err")" "error lines of: xskfwd $args"
-		assert_file_contains "$XF_TEST_TMP/err" "$expect" "error of: xskfwd $args"
-	done <<'EOF'
+	assert_bad_args <<'EOF'
 forward: arguments: expected IF_A IF_B, got 0 arguments|forward
 forward: arguments: expected IF_A IF_B, got 1 argument|forward a
 forward: a: named twice|forward a a

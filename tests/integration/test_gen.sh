@@ -112,14 +112,7 @@ send_1000_through_forwarder() {
 test_gen_bad_arguments() {
 	local x="$XF_BIN/xskfwd" rc
 	# each: exit status 2 and exactly one line naming the problem
-	while IFS='|' read -r expect args; do
-		rc=0
-		# shellcheck disable=SC2086
-		eval "ip netns exec \"$RIG_GEN\" \"$x\" $args" >/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
-		assert_eq 2 "$rc" "exit status of: xskfwd $args"
-		assert_eq 1 "$(wc -l <"$XF_TEST_TMP/err")" "error lines of: xskfwd $args"
-		assert_file_contains "$XF_TEST_TMP/err" "$expect" "error of: xskfwd $args"
-	done <<'EOF'
+	assert_bad_args ip netns exec "$RIG_GEN" <<'EOF'
 xskfwd: gen: --dst-mac: required|gen gen0
 xskfwd: gen: --dst-mac: '02:58:46:00:00' is not a MAC address|gen gen0 --dst-mac 02:58:46:00:00
 xskfwd: gen: arguments: expected IFACE --dst-mac MAC, got 0 arguments|gen --dst-mac 02:58:46:00:00:02

@@ -69,15 +69,7 @@ sj() {
 test_bad_arguments() {
 	local x="$XF_BIN/xskfwd" rc
 	# each: exit status 2 and exactly one line naming the problem
-	while IFS='|' read -r expect args; do
-		rc=0
-		# shellcheck disable=SC2086
-		eval "\"$x\" $args" >/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
-		cat "$XF_TEST_TMP/err"
-		assert_eq 2 "$rc" "exit status of: xskfwd $args"
-		assert_eq 1 "$(wc -l <"$XF_TEST_TMP/err")" "error lines of: xskfwd $args"
-		assert_file_contains "$XF_TEST_TMP/err" "$expect" "error of: xskfwd $args"
-	done <<'EOF'
+	assert_bad_args <<'EOF'
 xskfwd: sink: --queues: 'x' is not a number|sink a --queues x
 xskfwd: sink: --match: 'bogus': unknown word 'bogus'|sink a --match bogus
 xskfwd: sink: --duration: 0 is out of range|sink a --duration 0
@@ -289,7 +281,7 @@ sink_gone() { ! bg_running sink; }
 # error after each sleep, so the sink exits 1 with one line, however many
 # queues (the rig has 2, so 2 pollers notice).
 test_interface_deleted() {
-	local t0 t1 ms err status lock
+	local t0 t1 ms status lock
 	sink_start
 	# its lock file (see assert_no_lock), named while the interface exists
 	lock=/run/xskfwd/$(stat -L -c %i "/var/run/netns/$RIG_SINK")-$(ip netns exec "$RIG_SINK" \
@@ -306,13 +298,9 @@ test_interface_deleted() {
 	status=$BG_STATUS
 	cat "$SINK_LOG"
 	assert_eq 1 "$status" "sink exit status"
-	err=$(grep '^xskfwd: ' "$SINK_LOG" || true)
-	assert_eq 1 "$(grep -c . <<<"$err")" "error lines"
-	assert_contains "$err" "xskfwd: $RIG_SINK_IF: " "the error names the interface"
-	assert_contains "$err" "went away" "the error says why"
+	assert_went_away "$SINK_LOG" "$RIG_SINK_IF"
 	assert_contains "$(cat "$SINK_LOG")" "summary $RIG_SINK_IF" "the summary is still printed"
-	assert_eq 0 "$(ip netns exec "$RIG_SINK" awk '$1 == "XDP" { print $3 }' /proc/net/protocols)" \
-		"AF_XDP sockets left"
+	assert_eq 0 "$(xdp_socks "$RIG_SINK")" "AF_XDP sockets left"
 	[ ! -e "$lock" ] || fail "lock file left behind: $lock"
 	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null
 	"$XF_RIG" up --prefix "$RIG_PREFIX" --queues 2 >/dev/null
