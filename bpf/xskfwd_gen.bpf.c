@@ -12,10 +12,21 @@
  * counter, tx_ns = bpf_ktime_get_ns(), i.e. CLOCK_MONOTONIC) and the UDP
  * source port (sport + seq % flows). Over IPv6 it also sets the UDP
  * checksum, from the template's precomputed sum; over IPv4 the checksum
- * stays 0. The kernel reuses its pages between runs without resetting
- * their bytes, so nothing here may depend on what a frame held before:
- * every varying field is written whole, and the checksum is computed from
- * the template's sum, never updated from the frame's old value.
+ * stays 0. Within a run the kernel sends the same few pages again and
+ * again (its page pool recycles a page once the receiver frees the frame)
+ * without copying the template into them again, so nothing here may depend
+ * on what a frame held before: every varying field is written whole, and
+ * the checksum is computed from the template's sum, never updated from the
+ * frame's old value.
+ *
+ * A receiver may also have edited the page before it came back: a router
+ * (the kernel's IP forwarding, an XDP program such as xdp-forward) rewrites
+ * the MACs and decrements the TTL in place, and the next frame sent from
+ * that page would then carry the router's output instead of the template
+ * (not addressed to the router, TTL one lower each time round). So every
+ * frame first gets the template's first bytes back (tmpl_head: the
+ * Ethernet, IP and UDP headers and the start of the payload, which the
+ * stamp then overwrites), and then is stamped.
  *
  * xf_gen_seq holds, per CPU, the number of frames this program has handed
  * to the kernel to send: the next sequence number of that CPU's stream, and
@@ -43,6 +54,14 @@ const volatile __u32 flows = 1;
  * the source port, stream, seq and tx_ns all zero.
  */
 const volatile __u32 csum_base = 0;
+/*
+ * The template's first 64 bytes, whole 64-bit words: the headers (14 + 20
+ * + 8 = 42 bytes over IPv4, 14 + 40 + 8 = 62 over IPv6) and the start of
+ * the payload. A frame is at least 64 (IPv4) or 84 (IPv6) bytes long.
+ */
+#define HEAD_WORDS4 6 /* 48 bytes: the headers and 6 of the payload */
+#define HEAD_WORDS6 8 /* 64 bytes: the headers and 2 of the payload */
+const volatile __u64 tmpl_head[HEAD_WORDS6] = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -86,6 +105,17 @@ static __always_inline int stamp(struct xdp_md *ctx, const __u32 off, const int 
 
 	if (pl + sizeof(struct xf_gen_payload) > data_end)
 		return XDP_ABORTED;
+	/* The headers as the template has them (see above): the payload
+	 * ends at 64 (IPv4) or 84 (IPv6), beyond the words copied. */
+	if (v6) {
+#pragma unroll
+		for (int i = 0; i < HEAD_WORDS6; i++)
+			((__u64 *)data)[i] = tmpl_head[i];
+	} else {
+#pragma unroll
+		for (int i = 0; i < HEAD_WORDS4; i++)
+			((__u64 *)data)[i] = tmpl_head[i];
+	}
 	cnt = bpf_map_lookup_elem(&xf_gen_seq, &key);
 	if (!cnt)
 		return XDP_ABORTED;

@@ -85,6 +85,8 @@ int gen_live_open(struct gen_live **out, const struct xf_gen_tmpl *t)
 	l->skel->rodata->sport = t->sport;
 	l->skel->rodata->flows = t->flows;
 	l->skel->rodata->csum_base = t->csum_base;
+	/* Every frame starts from the template's headers (t->len >= 64). */
+	memcpy((void *)l->skel->rodata->tmpl_head, t->frame, sizeof(l->skel->rodata->tmpl_head));
 	err = xskfwd_gen_bpf__load(l->skel);
 	if (err)
 		goto err_destroy;
