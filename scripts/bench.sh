@@ -127,10 +127,43 @@ xdp_attach() { # NS DEV OBJ
 	ip -n "$1" link set dev "$2" xdpdrv obj "$B/rig/$3.bpf.o" sec xdp
 }
 
-# The sink: an XDP_DROP program on sink0, counted by veth per queue.
+# The sinks on sink0, chosen per scenario by SINK (default xdp):
+#   xdp  an XDP_DROP program, counted by veth per queue (rx_queue_N_xdp_drops).
+#        Paths that redirect XDP frames into fwd1 need it: veth takes
+#        redirected frames only when the peer runs XDP.
+#   tc   clsact + a BPF program returning TC_ACT_SHOT at tc ingress
+#        (bpf/rig/tc_drop.bpf.c), counted in its per-CPU map. It costs every
+#        skb the same; an XDP program on a veth first copies each skb with
+#        less than 256 bytes of headroom (AF_XDP copy-mode TX skbs have less,
+#        kernel-forwarded skbs do not), so the XDP sink would charge some
+#        skb paths a copy and not others.
 sink_drop() { xdp_attach "$RIG_SINK" "$RIG_SINK_IF" xdp_drop; }
 count_drops() { # NS DEV: sum of rx_queue_*_xdp_drops
 	ip netns exec "$1" ethtool -S "$2" | awk '/rx_queue_[0-9]+_xdp_drops/ { s += $2 } END { print s + 0 }'
+}
+TC_MAP=
+sink_tc() {
+	local prog
+	ip netns exec "$RIG_SINK" tc qdisc add dev "$RIG_SINK_IF" clsact
+	ip netns exec "$RIG_SINK" tc filter add dev "$RIG_SINK_IF" ingress bpf da \
+		obj "$B/rig/tc_drop.bpf.o" sec tc
+	prog=$(ip netns exec "$RIG_SINK" tc filter show dev "$RIG_SINK_IF" ingress |
+		sed -n 's/.* id \([0-9]*\) .*/\1/p' | head -n1)
+	TC_MAP=$(bpftool prog show id "$prog" | sed -n 's/.*map_ids \([0-9]*\).*/\1/p')
+	[ -n "$TC_MAP" ] || { log "bench.sh: the tc sink's map was not found"; return 1; }
+}
+percpu_sum() { # MAP_ID SLOT: the sum over CPUs of a per-CPU array's u64 slot
+	bpftool -j map lookup id "$1" key "$2" 0 0 0 | grep -o '"formatted":.*' |
+		grep -o '"value":[0-9]*' | awk -F: '{ s += $2 } END { print s + 0 }'
+}
+# sink_count [gen]: what the scenario's sink has counted (with "gen", at the
+# tc sink, only the generator's frames: UDP to port 9000).
+sink_count() {
+	if [ "$SINK_KIND" = tc ]; then
+		percpu_sum "$TC_MAP" "$([ "${1:-}" = gen ] && echo 1 || echo 0)"
+	else
+		count_drops "$SINK_NS" "$SINK_DEV"
+	fi
 }
 
 path_bridge() { # nf: 1 or 0
@@ -163,19 +196,48 @@ bpftool net attach xdpdrv pinned /sys/fs/bpf/xf_devmap dev "$3"
 EOF
 }
 
-path_xskfwd() { # xskfwd forward options...
-	ip netns exec "$RIG_FWD" "$XF" forward "$RIG_FWD_A" "$RIG_FWD_B" "$@" \
+path_xskfwd() { # [--route] xskfwd forward (or route) options...
+	local mode=forward started='^forwarding ' i
+	if [ "${1:-}" = --route ]; then
+		mode=route started='^routing '
+		shift
+	fi
+	ip netns exec "$RIG_FWD" "$XF" "$mode" "$RIG_FWD_A" "$RIG_FWD_B" "$@" \
 		>"$OUT/fwd.log" 2>&1 &
 	FWD_PID=$!
-	local i
 	for i in $(seq 100); do
-		grep -q '^forwarding ' "$OUT/fwd.log" && return 0
+		grep -q "$started" "$OUT/fwd.log" && return 0
 		kill -0 "$FWD_PID" 2>/dev/null || break
 		sleep 0.1
 	done
 	cat "$OUT/fwd.log" >&2
-	log "bench.sh: xskfwd forward did not start"
+	log "bench.sh: xskfwd $mode did not start"
 	return 1
+}
+
+# In-kernel XDP routing (bpf/rig/xdp_fib.bpf.c, as xdp-tools' xdp-forward):
+# bpf_fib_lookup over path_route's routes and neighbour, a DEVMAP_HASH of
+# both ports (ifindex -> itself), the program on both.
+path_xdp_fib() {
+	path_route
+	ip netns exec "$RIG_FWD" sh -es "$B" "$RIG_FWD_A" "$RIG_FWD_B" <<'EOF'
+mount -t bpf bpf /sys/fs/bpf
+bpftool prog load "$1/rig/xdp_fib.bpf.o" /sys/fs/bpf/xf_fib type xdp pinmaps /sys/fs/bpf/m
+le() { printf '%d %d %d %d' $(($1 & 255)) $((($1 >> 8) & 255)) $((($1 >> 16) & 255)) $((($1 >> 24) & 255)); }
+for dev in "$2" "$3"; do
+	i=$(cat "/sys/class/net/$dev/ifindex")
+	bpftool map update pinned /sys/fs/bpf/m/xf_rig_ports key $(le "$i") value $(le "$i")
+	bpftool net attach xdpdrv pinned /sys/fs/bpf/xf_fib dev "$dev"
+done
+EOF
+}
+
+# xskfwd route between fwd0 and fwd1 over path_route's set-up (IPv4 and, as
+# route requires, IPv6 forwarding on).
+path_xskroute() {
+	path_route
+	ip netns exec "$RIG_FWD" sysctl -qw net.ipv6.conf.all.forwarding=1
+	path_xskfwd --route --cpus "$FWD_CPUS" "${FWD_ARGS[@]}"
 }
 
 # The generator's ceiling: gen straight into a drop program on fwd0.
@@ -227,7 +289,15 @@ prepare() {
 		esac
 	done
 	$2
-	[ "$SINK_NS" = "$RIG_SINK" ] && sink_drop
+	SINK_KIND=xdp
+	if [ "$SINK_NS" = "$RIG_SINK" ]; then
+		SINK_KIND=${SINK:-xdp}
+		case "$SINK_KIND" in
+		xdp) sink_drop ;;
+		tc) sink_tc ;;
+		*) log "bench.sh: unknown sink '$SINK_KIND'"; return 1 ;;
+		esac
+	fi
 	if [ "${GEN_ARGS[1]}" = live ] &&
 		! ip -n "$RIG_FWD" link show dev "$RIG_FWD_A" | grep -q 'prog/xdp'; then
 		xdp_attach "$RIG_FWD" "$RIG_FWD_A" xdp_pass
@@ -250,11 +320,14 @@ cpu_usage() {
 			100 * usr / tot, 100 * sys / tot, 100 * sirq / tot }'
 }
 
-# measure SECONDS GEN_ARGS...: run gen for SECONDS; prints "PPS CPUJSON GENSENT"
+# measure SECONDS GEN_ARGS...: run gen for SECONDS; prints "PPS CPUJSON GENSENT
+# COUNTED TXDROP" (COUNTED: what the sink counted, with COUNT=gen at the tc
+# sink only the generator's frames; TXDROP: frames gen0's veth dropped
+# because fwd0's receive ring was full, the path's input queue).
 measure() {
-	local secs=$1 before after c0 c1 t0 t1 sent
+	local secs=$1 before after c0 c1 t0 t1 sent txdrop
 	shift
-	before=$(count_drops "$SINK_NS" "$SINK_DEV")
+	before=$(sink_count "${COUNT:-}")
 	c0=$(cpu_snapshot)
 	t0=$(date +%s.%N)
 	ip netns exec "$RIG_GEN" "$XF" gen "$RIG_GEN_IF" --dst-mac "$DST_MAC" --dst-ip "$DST_IP" \
@@ -265,10 +338,11 @@ measure() {
 	t1=$(date +%s.%N)
 	c1=$(cpu_snapshot)
 	sleep 0.2 # frames in flight
-	after=$(count_drops "$SINK_NS" "$SINK_DEV")
+	after=$(sink_count "${COUNT:-}")
 	sent=$(sed -n 's/.*"type":"summary".*"sent":\([0-9]*\).*/\1/p' "$OUT/gen.log" | head -n1)
+	txdrop=$(sed -n 's/.*"type":"summary".*"iface_tx_dropped":\([0-9]*\).*/\1/p' "$OUT/gen.log" | head -n1)
 	echo "$(awk -v d=$((after - before)) -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", d / (b - a) }')" \
-		"{$(cpu_usage "$c0" "$c1")}" "${sent:-0}"
+		"{$(cpu_usage "$c0" "$c1")}" "${sent:-0}" $((after - before)) "${txdrop:-0}"
 }
 
 # scenario NAME QUEUES SIZE SETUP GEN_ARGS... : probe placements, run, record.
@@ -293,10 +367,35 @@ scenario() {
 	prepare "$queues" "$setup" "$best" || return 0
 	for r in $(seq "$RUNS"); do
 		res=$(measure "$SECS" --size "$size" "$@")
-		read -r pps cpu sent <<<"$res"
+		read -r pps cpu sent _ _ <<<"$res"
 		log "  $name [$best] run $r: $pps pps (gen sent $sent)"
-		printf '{"scenario":"%s","queues":%s,"size":%s,"placement":"%s","run":%s,"pps":%s,"gen_sent":%s,"seconds":%s,"cpu":%s}\n' \
-			"$name" "$queues" "$size" "$best" "$r" "$pps" "$sent" "$SECS" "$cpu" >>"$OUT/results.jsonl"
+		printf '{"scenario":"%s","queues":%s,"size":%s,"placement":"%s","sink":"%s","run":%s,"pps":%s,"gen_sent":%s,"seconds":%s,"cpu":%s}\n' \
+			"$name" "$queues" "$size" "$best" "$SINK_KIND" "$r" "$pps" "$sent" "$SECS" "$cpu" >>"$OUT/results.jsonl"
+	done
+	path_counters "$name"
+}
+
+# path_counters NAME: after a scenario's runs, what the path counted itself,
+# so that a fast path that was not taken shows: xdp_fib's results of
+# bpf_fib_lookup, xskfwd's summary (fast path, slow path by reason, drops).
+path_counters() {
+	local id port
+	if [ -n "$FWD_PID" ]; then
+		stop_fwd
+		for port in "$RIG_FWD_A" "$RIG_FWD_B"; do
+			log "  $1 $port: $(grep "^summary $port " "$OUT/fwd.log" | grep -oE \
+				'(rx_packets|tx_packets|xdp_redirected|xdp_pass_[a-z]*|xdp_slow_[a-z_]*|drops)=[0-9]+' |
+				grep -v '=0$' | tr '\n' ' ')"
+		done
+	fi
+	for id in $(ip -n "$RIG_FWD" -d link show dev "$RIG_FWD_A" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'); do
+		bpftool prog show id "$id" | grep -q 'name rig_fib' || continue
+		id=$(bpftool prog show id "$id" | sed -n 's/.*map_ids \([0-9,]*\).*/\1/p' | tr ',' '\n' |
+			while read -r m; do
+				if bpftool map show id "$m" | grep -q 'name fib_stats'; then echo "$m"; fi
+			done)
+		log "  $1 xdp_fib: bpf_fib_lookup SUCCESS $(percpu_sum "$id" 0), NO_NEIGH" \
+			"$(percpu_sum "$id" 7), TTL<=1 $(percpu_sum "$id" 15), not IP $(percpu_sum "$id" 14)"
 	done
 }
 
@@ -367,6 +466,60 @@ drops_at_90pct() {
 		printf '{"scenario":"%s","rate":%s,"run":%s,"sink_pps":%s,"xskfwd_drops":%s}\n' \
 			"$name" "$rate" "$r" "$sink_pps" "$drops" >>"$OUT/results.jsonl"
 	done
+}
+
+placement_of() { # SCENARIO [DEFAULT]: the placement its runs used
+	{ grep "\"scenario\":\"$1\"," "$OUT/results.jsonl" || true; } |
+		sed -n 's/.*"placement":"\([^"]*\)".*/\1/p' | tail -n1 | grep . || echo "${2:-default}"
+}
+
+# zero_loss NAME SETUP PLACEMENT SIZE: RFC 2544-style zero-loss throughput,
+# counted at the tc sink. In one placement: the unpaced maximum first, then
+# ZL_STEPS trials of ZL_SECS each, bisecting the generator's paced rate
+# between the highest rate that passed (at first 0) and the lowest that
+# failed (at first 1.1x the maximum). Offered = what gen sent + what gen0's
+# veth dropped because fwd0's receive ring was full (the path's input
+# queue: on a NIC, its rx ring overflowing); loss = offered - what the sink
+# counted (the generator's frames only: UDP to port 9000). A trial passes
+# with no loss, and only if the rate was offered (offered >= 98% of rate x
+# seconds: else the generator, not the path, was the limit). The result is
+# the highest rate that passed; the search's last interval is its
+# resolution.
+ZL_STEPS=7
+ZL_SECS=$((SECS < 3 ? SECS : 3))
+ZL_GEN_ARGS=(--batch 16)
+zero_loss() {
+	local name=$1 setup=$2 pl=$3 size=$4 lo=0 hi max rate step res sent got txdrop loss ok why
+	[[ $name =~ $ONLY ]] || return 0
+	SINK=tc prepare 1 "$setup" "$pl" || return 0
+	res=$(COUNT=gen measure "$ZL_SECS" --size "$size" "${ZL_GEN_ARGS[@]}")
+	max=${res%% *}
+	log "  $name [$pl]: unpaced $max pps"
+	hi=$((max + max / 10))
+	for step in $(seq "$ZL_STEPS"); do
+		rate=$(((lo + hi) / 2))
+		[ "$rate" -gt 0 ] || break
+		res=$(COUNT=gen measure "$ZL_SECS" --size "$size" --rate "$rate" "${ZL_GEN_ARGS[@]}")
+		read -r _ _ sent got txdrop <<<"$res"
+		loss=$((sent + txdrop - got))
+		ok=0 why=pass
+		if [ "$loss" -gt 0 ]; then
+			why="fail (loss)"
+		elif [ $(((sent + txdrop) * 100)) -lt $((rate * ZL_SECS * 98)) ]; then
+			why="fail (not offered: the generator's limit)"
+		else
+			ok=1
+		fi
+		if [ "$ok" = 1 ]; then lo=$rate; else hi=$rate; fi
+		log "  $name step $step: rate $rate pps, sent $sent + dropped at fwd0's input $txdrop," \
+			"received $got, loss $loss: $why"
+		printf '{"scenario":"%s","size":%s,"placement":"%s","step":%s,"rate":%s,"sent":%s,"input_dropped":%s,"received":%s,"loss":%s,"pass":%s}\n' \
+			"$name" "$size" "$pl" "$step" "$rate" "$sent" "$txdrop" "$got" "$loss" "$ok" >>"$OUT/results.jsonl"
+	done
+	path_counters "$name"
+	log "  $name: zero loss up to $lo pps (next failed at $hi, unpaced maximum $max)"
+	printf '{"scenario":"%s","size":%s,"placement":"%s","zero_loss_pps":%s,"failed_pps":%s,"unpaced_pps":%s,"steps":%s,"trial_seconds":%s}\n' \
+		"$name" "$size" "$pl" "$lo" "$hi" "$max" "$ZL_STEPS" "$ZL_SECS" >>"$OUT/results.jsonl"
 }
 
 median_pps() { # SCENARIO: median of its runs
@@ -578,6 +731,31 @@ PLACEMENTS="xsk4q xsk4q+napi1" scenario q4-xdp-devmap 4 64 path_devmap
 FWD_ARGS=(--queues 0-3)
 PLACEMENTS="xsk4q+fwd1 xsk4q+fwd0" scenario q4-xskfwd 4 64 set_fwd
 FWD_ARGS=()
+
+log "== routing: the kernel's IPv4 forwarding, XDP routing (xdp_fib), xskfwd forward and route"
+# skb paths (the kernel's forwarding, xskfwd's copy-mode TX) into the tc
+# sink; xdp_fib redirects XDP frames, which need the XDP sink.
+ROUTE_KERNEL_PL="live0 live0+napi1"
+ROUTE_FWD_PL="live0+fwd1 live1+fwd0"
+for size in 64 1500; do
+	SINK=tc PLACEMENTS=$ROUTE_KERNEL_PL scenario "route-kernel-$size" 1 "$size" path_route
+	SINK=xdp PLACEMENTS=$ROUTE_KERNEL_PL scenario "route-xdp-fib-$size" 1 "$size" path_xdp_fib
+	SINK=tc PLACEMENTS=$ROUTE_FWD_PL scenario "route-fwd-$size" 1 "$size" set_fwd
+	SINK=tc PLACEMENTS=$ROUTE_FWD_PL scenario "route-xskfwd-$size" 1 "$size" path_xskroute
+done
+# Beside them, the skb paths into the XDP_DROP sink (64 B, the placement the
+# tc sink's runs chose): the veth headroom copy, paid by some paths only.
+SINK=xdp PLACEMENTS=$(placement_of route-kernel-64 live0) scenario route-kernel-64-xdpsink 1 64 path_route
+SINK=xdp PLACEMENTS=$(placement_of route-fwd-64 live0+fwd1) scenario route-fwd-64-xdpsink 1 64 set_fwd
+SINK=xdp PLACEMENTS=$(placement_of route-xskfwd-64 live0+fwd1) scenario route-xskfwd-64-xdpsink 1 64 path_xskroute
+# Zero loss: the AF_XDP generator on CPU 0, paced in batches of 16 (paced
+# live frames leave in bursts of tens of ms, which no path takes without
+# loss). veth receives on the sending CPU, so fwd0's receive (the kernel's
+# whole forwarding; route's classifier) shares CPU 0 with the generator;
+# xskfwd's poller runs on CPU 1. (fwd0's NAPI in a thread on CPU 1 loses
+# frames at its 256-entry ring from about 80 kpps on: cross-CPU wake-ups.)
+zero_loss route-zeroloss-kernel-64 path_route xsk0 64
+zero_loss route-zeroloss-xskfwd-64 path_xskroute xsk0+fwd1 64
 
 log "== serving files: xskfwd serve against tftpd-hpa (16 MiB file, blksize 1468)"
 serve_bench
