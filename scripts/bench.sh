@@ -490,6 +490,7 @@ ZL_SECS=$((SECS < 3 ? SECS : 3))
 ZL_GEN_ARGS=(--batch 16)
 zero_loss() {
 	local name=$1 setup=$2 pl=$3 size=$4 lo=0 hi max rate step res sent got txdrop loss ok why
+	local bound=untested
 	[[ $name =~ $ONLY ]] || return 0
 	SINK=tc prepare 1 "$setup" "$pl" || return 0
 	res=$(COUNT=gen measure "$ZL_SECS" --size "$size" "${ZL_GEN_ARGS[@]}")
@@ -510,16 +511,18 @@ zero_loss() {
 		else
 			ok=1
 		fi
-		if [ "$ok" = 1 ]; then lo=$rate; else hi=$rate; fi
+		if [ "$ok" = 1 ]; then lo=$rate; else hi=$rate bound=${why#fail (}; fi
 		log "  $name step $step: rate $rate pps, sent $sent + dropped at fwd0's input $txdrop," \
 			"received $got, loss $loss: $why"
 		printf '{"scenario":"%s","size":%s,"placement":"%s","step":%s,"rate":%s,"sent":%s,"input_dropped":%s,"received":%s,"loss":%s,"pass":%s}\n' \
 			"$name" "$size" "$pl" "$step" "$rate" "$sent" "$txdrop" "$got" "$loss" "$ok" >>"$OUT/results.jsonl"
 	done
 	path_counters "$name"
-	log "  $name: zero loss up to $lo pps (next failed at $hi, unpaced maximum $max)"
-	printf '{"scenario":"%s","size":%s,"placement":"%s","zero_loss_pps":%s,"failed_pps":%s,"unpaced_pps":%s,"steps":%s,"trial_seconds":%s}\n' \
-		"$name" "$size" "$pl" "$lo" "$hi" "$max" "$ZL_STEPS" "$ZL_SECS" >>"$OUT/results.jsonl"
+	bound=${bound%)}
+	bound=${bound%%:*}
+	log "  $name: zero loss up to $lo pps (next failed at $hi: $bound; unpaced maximum $max)"
+	printf '{"scenario":"%s","size":%s,"placement":"%s","zero_loss_pps":%s,"failed_pps":%s,"failed_by":"%s","unpaced_pps":%s,"steps":%s,"trial_seconds":%s}\n' \
+		"$name" "$size" "$pl" "$lo" "$hi" "$bound" "$max" "$ZL_STEPS" "$ZL_SECS" >>"$OUT/results.jsonl"
 }
 
 median_pps() { # SCENARIO: median of its runs

@@ -64,6 +64,48 @@ if grep -q '"xskfwd_drops"' "$res"; then
 			awk '{ printf "%-22s %12s %12s %14s\n", $1, $2, $3, $4 }'
 	} >>"$dir/summary.txt"
 fi
+if grep -q '"scenario":"route-' "$res"; then
+	# routing: per frame size the medians of the four paths (skb paths at
+	# the tc sink, xdp_fib at the XDP sink), route's ratios to forward and
+	# to the kernel's forwarding; the skb paths into the XDP sink beside;
+	# the zero-loss searches.
+	{ grep '"scenario":"route-' "$res" || true; } | awk '
+	function get(key) {
+		if (!match($0, "\"" key "\":(\"[^\"]*\"|[0-9.]+)")) return ""
+		v = substr($0, RSTART + length(key) + 3, RLENGTH - length(key) - 3); gsub(/"/, "", v); return v
+	}
+	function med(list,   a, n, i, j, t) {
+		n = split(list, a, " ")
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return n ? a[int((n + 1) / 2)] : 0
+	}
+	function mpps(sc) { return (sc in runs) ? sprintf("%.3f", med(runs[sc]) / 1e6) : "-" }
+	function ratio(a, b) { return ((a in runs) && (b in runs) && med(runs[b]) > 0) ? sprintf("%.2fx", med(runs[a]) / med(runs[b])) : "-" }
+	get("pps") != "" { runs[get("scenario")] = runs[get("scenario")] " " get("pps") }
+	get("zero_loss_pps") != "" { zl[++nz] = $0 }
+	END {
+		print "\nrouting (Mpps, medians; kernel, forward, route at the tc sink, xdp-fib at the XDP sink)"
+		printf "%5s %8s %8s %8s %8s %14s %13s\n", "bytes", "kernel", "xdp-fib", "forward", "route", "route/forward", "route/kernel"
+		for (i = 1; i <= 2; i++) {
+			b = (i == 1) ? 64 : 1500
+			printf "%5s %8s %8s %8s %8s %14s %13s\n", b, mpps("route-kernel-" b), mpps("route-xdp-fib-" b),
+				mpps("route-fwd-" b), mpps("route-xskfwd-" b), ratio("route-xskfwd-" b, "route-fwd-" b),
+				ratio("route-xskfwd-" b, "route-kernel-" b)
+		}
+		if ("route-kernel-64-xdpsink" in runs || "route-fwd-64-xdpsink" in runs || "route-xskfwd-64-xdpsink" in runs)
+			printf "%5s %8s %8s %8s %8s %14s %13s  (the same skb paths into the XDP_DROP sink)\n", 64, mpps("route-kernel-64-xdpsink"), "",
+				mpps("route-fwd-64-xdpsink"), mpps("route-xskfwd-64-xdpsink"),
+				ratio("route-xskfwd-64-xdpsink", "route-fwd-64-xdpsink"), ratio("route-xskfwd-64-xdpsink", "route-kernel-64-xdpsink")
+		if (nz) {
+			printf "\n%-26s %5s %12s %12s %-12s %12s  %s\n", "zero loss (tc sink)", "bytes", "no loss pps", "failed pps", "failed by", "unpaced pps", "placement"
+			for (i = 1; i <= nz; i++) {
+				$0 = zl[i]
+				printf "%-26s %5s %12s %12s %-12s %12s  %s\n", get("scenario"), get("size"), get("zero_loss_pps"),
+					get("failed_pps"), get("failed_by"), get("unpaced_pps"), get("placement")
+			}
+		}
+	}' >>"$dir/summary.txt"
+fi
 if grep -q '"goodput_MBps"' "$res"; then
 	# serve: per server, clients and asked windowsize, the median goodput of
 	# the runs (min-max), the windowsize the server granted, the median CPU
