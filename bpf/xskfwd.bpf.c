@@ -23,7 +23,11 @@
  * and the new MACs go to the poller in the frame's XDP metadata (struct
  * xf_route_meta), and the poller rewrites the headers. Everything else is
  * XDP_PASS, counted by reason (XF_CNT_SLOW_*): the kernel then does what a
- * router must (ICMP errors, ARP/ND, local delivery, fragmentation). Not
+ * router must (ICMP errors, ARP/ND, local delivery, fragmentation). A frame
+ * with two reasons is counted by the one the kernel acts on: the route
+ * (local, unreachable) before the TTL, the TTL before the MTU and the
+ * neighbour. A destination with no route at all counts as local:
+ * bpf_fib_lookup() says NOT_FWDED for both. Not
  * taken on the fast path, by choice: VLAN-tagged frames (the kernel routes
  * them through its VLAN devices), IPv4 options (record route and the like
  * must be processed) and IPv6 extension headers (hop-by-hop must be
