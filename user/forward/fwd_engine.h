@@ -48,4 +48,11 @@ void fwd_teardown(struct xf_run *r);
 /* The shared options both modes take (--queues ... --busy-poll). */
 extern const struct xf_opt_use fwd_shared_opts[];
 
+/* The members of a forwarding mode's struct xf_mode that the engine gives;
+ * the mode adds its name, arguments, text, .setup and .start. */
+#define FWD_ENGINE_MODE                                                                    \
+	.flags = XF_MODE_PORTS, .shared = fwd_shared_opts, .ctx_size = sizeof(struct fwd), \
+	.check = fwd_check, .rate = fwd_rate, .drain = fwd_drain, .summary = fwd_summary,  \
+	.teardown = fwd_teardown
+
 #endif
