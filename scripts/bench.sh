@@ -348,31 +348,82 @@ measure() {
 # scenario NAME QUEUES SIZE SETUP GEN_ARGS... : probe placements, run, record.
 # SETUP is a function name run on a fresh rig; PLACEMENTS (env) lists candidates.
 scenario() {
-	local name=$1 queues=$2 size=$3 setup=$4 best="" best_pps=-1 pl r res pps
+	local name=$1 queues=$2 size=$3 setup=$4 r
 	shift 4
 	[[ $name =~ $ONLY ]] || return 0
+	probe "$name" "$queues" "$size" "$setup" "$@"
+	[ -n "$BEST" ] || { log "bench.sh: $name: no placement worked"; return 0; }
+	prepare "$queues" "$setup" "$BEST" || return 0
+	for r in $(seq "$RUNS"); do
+		run_once "$name" "$queues" "$size" "$BEST" "$r" "$@"
+	done
+	path_counters "$name"
+}
+
+# probe NAME QUEUES SIZE SETUP GEN_ARGS...: BEST = the best of PLACEMENTS
+# (the first one without probing).
+probe() {
+	local name=$1 queues=$2 size=$3 setup=$4 best_pps=-1 pl res pps
+	shift 4
 	local placements=${PLACEMENTS:-default}
+	BEST=
 	if [ "$PROBE_SECS" -gt 0 ] && [ "$placements" != "${placements% *}" ]; then
 		for pl in $placements; do
 			prepare "$queues" "$setup" "$pl" || continue
 			res=$(measure "$PROBE_SECS" --size "$size" "$@") || continue
 			pps=${res%% *}
 			log "  probe $name [$pl]: $pps pps"
-			if [ "$pps" -gt "$best_pps" ]; then best_pps=$pps best=$pl; fi
+			if [ "$pps" -gt "$best_pps" ]; then best_pps=$pps BEST=$pl; fi
 		done
 	else
-		best=${placements%% *}
+		BEST=${placements%% *}
 	fi
-	[ -n "$best" ] || { log "bench.sh: $name: no placement worked"; return 0; }
-	prepare "$queues" "$setup" "$best" || return 0
-	for r in $(seq "$RUNS"); do
-		res=$(measure "$SECS" --size "$size" "$@")
-		read -r pps cpu sent _ _ <<<"$res"
-		log "  $name [$best] run $r: $pps pps (gen sent $sent)"
-		printf '{"scenario":"%s","queues":%s,"size":%s,"placement":"%s","sink":"%s","run":%s,"pps":%s,"gen_sent":%s,"seconds":%s,"cpu":%s}\n' \
-			"$name" "$queues" "$size" "$best" "$SINK_KIND" "$r" "$pps" "$sent" "$SECS" "$cpu" >>"$OUT/results.jsonl"
+}
+
+# run_once NAME QUEUES SIZE PLACEMENT RUN GEN_ARGS...: one run on the
+# prepared rig, recorded.
+run_once() {
+	local name=$1 queues=$2 size=$3 pl=$4 r=$5 res pps cpu sent
+	shift 5
+	res=$(measure "$SECS" --size "$size" "$@")
+	read -r pps cpu sent _ _ <<<"$res"
+	log "  $name [$pl] run $r: $pps pps (gen sent $sent)"
+	printf '{"scenario":"%s","queues":%s,"size":%s,"placement":"%s","sink":"%s","run":%s,"pps":%s,"gen_sent":%s,"seconds":%s,"cpu":%s}\n' \
+		"$name" "$queues" "$size" "$pl" "$SINK_KIND" "$r" "$pps" "$sent" "$SECS" "$cpu" >>"$OUT/results.jsonl"
+}
+
+# rounds SPEC...: scenarios whose ratios matter, measured in rounds: each is
+# probed, then run r of every one of them, then run r + 1 ..., each run on a
+# fresh rig, so that the other jobs of a shared machine weigh on all of them
+# alike. SPEC is "NAME SIZE SETUP SINK PLACEMENTS", 1 queue, PLACEMENTS
+# comma-separated candidates, or "=OTHER,CANDIDATES": the placement that
+# OTHER's probe chose in this call (if it ran; else the candidates').
+rounds() {
+	local spec name size setup sink pls r i
+	local -a names=() sizes=() setups=() sinks=() bests=()
+	local -A chosen=()
+	for spec in "$@"; do
+		read -r name size setup sink pls <<<"$spec"
+		[[ $name =~ $ONLY ]] || continue
+		BEST=
+		if [ "${pls#=}" != "$pls" ]; then # =OTHER,CANDIDATES...
+			pls=${pls#=}
+			BEST=${chosen[${pls%%,*}]:-}
+			pls=${pls#*,}
+		fi
+		[ -n "$BEST" ] || SINK=$sink PLACEMENTS=${pls//,/ } probe "$name" 1 "$size" "$setup"
+		[ -n "$BEST" ] || { log "bench.sh: $name: no placement"; continue; }
+		chosen[$name]=$BEST
+		names+=("$name") sizes+=("$size") setups+=("$setup") sinks+=("$sink") bests+=("$BEST")
 	done
-	path_counters "$name"
+	for r in $(seq "$RUNS"); do
+		for i in "${!names[@]}"; do
+			SINK=${sinks[i]} prepare 1 "${setups[i]}" "${bests[i]}" || continue
+			run_once "${names[i]}" 1 "${sizes[i]}" "${bests[i]}" "$r"
+			[ "$r" != "$RUNS" ] || path_counters "${names[i]}"
+		done
+	done
+	stop_fwd
 }
 
 # path_counters NAME: after a scenario's runs, what the path counted itself,
@@ -738,19 +789,17 @@ FWD_ARGS=()
 log "== routing: the kernel's IPv4 forwarding, XDP routing (xdp_fib), xskfwd forward and route"
 # skb paths (the kernel's forwarding, xskfwd's copy-mode TX) into the tc
 # sink; xdp_fib redirects XDP frames, which need the XDP sink.
-ROUTE_KERNEL_PL="live0 live0+napi1"
-ROUTE_FWD_PL="live0+fwd1 live1+fwd0"
+K=live0,live0+napi1 F=live0+fwd1,live1+fwd0
 for size in 64 1500; do
-	SINK=tc PLACEMENTS=$ROUTE_KERNEL_PL scenario "route-kernel-$size" 1 "$size" path_route
-	SINK=xdp PLACEMENTS=$ROUTE_KERNEL_PL scenario "route-xdp-fib-$size" 1 "$size" path_xdp_fib
-	SINK=tc PLACEMENTS=$ROUTE_FWD_PL scenario "route-fwd-$size" 1 "$size" set_fwd
-	SINK=tc PLACEMENTS=$ROUTE_FWD_PL scenario "route-xskfwd-$size" 1 "$size" path_xskroute
+	# The skb paths into the XDP sink beside (64 B, in the placement the
+	# tc sink's probe chose): the veth headroom copy, paid by some only.
+	x=()
+	[ "$size" = 64 ] && x=("route-kernel-64-xdpsink 64 path_route xdp =route-kernel-64,$K"
+		"route-fwd-64-xdpsink 64 set_fwd xdp =route-fwd-64,$F"
+		"route-xskfwd-64-xdpsink 64 path_xskroute xdp =route-xskfwd-64,$F")
+	rounds "route-kernel-$size $size path_route tc $K" "route-xdp-fib-$size $size path_xdp_fib xdp $K" \
+		"route-fwd-$size $size set_fwd tc $F" "route-xskfwd-$size $size path_xskroute tc $F" "${x[@]}"
 done
-# Beside them, the skb paths into the XDP_DROP sink (64 B, the placement the
-# tc sink's runs chose): the veth headroom copy, paid by some paths only.
-SINK=xdp PLACEMENTS=$(placement_of route-kernel-64 live0) scenario route-kernel-64-xdpsink 1 64 path_route
-SINK=xdp PLACEMENTS=$(placement_of route-fwd-64 live0+fwd1) scenario route-fwd-64-xdpsink 1 64 set_fwd
-SINK=xdp PLACEMENTS=$(placement_of route-xskfwd-64 live0+fwd1) scenario route-xskfwd-64-xdpsink 1 64 path_xskroute
 # Zero loss: the AF_XDP generator on CPU 0, paced in batches of 16 (paced
 # live frames leave in bursts of tens of ms, which no path takes without
 # loss). veth receives on the sending CPU, so fwd0's receive (the kernel's
