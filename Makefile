@@ -3,7 +3,7 @@
 #   make test       install missing dependencies, build, unit + integration tests
 #   make unit       unit tests only (no root)
 #   make demo       the forwarder on the veth test rig for a few seconds
-#   make bench      xskfwd against the kernel's paths (build/bench/; ~18 min)
+#   make bench      xskfwd against the kernel's paths (build/bench/; ~27 min)
 #   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60) s
 #   make format     clang-format the C sources in place
 #   make clean

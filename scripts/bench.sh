@@ -18,8 +18,13 @@
 # and AF_XDP engines into a drop program on fwd0); frame sizes 64/512/1500
 # for xskfwd and devmap; latency (xskfwd sink, one-way, same clock) at 10% and
 # 50% of each path's measured maximum for xskfwd and the bridge; then 4
-# queues; serving files: xskfwd serve against tftpd-hpa (TFTP goodput with 1, 8
-# and 64 clients, windowsize 1 and 16, CPU per GB). Results:
+# queues; routing: the kernel's IPv4 forwarding, in-kernel XDP routing
+# (bpf/rig/xdp_fib.bpf.c), xskfwd forward and xskfwd route at 64 and 1500 B,
+# in rounds, skb paths counted at a tc ingress drop on sink0 (and beside it
+# the XDP sink), and zero-loss throughput (bisection on the paced rate) for
+# route and the kernel's forwarding; serving files: xskfwd serve against
+# tftpd-hpa (TFTP goodput with 1, 8 and 64 clients, windowsize 1 and 16, CPU
+# per GB). Results:
 # build/bench/results.jsonl (every run), summary.txt, summary.json and
 # bench.png (gnuplot).
 #

@@ -3,7 +3,8 @@
 # bench.sh): per scenario the median and min-max of its runs in Mpps, the
 # ratio to the Linux bridge (br_netfilter on) and to in-kernel XDP_REDIRECT
 # measured in the same invocation, the placement used and the CPU use of the
-# median run; latency percentiles; serving files (xskfwd serve against
+# median run; latency percentiles; routing (route against forward and the
+# kernel's forwarding, both sinks, the zero-loss searches); serving files (xskfwd serve against
 # tftpd-hpa: goodput, windowsize granted, CPU per GB, ratio). Writes
 # DIR/summary.txt, DIR/summary.json and, when gnuplot is there, DIR/bench.png.
 set -euo pipefail
