@@ -541,7 +541,7 @@ placement_of() { # SCENARIO [DEFAULT]: the placement its runs used
 # seconds: else the generator, not the path, was the limit). The result is
 # the highest rate that passed; the search's last interval is its
 # resolution.
-ZL_STEPS=7
+ZL_STEPS=$([ "$PROBE_SECS" -gt 0 ] && echo 7 || echo 3) # --quick: 3
 ZL_SECS=$((SECS < 3 ? SECS : 3))
 ZL_GEN_ARGS=(--batch 16)
 zero_loss() {

@@ -169,7 +169,7 @@ fi
 
 # 2. perf: the poller's CPU for 5 s; xskfwd's own share of it, per frame.
 perf_share() { # MODE
-	local t0 t1 ours total
+	local t0 t1 ours
 	rig "$1"
 	fwd "$1"
 	gen 9
@@ -179,10 +179,7 @@ perf_share() { # MODE
 	t1=$(tx_packets)
 	wait "$GEN_PID"
 	stop_fwd
-	# Samples: the whole CPU, and those in xskfwd itself.
-	total=$(perf report -i "$OUT/perf-$1.data" --stdio --sort dso 2>/dev/null |
-		sed -n 's/^# Samples: \([0-9.]*\)\([KM]\{0,1\}\) .*/\1 \2/p' |
-		awk '{ print $1 * ($2 == "K" ? 1000 : $2 == "M" ? 1e6 : 1) }')
+	# xskfwd's own share of the CPU's samples
 	ours=$(perf report -i "$OUT/perf-$1.data" --stdio --sort dso 2>/dev/null |
 		awk '$2 == "xskfwd" { sub(/%/, "", $1); print $1 }')
 	awk -v m="$1" -v p="${ours:-0}" -v f=$((t1 - t0)) -v mhz="$MHZ" 'BEGIN {
