@@ -567,8 +567,10 @@ test_route_change_followed() {
 	bg_start tx6 ip netns exec "${TR_HOSTS[0]}" "$XF_BIN/udpcheck" send --to "$TR_SVC6" \
 		--from "$TR_H0_ALT6" --port 7000 --count 30000 --interval-us 1000 --flow 6
 	tx4=$(bg_log tx4) tx6=$(bg_log tx6)
-	wait_until 5 log_has_since "$h1log" 4 0 || fail "no IPv4 datagram reached h1"
-	wait_until 5 log_has_since "$h1log" 6 0 || fail "no IPv6 datagram reached h1"
+	# 0. A third of a second through h1.
+	t=$(now_us)
+	wait_until 5 log_has_since "$h1log" 4 $((t + 300000)) || fail "IPv4 does not reach h1"
+	wait_until 5 log_has_since "$h1log" 6 $((t + 300000)) || fail "IPv6 does not reach h1"
 
 	# 1. The route moves to h2.
 	in_rt ip route replace "$TR_SVC4/32" via "$(h_ip4 2)"
