@@ -16,10 +16,24 @@
  * (frame longer than the IP length) is normal and not malformed, and so is
  * the UDP length of a first fragment, which is the whole datagram's.
  *
+ * Route flavour (route = 1, for `xskfwd route`): a chosen, well-formed
+ * frame is redirected only when the fast path can forward it exactly as the
+ * kernel would. The kernel's own FIB and neighbour tables decide
+ * (bpf_fib_lookup with the ingress interface, MTU checked); the egress port
+ * and the new MACs go to the poller in the frame's XDP metadata (struct
+ * xf_route_meta), and the poller rewrites the headers. Everything else is
+ * XDP_PASS, counted by reason (XF_CNT_SLOW_*): the kernel then does what a
+ * router must (ICMP errors, ARP/ND, local delivery, fragmentation). Not
+ * taken on the fast path, by choice: VLAN-tagged frames (the kernel routes
+ * them through its VLAN devices), IPv4 options (record route and the like
+ * must be processed) and IPv6 extension headers (hop-by-hop must be
+ * examined by every router; the others are rare enough to leave to it).
+ * IPv4 fragments are forwarded as they are, as the kernel does.
+ *
  * One instance of this object is loaded per interface, so each interface has
- * its own rules, socket map and counters. Rules are written by user space
- * into xf_rules before any socket is put into xf_xsks; nr_rules is fixed at
- * load time.
+ * its own rules, socket map and counters. Rules (and in the route flavour
+ * the egress ports) are written by user space before any socket is put into
+ * xf_xsks; nr_rules, route and port_mac are fixed at load time.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -42,6 +56,8 @@
 #define IP_MF_FLAG 0x2000
 
 const volatile __u32 nr_rules = 0;
+const volatile __u32 route = 0;	      /* the route flavour */
+const volatile __u8 port_mac[6] = {}; /* route: this interface's MAC */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -57,6 +73,14 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } xf_xsks SEC(".maps");
+
+/* Route flavour: ifindex -> port index of every port of the instance. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XF_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} xf_egress SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -318,6 +342,158 @@ static __always_inline int chosen(const struct pkt *p)
 	return 0;
 }
 
+#define AF_INET_ 2
+#define AF_INET6_ 10
+
+/* An IPv4 address no router forwards from or to: 0/8, 127/8, 224/4 and up. */
+static __always_inline int martian4(__be32 a)
+{
+	__u8 top = bpf_ntohl(a) >> 24;
+
+	return top == 0 || top == 127 || top >= 224;
+}
+
+/* IPv6: unspecified, loopback, link-local (fe80::/10), multicast (ff00::/8). */
+static __always_inline int martian6(const struct in6_addr *a)
+{
+	__u32 w0 = bpf_ntohl(a->in6_u.u6_addr32[0]);
+
+	if ((w0 >> 24) == 0xff || (w0 >> 22) == (0xfe80 >> 6))
+		return 1;
+	return w0 == 0 && a->in6_u.u6_addr32[1] == 0 && a->in6_u.u6_addr32[2] == 0 &&
+	       (a->in6_u.u6_addr32[3] == 0 || a->in6_u.u6_addr32[3] == bpf_htonl(1));
+}
+
+static __always_inline int ipv6_ext(__u8 next)
+{
+	return next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING || next == IPPROTO_DSTOPTS ||
+	       next == IPPROTO_FRAGMENT || next == IPPROTO_AH || next == IPPROTO_ESP ||
+	       next == 59 /* no next header */;
+}
+
+/* Is @mac this port's own address? (clang 14 has no memcmp for BPF.) */
+static __always_inline int mac_is_ours(const __u8 *mac)
+{
+	int i;
+
+	for (i = 0; i < 6; i++)
+		if (mac[i] != port_mac[i])
+			return 0;
+	return 1;
+}
+
+/* The slow-path reason for a bpf_fib_lookup() result other than success. */
+static __always_inline __u32 fib_reason(long rc)
+{
+	switch (rc) {
+	case BPF_FIB_LKUP_RET_NO_NEIGH:
+		return XF_CNT_SLOW_NO_NEIGH;
+	case BPF_FIB_LKUP_RET_NOT_FWDED:
+		return XF_CNT_SLOW_LOCAL;
+	case BPF_FIB_LKUP_RET_BLACKHOLE:
+	case BPF_FIB_LKUP_RET_UNREACHABLE:
+	case BPF_FIB_LKUP_RET_PROHIBIT:
+		return XF_CNT_SLOW_UNREACHABLE;
+	case BPF_FIB_LKUP_RET_FRAG_NEEDED:
+		return XF_CNT_SLOW_TOO_BIG;
+	default: /* FWD_DISABLED, UNSUPP_LWT, errors */
+		return XF_CNT_SLOW_OTHER;
+	}
+}
+
+/* Fill @fib from the untagged IPv4 frame at @data; a slow reason, or 0. */
+static __always_inline __u32 fib_ipv4(void *data, void *data_end, struct bpf_fib_lookup *fib)
+{
+	struct iphdr *iph = data + sizeof(struct ethhdr);
+
+	if ((void *)(iph + 1) > data_end)
+		return XF_CNT_SLOW_UNHANDLED;
+	if (iph->ihl != 5)
+		return XF_CNT_SLOW_UNHANDLED;
+	if (martian4(iph->saddr) || martian4(iph->daddr))
+		return XF_CNT_SLOW_LOCAL;
+	if (iph->ttl <= 1)
+		return XF_CNT_SLOW_TTL;
+	fib->family = AF_INET_;
+	fib->tos = iph->tos;
+	fib->l4_protocol = iph->protocol;
+	fib->tot_len = bpf_ntohs(iph->tot_len);
+	fib->ipv4_src = iph->saddr;
+	fib->ipv4_dst = iph->daddr;
+	return 0;
+}
+
+static __always_inline __u32 fib_ipv6(void *data, void *data_end, struct bpf_fib_lookup *fib)
+{
+	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
+
+	if ((void *)(ip6 + 1) > data_end)
+		return XF_CNT_SLOW_UNHANDLED;
+	if (ipv6_ext(ip6->nexthdr))
+		return XF_CNT_SLOW_UNHANDLED;
+	if (martian6(&ip6->saddr) || martian6(&ip6->daddr))
+		return XF_CNT_SLOW_LOCAL;
+	if (ip6->hop_limit <= 1)
+		return XF_CNT_SLOW_TTL;
+	fib->family = AF_INET6_;
+	fib->flowinfo = *(__be32 *)ip6 & bpf_htonl(0x0fffffff);
+	fib->l4_protocol = ip6->nexthdr;
+	fib->tot_len = bpf_ntohs(ip6->payload_len) + sizeof(*ip6);
+	__builtin_memcpy(fib->ipv6_src, &ip6->saddr, 16);
+	__builtin_memcpy(fib->ipv6_dst, &ip6->daddr, 16);
+	return 0;
+}
+
+/*
+ * Route flavour: may the fast path forward this chosen, well-formed frame?
+ * Returns 0 with the metadata written for the poller, or the XF_CNT_SLOW_*
+ * reason to pass it to the kernel.
+ */
+static __always_inline __u32 route_frame(struct xdp_md *ctx, const struct pkt *p)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct bpf_fib_lookup fib = {};
+	struct ethhdr *eth = data;
+	struct xf_route_meta *m;
+	__u32 reason, *port;
+	long rc;
+
+	if (p->has_vlan || !p->family || (void *)(eth + 1) > data_end)
+		return XF_CNT_SLOW_UNHANDLED;
+	/* The kernel drops a frame for another host's MAC (PACKET_OTHERHOST)
+	 * and delivers broadcast and multicast frames locally. */
+	if (!mac_is_ours(eth->h_dest))
+		return XF_CNT_SLOW_LOCAL;
+	reason = p->family == 4 ? fib_ipv4(data, data_end, &fib) : fib_ipv6(data, data_end, &fib);
+	if (reason)
+		return reason;
+	if (p->has_ports) {
+		fib.sport = bpf_htons(p->sport); /* multipath hashing */
+		fib.dport = bpf_htons(p->dport);
+	}
+	fib.ifindex = ctx->ingress_ifindex;
+	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
+		return fib_reason(rc);
+	/* Back out of the ingress port: the kernel would also send a redirect. */
+	if (fib.ifindex == ctx->ingress_ifindex)
+		return XF_CNT_SLOW_NOT_OURS;
+	port = bpf_map_lookup_elem(&xf_egress, &fib.ifindex);
+	if (!port)
+		return XF_CNT_SLOW_NOT_OURS;
+	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m)))
+		return XF_CNT_SLOW_OTHER;
+	m = (void *)(long)ctx->data_meta;
+	if ((void *)(m + 1) > (void *)(long)ctx->data)
+		return XF_CNT_SLOW_OTHER;
+	__builtin_memcpy(m->dmac, fib.dmac, 6);
+	__builtin_memcpy(m->smac, fib.smac, 6);
+	m->port = *port;
+	m->magic = XF_ROUTE_META_MAGIC;
+	return 0;
+}
+
 SEC("xdp")
 int xskfwd_xdp(struct xdp_md *ctx)
 {
@@ -332,6 +508,14 @@ int xskfwd_xdp(struct xdp_md *ctx)
 	if (p.malformed) {
 		count(XF_CNT_DROP_MALFORMED);
 		return XDP_DROP;
+	}
+	if (route) {
+		__u32 reason = route_frame(ctx, &p);
+
+		if (reason) {
+			count(reason);
+			return XDP_PASS;
+		}
 	}
 	/* XDP_PASS is the action when no socket is bound to this queue. */
 	ret = bpf_redirect_map(&xf_xsks, ctx->rx_queue_index, XDP_PASS);

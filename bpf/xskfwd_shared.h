@@ -16,6 +16,7 @@
 #include <linux/types.h>
 
 #define XF_MAX_RULES 64
+#define XF_MAX_PORTS 32 /* interfaces of one instance (route: egress ports) */
 #define XF_PROG_NAME "xskfwd_xdp"
 
 enum xf_rule_field {
@@ -52,7 +53,38 @@ enum xf_counter {
 	XF_CNT_PASS_NOMATCH,   /* matched no rule: to the host stack */
 	XF_CNT_PASS_NOSOCK,    /* chosen, but no socket on its rx queue: passed */
 	XF_CNT_DROP_MALFORMED, /* chosen, but its IP/L4 lengths disagree */
+	/*
+	 * Route flavour only: a chosen, well-formed frame the fast path does
+	 * not forward is passed to the kernel, which routes it (or answers
+	 * with ICMP), counted by reason.
+	 */
+	XF_CNT_SLOW_TTL,	 /* TTL or hop limit <= 1: ICMP Time Exceeded */
+	XF_CNT_SLOW_NO_NEIGH,	 /* no valid neighbour entry: ARP / ND first */
+	XF_CNT_SLOW_LOCAL,	 /* not to be forwarded: local, broadcast, multicast,
+				    another host's MAC, link-local or martian address */
+	XF_CNT_SLOW_UNREACHABLE, /* blackhole, unreachable or prohibit route */
+	XF_CNT_SLOW_TOO_BIG,	 /* larger than the egress MTU */
+	XF_CNT_SLOW_NOT_OURS,	 /* egress is not one of our ports, or is the ingress */
+	XF_CNT_SLOW_UNHANDLED,	 /* not IP, VLAN-tagged, IPv4 options, IPv6 ext. headers */
+	XF_CNT_SLOW_OTHER,	 /* forwarding off on the port, LWT route, no metadata */
 	XF_CNT_MAX,
 };
+#define XF_CNT_COMMON XF_CNT_SLOW_TTL /* the counters of every flavour */
+
+/*
+ * Route flavour: what the classifier hands the poller in front of a
+ * redirected frame (XDP metadata, bpf_xdp_adjust_meta; the AF_XDP consumer
+ * finds it in the sizeof(struct xf_route_meta) bytes before the frame's
+ * data). The egress port is an index into the instance's ports; the MACs
+ * are the frame's new Ethernet addresses, from the kernel's FIB and
+ * neighbour tables at the moment the frame arrived.
+ */
+struct xf_route_meta {
+	__u8 dmac[6];
+	__u8 smac[6];
+	__u16 port;  /* egress port index */
+	__u16 magic; /* XF_ROUTE_META_MAGIC */
+};
+#define XF_ROUTE_META_MAGIC 0x5246 /* "RF" */
 
 #endif

@@ -41,7 +41,7 @@
 
 #include "rl.h"
 
-#define RL_IDLE_MAX_SOCKS 8
+#define RL_IDLE_MAX_SOCKS 32			    /* sockets one poller watches (one per port) */
 #define RL_IDLE_SPIN_ROUNDS 16			    /* default spin_rounds */
 #define RL_IDLE_MAX_SLEEP_NS (100 * 1000 * 1000ull) /* default max_sleep_ns */
 

@@ -21,6 +21,8 @@ static const struct cmd cmds[] = {
 	{ "gen", &xf_gen_mode,
 	  "send UDP test traffic a sink can check (AF_XDP or live XDP frames)" },
 	{ "help", NULL, "show this text, or a command's: xskfwd help COMMAND" },
+	{ "route", &xf_route_mode,
+	  "route IP between interfaces, next hops from the kernel's routing tables" },
 	{ "serve", &xf_serve_mode, "serve files over TFTP, every reply built in a UMEM frame" },
 	{ "sink", &xf_sink_mode, "receive the generator's frames: loss, reordering, latency" },
 	{ "version", NULL, "show the version" },

@@ -16,7 +16,7 @@ QNS=xtc-q
 # Interface names a JSON writer must escape.
 QA='x"a\1'
 QB='x"a\2'
-MODES=(forward sink serve gen)
+MODES=(forward route sink serve gen)
 
 setup_file() {
 	require_root
@@ -24,6 +24,8 @@ setup_file() {
 	[ -x "$XF_BIN/xskfwd" ] || fail "build first: make"
 	"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
 	eval "$("$XF_RIG" env --prefix "$RIG_PREFIX")"
+	# route needs the kernel's forwarding (its slow path)
+	ip netns exec "$RIG_FWD" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 	SERVE_ROOT=$(mktemp -d)
 	echo hello >"$SERVE_ROOT/f"
 	chmod 755 "$SERVE_ROOT"
@@ -41,6 +43,7 @@ teardown_file() {
 args_of() {
 	case $1 in
 	forward) echo "forward $2 $RIG_FWD_B" ;;
+	route) echo "route $2 $RIG_FWD_B" ;;
 	sink) echo "sink $2" ;;
 	serve) echo "serve $2 --root $SERVE_ROOT" ;;
 	gen) echo "gen $2 --dst-mac 02:58:46:00:00:02" ;;
@@ -75,6 +78,7 @@ EOF
 	# Conflicting options, one pair per mode.
 	assert_bad_args ip netns exec "$RIG_FWD" <<EOF
 xskfwd: forward: --batch: 128 exceeds --ring-size 64|forward $RIG_FWD_A $RIG_FWD_B --ring-size 64 --batch 128
+xskfwd: route: --batch: 128 exceeds --ring-size 64|route $RIG_FWD_A $RIG_FWD_B --ring-size 64 --batch 128
 xskfwd: sink: --all: cannot be combined with --match|sink $RIG_FWD_A --all --match udp
 xskfwd: serve: --port: must lie outside --session-ports|serve $RIG_FWD_A --root $SERVE_ROOT --port 61000
 xskfwd: serve: --root: /nonexistent: No such file or directory|serve $RIG_FWD_A --root /nonexistent
@@ -110,7 +114,7 @@ test_readme_option_tables() {
 import re, subprocess, sys
 readme = open(sys.argv[1]).read()
 bad = []
-for mode in ("forward", "sink", "serve", "gen"):
+for mode in ("forward", "route", "sink", "serve", "gen"):
     m = re.search(r"<!-- options: %s -->\n(.*?)<!-- end options -->" % mode, readme, re.S)
     if not m:
         bad.append("README has no option table for %s" % mode)
@@ -138,7 +142,7 @@ test_sighup_clean_every_mode() {
 		# shellcheck disable=SC2046
 		bg_start "$mode" ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" \
 			$(args_of "$mode" "$RIG_FWD_A") $([ "$mode" = gen ] && echo --rate 1000)
-		wait_until 10 grep -q '^summary\|^\(forwarding\|receiving\|serving\|generating\) ' \
+		wait_until 10 grep -q '^summary\|^\(forwarding\|routing\|receiving\|serving\|generating\) ' \
 			"$(bg_log "$mode")" || fail "$mode did not start"
 		sleep 0.3
 		log=$(bg_log "$mode")
@@ -161,10 +165,13 @@ test_json_quoted_iface_every_mode() {
 	ip -n "$QNS" link set "$QA" up
 	ip -n "$QNS" link set "$QB" up
 	ip -n "$QNS" addr add 198.18.4.1/24 dev "$QA"
+	ip netns exec "$QNS" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 	for mode in "${MODES[@]}"; do
 		log=$XF_TEST_TMP/$mode.json
 		case $mode in
 		forward) ip netns exec "$QNS" "$XF_BIN/xskfwd" forward "$QA" "$QB" \
+			--match 'udp dport 9' --json --duration 2 >"$log" ;;
+		route) ip netns exec "$QNS" "$XF_BIN/xskfwd" route "$QA" "$QB" \
 			--match 'udp dport 9' --json --duration 2 >"$log" ;;
 		sink) ip netns exec "$QNS" "$XF_BIN/xskfwd" sink "$QA" --json --duration 2 >"$log" ;;
 		serve) ip netns exec "$QNS" "$XF_BIN/xskfwd" serve "$QA" --root "$SERVE_ROOT" \

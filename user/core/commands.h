@@ -9,6 +9,7 @@
 #include "run.h"
 
 extern const struct xf_mode xf_forward_mode;
+extern const struct xf_mode xf_route_mode;
 extern const struct xf_mode xf_gen_mode;
 extern const struct xf_mode xf_sink_mode;
 extern const struct xf_mode xf_serve_mode;

@@ -8,16 +8,24 @@ static const char *const counter_names[XF_CNT_MAX] = {
 	[XF_CNT_PASS_NOMATCH] = "xdp_pass_nomatch",
 	[XF_CNT_PASS_NOSOCK] = "xdp_pass_nosock",
 	[XF_CNT_DROP_MALFORMED] = "xdp_drop_malformed",
+	[XF_CNT_SLOW_TTL] = "xdp_slow_ttl",
+	[XF_CNT_SLOW_NO_NEIGH] = "xdp_slow_no_neigh",
+	[XF_CNT_SLOW_LOCAL] = "xdp_slow_local",
+	[XF_CNT_SLOW_UNREACHABLE] = "xdp_slow_unreachable",
+	[XF_CNT_SLOW_TOO_BIG] = "xdp_slow_too_big",
+	[XF_CNT_SLOW_NOT_OURS] = "xdp_slow_not_ours",
+	[XF_CNT_SLOW_UNHANDLED] = "xdp_slow_unhandled",
+	[XF_CNT_SLOW_OTHER] = "xdp_slow_other",
 };
 
-void xf_port_counters_out(struct xf_out *o, const uint64_t *xdp)
+void xf_port_counters_out(struct xf_out *o, const uint64_t *xdp, int n)
 {
 	struct xo_field f[XF_CNT_MAX];
 	int k;
 
-	for (k = 0; k < XF_CNT_MAX; k++)
+	for (k = 0; k < n && k < XF_CNT_MAX; k++)
 		f[k] = (struct xo_field){ counter_names[k], xdp[k] };
-	xo_u64_fields(o, f, XF_CNT_MAX, '=');
+	xo_u64_fields(o, f, k, '=');
 }
 
 void xf_sock_stats_out(struct xf_out *o, const struct rl_xdp_stats *k, bool tx)

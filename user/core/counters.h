@@ -14,8 +14,9 @@
 #include "out.h"
 #include "rl.h"
 
-/* The classifier's counters @xdp[XF_CNT_MAX] as fields (text: " name=N"). */
-void xf_port_counters_out(struct xf_out *o, const uint64_t *xdp);
+/* The first @n of the classifier's counters @xdp[XF_CNT_MAX] as fields
+ * (text: " name=N"): XF_CNT_COMMON, or XF_CNT_MAX with the route flavour's. */
+void xf_port_counters_out(struct xf_out *o, const uint64_t *xdp, int n);
 
 /* A socket's (or a sum of sockets') kernel counters; the tx ones with @tx. */
 void xf_sock_stats_out(struct xf_out *o, const struct rl_xdp_stats *k, bool tx);

@@ -345,23 +345,34 @@ static int detach_prog(struct xf_port *p, enum xdp_attach_mode mode)
 	return bpf_xdp_detach(p->ifindex, xdp_flags_of(mode), &opts);
 }
 
-static int write_rules(struct xf_port *p, const struct xf_rule *rules, uint32_t nr)
+/* The rules, and the route flavour's egress ports, into the maps. */
+static int write_maps(struct xf_port *p, const struct xf_classifier *c)
 {
 	uint32_t i;
 	int err;
 
-	for (i = 0; i < nr; i++) {
-		err = bpf_map__update_elem(p->skel->maps.xf_rules, &i, sizeof(i), &rules[i],
-					   sizeof(rules[i]), 0);
+	for (i = 0; i < c->nrules; i++) {
+		err = bpf_map__update_elem(p->skel->maps.xf_rules, &i, sizeof(i), &c->rules[i],
+					   sizeof(c->rules[i]), 0);
 		if (err) {
 			xf_err("%s: writing rule %u: %s", p->name, i + 1, strerror(-err));
+			return err;
+		}
+	}
+	for (i = 0; i < c->nroute; i++) {
+		__u32 ifindex = (__u32)c->route_ifindex[i];
+
+		err = bpf_map__update_elem(p->skel->maps.xf_egress, &ifindex, sizeof(ifindex), &i,
+					   sizeof(i), 0);
+		if (err) {
+			xf_err("%s: writing egress port %u: %s", p->name, i, strerror(-err));
 			return err;
 		}
 	}
 	return 0;
 }
 
-int xf_port_attach(struct xf_port *p, const struct xf_rule *rules, uint32_t nr, uint32_t max_queue,
+int xf_port_attach(struct xf_port *p, const struct xf_classifier *c, uint32_t max_queue,
 		   enum xdp_attach_mode mode)
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, .prog_name = XF_PROG_NAME);
@@ -377,7 +388,9 @@ int xf_port_attach(struct xf_port *p, const struct xf_rule *rules, uint32_t nr, 
 		xf_err("%s: opening the embedded BPF object: %s", p->name, strerror(-err));
 		return err;
 	}
-	p->skel->rodata->nr_rules = nr;
+	p->skel->rodata->nr_rules = c->nrules;
+	p->skel->rodata->route = c->nroute > 0;
+	memcpy((void *)p->skel->rodata->port_mac, p->mac, sizeof(p->mac));
 	err = bpf_map__set_max_entries(p->skel->maps.xf_xsks, max_queue + 1);
 	if (err)
 		goto err_destroy;
@@ -399,7 +412,7 @@ int xf_port_attach(struct xf_port *p, const struct xf_rule *rules, uint32_t nr, 
 	 * query by netlink: no CAP_SYS_ADMIN needed (see detach_prog()). */
 	p->dispatcher = bpf_xdp_query_id(p->ifindex, xdp_flags_of(mode), &id) ||
 			id != xdp_program__id(p->prog);
-	err = write_rules(p, rules, nr);
+	err = write_maps(p, c);
 	if (err)
 		goto err_detach;
 	return 0;

@@ -55,18 +55,30 @@ int xf_port_facts(struct xf_port *p, const char *name);
  */
 int xf_port_lock(struct xf_port *p);
 
+/* What a port's classifier is loaded with. */
+struct xf_classifier {
+	const struct xf_rule *rules;
+	uint32_t nrules; /* 0: every frame is chosen */
+	/* The route flavour when nroute > 0: the ifindexes of the instance's
+	 * ports, in port order (a frame routed to route_ifindex[k] is handed
+	 * to the poller with egress port k). */
+	const int *route_ifindex;
+	uint32_t nroute;
+};
+
 /*
- * Load the classifier with @nr rules, sized for queues 0..@max_queue, and
- * attach it in @mode (XDP_MODE_NATIVE or XDP_MODE_SKB), replacing a stale
- * one of ours. Prints a one-line cause and returns -errno on failure.
+ * Load the classifier @c, sized for queues 0..@max_queue, and attach it in
+ * @mode (XDP_MODE_NATIVE or XDP_MODE_SKB), replacing a stale one of ours.
+ * Prints a one-line cause and returns -errno on failure.
  */
-int xf_port_attach(struct xf_port *p, const struct xf_rule *rules, uint32_t nr, uint32_t max_queue,
+int xf_port_attach(struct xf_port *p, const struct xf_classifier *c, uint32_t max_queue,
 		   enum xdp_attach_mode mode);
 
 /* Point the classifier's entry for @queue at the AF_XDP socket @fd. */
 int xf_port_map_socket(struct xf_port *p, uint32_t queue, int fd);
 
-/* Sum the classifier's per-CPU counters into @out[XF_CNT_MAX]. */
+/* Sum the classifier's per-CPU counters into @out[XF_CNT_MAX] (the route
+ * flavour's are 0 in the other). */
 int xf_port_counters(const struct xf_port *p, uint64_t *out);
 
 struct xf_out;

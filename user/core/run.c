@@ -117,9 +117,13 @@ static int check_ifaces(struct xf_run *r, char **names, uint32_t n)
 	uint32_t i, k;
 	int err;
 
-	if (n < m->min_ifaces || n > m->max_ifaces)
+	if (n < m->min_ifaces)
 		return xf_bad_arg(m->name, "arguments", "expected %s, got %u argument%s", m->args,
 				  n, n == 1 ? "" : "s");
+	if (n > m->max_ifaces)
+		return xf_bad_arg(m->name, "arguments",
+				  "expected %s, got %u arguments (at most %u)", m->args, n,
+				  m->max_ifaces);
 	for (i = 0; i < n; i++)
 		for (k = 0; k < i; k++)
 			if (!strcmp(names[k], names[i]))

@@ -38,8 +38,6 @@
 #include "port.h"
 #include "shared_opts.h"
 
-#define XF_MAX_PORTS 32
-
 enum {
 	XF_EXIT_OK = 0,
 	XF_EXIT_ERROR = 1,

@@ -146,7 +146,7 @@ int xf_check_mtu(const struct xf_port *p, uint32_t frame_size)
 	return -EMSGSIZE;
 }
 
-int xf_run_attach(struct xf_run *r, const struct xf_rule *rules, uint32_t nr)
+int xf_run_attach(struct xf_run *r, const struct xf_classifier *c)
 {
 	uint32_t k;
 	int err;
@@ -154,7 +154,7 @@ int xf_run_attach(struct xf_run *r, const struct xf_rule *rules, uint32_t nr)
 	for (k = 0; k < r->nports; k++) {
 		struct xf_port *p = &r->port[k];
 
-		err = xf_port_attach(p, rules, nr, r->max_queue, r->o.xdp_mode);
+		err = xf_port_attach(p, c, r->max_queue, r->o.xdp_mode);
 		if (err)
 			return err;
 		if (p->replaced_stale)

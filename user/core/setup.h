@@ -59,9 +59,9 @@ int xf_check_mtu(const struct xf_port *p, uint32_t frame_size);
 const char *xf_bind_mode_name(enum rl_bind_mode m);
 
 /*
- * Attach the classifier with @nr rules to every port of @r, sized for the
- * queues in use, replacing a classifier a killed run left behind.
+ * Attach the classifier @c to every port of @r, sized for the queues in
+ * use, replacing a classifier a killed run left behind.
  */
-int xf_run_attach(struct xf_run *r, const struct xf_rule *rules, uint32_t nr);
+int xf_run_attach(struct xf_run *r, const struct xf_classifier *c);
 
 #endif

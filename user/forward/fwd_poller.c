@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* The forward poller loop (design in fwd_poller.h). */
+/* The forwarding modes' poller loop (design in fwd_poller.h). */
 #include "fwd_poller.h"
 #include "run.h"
 
@@ -11,7 +11,19 @@ static uint32_t service(struct fwd_poller *fp, struct rl_sock *s)
 	return n;
 }
 
-static void *fail(struct fwd_poller *fp, int err, int port)
+static uint32_t steer(struct fwd_poller *fp)
+{
+	uint32_t k, work = 0;
+
+	if (fp->steer == FWD_CROSS)
+		return rl_rx_to_tx(fp->sock[0], fp->sock[1], fp->batch) +
+		       rl_rx_to_tx(fp->sock[1], fp->sock[0], fp->batch);
+	for (k = 0; k < fp->nsocks; k++)
+		work += fwd_route_rx(fp, fp->sock[k]);
+	return work;
+}
+
+static void *fail(struct fwd_poller *fp, int err, uint32_t port)
 {
 	xf_thread_fail(&fp->th, err, fp->sock[port]->ifname, (int)fp->queue, NULL);
 	return NULL;
@@ -20,29 +32,30 @@ static void *fail(struct fwd_poller *fp, int err, int port)
 void *fwd_poller_run(void *arg)
 {
 	struct fwd_poller *fp = arg;
-	struct rl_sock *a = fp->sock[0], *b = fp->sock[1];
 	struct rl_idle_opts io = {
 		.spin_ns = fp->spin_ns,
 		.busy = fp->busy_poll,
 		.sleeps = &fp->idle_sleeps,
 	};
 	struct rl_idle idle;
-	uint32_t work;
-	int err, i;
+	uint32_t work, k;
+	int err;
 
-	/* Cannot fail: default spin_rounds, two sockets with rx and tx rings. */
+	/* Cannot fail: default spin_rounds, at most XF_MAX_PORTS sockets with
+	 * rx and tx rings. */
 	rl_idle_init(&idle, &io);
-	for (i = 0; i < 2; i++)
-		rl_idle_add(&idle, fp->sock[i], RL_IDLE_RX | RL_IDLE_TX_FLUSH);
+	for (k = 0; k < fp->nsocks; k++)
+		rl_idle_add(&idle, fp->sock[k], RL_IDLE_RX | RL_IDLE_TX_FLUSH);
 	while (!atomic_load_explicit(fp->stop, memory_order_relaxed)) {
-		work = service(fp, a) + service(fp, b);
-		work += rl_rx_to_tx(a, b, fp->batch);
-		work += rl_rx_to_tx(b, a, fp->batch);
-		for (i = 0; i < 2; i++) {
-			err = rl_tx_kick(fp->sock[i]);
+		work = 0;
+		for (k = 0; k < fp->nsocks; k++)
+			work += service(fp, fp->sock[k]);
+		work += steer(fp);
+		for (k = 0; k < fp->nsocks; k++) {
+			err = rl_tx_kick(fp->sock[k]);
 			if (err)
-				return fail(fp, err, i);
-			rl_fill_kick(fp->sock[i]);
+				return fail(fp, err, k);
+			rl_fill_kick(fp->sock[k]);
 		}
 		if (work) {
 			rl_idle_reset(&idle);
@@ -50,7 +63,7 @@ void *fwd_poller_run(void *arg)
 		}
 		err = rl_idle_wait(&idle, 0);
 		if (err)
-			return fail(fp, err, idle.err_index);
+			return fail(fp, err, (uint32_t)idle.err_index);
 	}
 	return NULL;
 }

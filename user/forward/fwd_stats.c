@@ -53,8 +53,19 @@ uint64_t xf_port_drops(const struct xf_port_totals *t)
 	       t->xdp[XF_CNT_DROP_MALFORMED];
 }
 
+/* The route flavour's frames left to the kernel (every XF_CNT_SLOW_*). */
+static uint64_t slow_total(const struct xf_port_totals *t)
+{
+	uint64_t n = 0;
+	int k;
+
+	for (k = XF_CNT_COMMON; k < XF_CNT_MAX; k++)
+		n += t->xdp[k];
+	return n;
+}
+
 void xf_print_rate(struct xf_out *o, double t, const char *port, const struct xf_port_totals *prev,
-		   const struct xf_port_totals *now, double secs)
+		   const struct xf_port_totals *now, double secs, bool route)
 {
 	uint64_t drops = xf_port_drops(now);
 
@@ -77,6 +88,8 @@ void xf_print_rate(struct xf_out *o, double t, const char *port, const struct xf
 	       now->xdp[XF_CNT_PASS_NOMATCH] - prev->xdp[XF_CNT_PASS_NOMATCH]);
 	xo_u64(o, "xdp_pass_nosock", " nosock %llu",
 	       now->xdp[XF_CNT_PASS_NOSOCK] - prev->xdp[XF_CNT_PASS_NOSOCK]);
+	if (route) /* chosen, but the kernel's to route: the slow path */
+		xo_u64(o, "xdp_slow", " slow %llu", slow_total(now) - slow_total(prev));
 	xo_close(o);
 }
 
@@ -94,7 +107,7 @@ static void print_moved(struct xf_out *o, const struct xf_queue_totals *q)
 
 void xf_print_summary(struct xf_out *o, const char *port, const struct xf_port_totals *t,
 		      const uint32_t *queues, const struct xf_queue_totals *qt, uint32_t nq,
-		      double secs)
+		      double secs, bool route)
 {
 	uint32_t i;
 
@@ -103,7 +116,7 @@ void xf_print_summary(struct xf_out *o, const char *port, const struct xf_port_t
 	xo_double(o, "seconds", NULL, secs);
 	xo_text(o, " (%.1f s):", secs);
 	print_moved(o, &t->sum);
-	xf_port_counters_out(o, t->xdp);
+	xf_port_counters_out(o, t->xdp, route ? XF_CNT_MAX : XF_CNT_COMMON);
 	xo_u64(o, "drops", " drops=%llu", xf_port_drops(t));
 	xo_arr_open(o, "queues");
 	for (i = 0; i < nq; i++) {

@@ -13,11 +13,16 @@
  * take), rx_dropped, rx_ring_full, rx_invalid_descs. What the classifier
  * left to the host stack is in xdp_pass_nomatch (no rule chose it) and
  * xdp_pass_nosock (chosen, but it arrived on a queue no poller serves);
- * the live lines show both.
+ * the live lines show both. In route mode (@route below) the classifier
+ * also leaves chosen frames to the kernel's routing, by reason
+ * (xdp_slow_*: in the summary; their sum on the live lines as "slow").
+ * A frame routed from port P to port E is in P's rx_packets and E's
+ * tx_packets.
  */
 #ifndef XF_FWD_STATS_H
 #define XF_FWD_STATS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "fwd_poller.h"
@@ -47,11 +52,11 @@ uint64_t xf_port_drops(const struct xf_port_totals *t);
 
 /* One rate record for a port: from @prev to @now over @secs. */
 void xf_print_rate(struct xf_out *o, double t, const char *port, const struct xf_port_totals *prev,
-		   const struct xf_port_totals *now, double secs);
+		   const struct xf_port_totals *now, double secs, bool route);
 
 /* Exit summary for a port, with its @nq queues' totals. */
 void xf_print_summary(struct xf_out *o, const char *port, const struct xf_port_totals *t,
 		      const uint32_t *queues, const struct xf_queue_totals *qt, uint32_t nq,
-		      double secs);
+		      double secs, bool route);
 
 #endif

@@ -236,7 +236,7 @@ static int setup(struct xf_run *r)
 	check_ephemeral_range(&sv->o);
 	err = make_rules(sv, rules, &nrules);
 	if (!err)
-		err = xf_run_attach(r, rules, nrules);
+		err = xf_run_attach(r, &(struct xf_classifier){ .rules = rules, .nrules = nrules });
 	if (!err)
 		err = xf_umem_per_queue(r, frames_per_poller(r), r->o.ring_size * 2, &sv->umem);
 	if (err)
@@ -420,7 +420,7 @@ static void summary(struct xf_run *r, struct xf_out *o, double secs)
 	xo_str(o, "port", "summary %s:", sv->port->name);
 	xo_double(o, "seconds", " seconds=%.3f", secs);
 	print_counters(o, sv, &st, &fs, atomic_load(&sv->table.evicted));
-	xf_port_counters_out(o, xdp);
+	xf_port_counters_out(o, xdp, XF_CNT_COMMON);
 	xo_u64(o, "rx_dropped", " rx_dropped=%llu", xs.rx_dropped + xs.rx_ring_full);
 	xo_close(o);
 }

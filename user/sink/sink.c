@@ -170,7 +170,8 @@ static int setup(struct xf_run *r)
 
 	err = xf_check_mtu(&r->port[0], r->o.frame_size);
 	if (!err)
-		err = xf_run_attach(r, r->o.rules, k->all ? 0 : r->o.nrules);
+		err = xf_run_attach(r, &(struct xf_classifier){ .rules = r->o.rules,
+						    .nrules = k->all ? 0 : r->o.nrules });
 	if (!err)
 		err = xf_umem_per_queue(r, frames_per_poller(r), 64 /* no tx */, &k->umem);
 	if (err)
@@ -252,7 +253,7 @@ static void print_kernel(struct xf_out *o, const struct sink_totals *t)
 
 	xo_u64_fields(o, f, XO_NFIELDS(f), '=');
 	xf_sock_stats_out(o, &t->k, false);
-	xf_port_counters_out(o, t->xdp);
+	xf_port_counters_out(o, t->xdp, XF_CNT_COMMON);
 	xo_u64(o, "drops", " drops=%llu", drops(t));
 }
 
