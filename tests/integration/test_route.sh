@@ -101,6 +101,16 @@ tr_offloads() {
 	[[ -z "$left" ]] || fail "$ns/$dev: offloads still on: ${left//$'\n'/ }"
 }
 
+# tr_forwarding_on: IPv4 and IPv6 forwarding on, also on each port (writing
+# ip_forward=1 when it is 1 already leaves a port's own setting as it is).
+tr_forwarding_on() {
+	local p
+	in_rt sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	for p in "${TR_PORTS[@]}"; do
+		in_rt sysctl -qw "net.ipv4.conf.$p.forwarding=1"
+	done
+}
+
 # tr_routes: the routes every test starts with (restored by teardown).
 tr_routes() {
 	in_rt ip route replace "$TR_SVC4/32" via "$(h_ip4 1)"
@@ -166,7 +176,7 @@ setup() {
 teardown() {
 	local i
 	_xf_bg_stop_all >/dev/null
-	in_rt sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	tr_forwarding_on
 	for i in 0 1 2; do
 		in_rt ip link set "${TR_PORTS[i]}" mtu 1500
 		ip -n "${TR_HOSTS[i]}" route flush cache
@@ -763,7 +773,7 @@ EOF
 		in_rt sysctl -qw "${err%%|*}=0"
 		rc=0
 		in_rt "$XF_BIN/xskfwd" route rt0 rt1 --duration 1 >"$XF_TEST_TMP/out" 2>"$XF_TEST_TMP/err" || rc=$?
-		in_rt sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+		tr_forwarding_on
 		cat "$XF_TEST_TMP/err"
 		assert_eq 1 "$rc" "exit status with ${err%%|*}=0"
 		assert_eq 1 "$(grep -c '^xskfwd: ' "$XF_TEST_TMP/err")" "error lines with ${err%%|*}=0"

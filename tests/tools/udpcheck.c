@@ -620,7 +620,9 @@ static void read_datagrams(const struct opts *o, struct receiver *r, int fd, int
 /* read_frames: frames to our UDP port on the captured interface. */
 static void read_frames(const struct opts *o, struct receiver *r, int fd)
 {
-	uint8_t f[256];
+	/* Two bytes in, so that the IP header after 14 bytes is aligned. */
+	static uint8_t raw[2 + 256] __attribute__((aligned(8)));
+	uint8_t *f = raw + 2;
 	struct sockaddr_ll sll;
 	socklen_t sl;
 	ssize_t n;
@@ -629,7 +631,7 @@ static void read_frames(const struct opts *o, struct receiver *r, int fd)
 
 	for (;;) {
 		sl = sizeof(sll);
-		n = recvfrom(fd, f, sizeof(f), MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&sll,
+		n = recvfrom(fd, f, sizeof(raw) - 2, MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&sll,
 			     &sl);
 		if (n < 0)
 			return;
