@@ -59,8 +59,6 @@ in_h() {
 	ip netns exec "${TR_HOSTS[i]}" "$@"
 }
 
-udpcheck() { "$XF_BIN/udpcheck" "$@"; }
-
 # --- the topology -----------------------------------------------------------
 
 tr_down() {
@@ -325,15 +323,11 @@ rx_stop() {
 }
 
 # send FROM_HOST ARGS...: udpcheck send from a host; prints its output.
+# (The numbers in udpcheck's lines are read with lib.sh's ft_field.)
 send() {
 	local h=$1
 	shift
 	in_h "$h" "$XF_BIN/udpcheck" send "$@"
-}
-
-# field LINE NAME: the number after NAME in a udpcheck line.
-field() {
-	ft_field "$1" "$2"
 }
 
 # assert_intact REPORT EXPECTED LOST WHAT: a receiver's report shows every
@@ -341,10 +335,10 @@ field() {
 # kernel counted lost (LOST) and what the receiving socket dropped.
 assert_intact() {
 	local r=$1 n=$2 lost=$3 what=$4
-	assert_eq 0 "$(field "$r" corrupt)" "$what: corrupt datagrams"
-	assert_eq 0 "$(field "$r" duplicate)" "$what: duplicate datagrams"
-	assert_eq 0 "$(field "$r" ttl_bad)" "$what: datagrams whose TTL is not one lower"
-	assert_delivered "$n" "$(field "$r" intact)" $((lost + $(field "$r" rx_sock_drops))) \
+	assert_eq 0 "$(ft_field "$r" corrupt)" "$what: corrupt datagrams"
+	assert_eq 0 "$(ft_field "$r" duplicate)" "$what: duplicate datagrams"
+	assert_eq 0 "$(ft_field "$r" ttl_bad)" "$what: datagrams whose TTL is not one lower"
+	assert_delivered "$n" "$(ft_field "$r" intact)" $((lost + $(ft_field "$r" rx_sock_drops))) \
 		"$what: intact datagrams" 0
 }
 
@@ -381,16 +375,16 @@ test_udp_each_host_to_each_other() {
 		echo "h$d: $r"
 		lost=$(($(tr_lost) - lost0))
 		assert_intact "$r" $((4 * n)) "$lost" "h$d"
-		assert_eq "$(field "$r" intact)" $(($(field "$r" v4) + $(field "$r" v6))) "h$d: v4 + v6"
-		assert_ge "$(field "$r" v4)" $((2 * n - lost)) "h$d: IPv4 datagrams"
-		assert_ge "$(field "$r" v6)" $((2 * n - lost)) "h$d: IPv6 datagrams"
+		assert_eq "$(ft_field "$r" intact)" $(($(ft_field "$r" v4) + $(ft_field "$r" v6))) "h$d: v4 + v6"
+		assert_ge "$(ft_field "$r" v4)" $((2 * n - lost)) "h$d: IPv4 datagrams"
+		assert_ge "$(ft_field "$r" v6)" $((2 * n - lost)) "h$d: IPv6 datagrams"
 		assert_contains "$r" "ttl 63-63" "h$d: TTL / hop limit 64 - 1"
 		# The frames as the wire carried them: from the router port's
 		# MAC to the host's own.
-		assert_eq 0 "$(field "$r" mac_bad)" "h$d: frames with other MACs than rt$d -> h$d"
-		assert_ge "$(($(field "$r" frames) + $(field "$r" cap_drops)))" "$(field "$r" received)" \
+		assert_eq 0 "$(ft_field "$r" mac_bad)" "h$d: frames with other MACs than rt$d -> h$d"
+		assert_ge "$(($(ft_field "$r" frames) + $(ft_field "$r" cap_drops)))" "$(ft_field "$r" received)" \
 			"h$d: frames seen by the packet socket"
-		got[d]=$(field "$r" intact)
+		got[d]=$(ft_field "$r" intact)
 	done
 	sent=$((12 * n))
 	lost=$(($(tr_lost) - lost0))
@@ -565,7 +559,7 @@ now_us() { echo "${EPOCHREALTIME/./}"; }
 # 5, then one a second, not a namespace setting), and a fresh source has
 # its full burst, so the first error after the delete is immediate.
 test_route_change_followed() {
-	local t1 t2b t2 t3b t3 fam ip h1log h2log tx4 tx6 lost0 t r sent_before got_before dup
+	local t1 t2b t2 t3b t3 fam txlog h1log h2log tx4 tx6 lost0 t r sent_before got_before dup
 	resolve_neighbours
 	route_start
 	lost0=$(tr_lost)
@@ -643,8 +637,9 @@ test_route_change_followed() {
 		assert_delivered "$sent_before" "$got_before" $(($(tr_lost) - lost0)) \
 			"IPv$fam: datagrams sent before the delete" 0
 		# The errors began with the delete, not before.
-		[[ $fam == 4 ]] && ip=$tx4 || ip=$tx6
-		t=$(awk '$1 ~ /^icmp/ { print $13; exit }' "$ip")
+		txlog=$tx6
+		[[ $fam == 6 ]] || txlog=$tx4
+		t=$(awk '$1 ~ /^icmp/ { print $13; exit }' "$txlog")
 		assert_ge "$t" "$t2b" "IPv$fam: the first ICMP error came after the delete (us)"
 	done
 	t=$(icmp_first "$tx4" icmp 3 0 "$(rt_ip4 0)" "$t2b")
@@ -817,9 +812,9 @@ test_four_queues_all_serve() {
 	done
 	r=$(rx_report rx)
 	echo "h1: $r"
-	assert_eq 0 "$(field "$r" ttl_bad)" "datagrams whose TTL is not 63"
-	assert_delivered "$sent" "$(field "$r" intact)" \
-		$(($(tr_lost) - lost0 + $(field "$r" rx_sock_drops))) "datagrams from 4 queues"
+	assert_eq 0 "$(ft_field "$r" ttl_bad)" "datagrams whose TTL is not 63"
+	assert_delivered "$sent" "$(ft_field "$r" intact)" \
+		$(($(tr_lost) - lost0 + $(ft_field "$r" rx_sock_drops))) "datagrams from 4 queues"
 	route_stop
 	xsk || return 0
 	for q in 0 1 2 3; do

@@ -121,7 +121,8 @@ static void usage(FILE *f)
 		"  --flow N          flow id in the payload (default 0)\n"
 		"  --df              DF set (IPv6: no fragmentation) whatever the learnt path MTU\n"
 		"  --stop-on-icmp    stop sending once an ICMP error has been read\n"
-		"  --linger-ms N     read ICMP errors this long after the last datagram (default 200)\n"
+		"  --linger-ms N     read ICMP errors this long after the last datagram (default "
+		"200)\n"
 		"recv:\n"
 		"  --count N         stop after N datagrams (default 0: no limit)\n"
 		"  --timeout-ms N    stop after N ms in all (default 10000; 0: no limit)\n"
@@ -369,7 +370,8 @@ static void drain_errors(struct sender *s)
 			else if (off->sa_family == AF_INET6)
 				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)off)->sin6_addr,
 					  addr, sizeof(addr));
-			if (ee->ee_origin == SO_EE_ORIGIN_ICMP || ee->ee_origin == SO_EE_ORIGIN_ICMP6) {
+			if (ee->ee_origin == SO_EE_ORIGIN_ICMP ||
+			    ee->ee_origin == SO_EE_ORIGIN_ICMP6) {
 				s->icmp++;
 				printf("%s type %u code %u from %s info %u errno %u at_us %llu\n",
 				       ee->ee_origin == SO_EE_ORIGIN_ICMP ? "icmp" : "icmp6",
@@ -631,8 +633,8 @@ static void read_frames(const struct opts *o, struct receiver *r, int fd)
 
 	for (;;) {
 		sl = sizeof(sll);
-		n = recvfrom(fd, f, sizeof(raw) - 2, MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&sll,
-			     &sl);
+		n = recvfrom(fd, f, sizeof(raw) - 2, MSG_DONTWAIT | MSG_TRUNC,
+			     (struct sockaddr *)&sll, &sl);
 		if (n < 0)
 			return;
 		if (sll.sll_pkttype == PACKET_OUTGOING || n < 14 + 40 + 8 || (size_t)n > 65535)
@@ -729,7 +731,8 @@ static int do_recv(const struct opts *o)
 		setvbuf(r.log, NULL, _IOLBF, 0);
 	}
 	if (o->capture) {
-		struct sockaddr_ll a = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+		struct sockaddr_ll a = { .sll_family = AF_PACKET,
+					 .sll_protocol = htons(ETH_P_ALL) };
 
 		a.sll_ifindex = (int)if_nametoindex(o->capture);
 		if (!a.sll_ifindex) {
