@@ -83,6 +83,9 @@ UNIT_DEPS   := $(addprefix $(BUILD)/,ringlib/rl_pool.o ringlib/rl_idle.o user/co
 # --match parser. Run by tests/integration/test_classifier.sh.
 BPF_TEST    := $(BUILD)/tests/test_classifier
 BPF_TEST_DEPS := $(BUILD)/user/core/rules.o $(BUILD)/user/core/args.o
+# Its route flavour against a real FIB, inside a namespace the same shell
+# test builds.
+BPF_ROUTE_TEST := $(BUILD)/tests/test_route_classifier
 SKEL        := $(BUILD)/xskfwd.skel.h
 GEN_SKEL    := $(BUILD)/xskfwd_gen.skel.h
 # libFuzzer targets, one per parser: tests/fuzz/fuzz_NAME.c, linked with the
@@ -110,7 +113,7 @@ RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.
 
 all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/gencheck $(BUILD)/payload_send \
 	$(BUILD)/reply_send $(BUILD)/tftp_hostile $(BUILD)/tftpbench $(BUILD)/udpcheck $(RIG_BPF) \
-	$(BPF_TEST)
+	$(BPF_TEST) $(BPF_ROUTE_TEST)
 
 $(BUILD)/xskfwd.bpf.o: bpf/xskfwd.bpf.c bpf/xskfwd_shared.h
 	$(call msg,CLANG,$@)
@@ -190,7 +193,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(XF_CFLAGS) -Iuser/$(*D) $(XF_LDFLAGS) -o $@ $< $(UNIT_DEPS) -lcmocka -ljansson -lm -lpthread
 
-$(BPF_TEST): tests/bpf/test_classifier.c $(SKEL) $(BPF_TEST_DEPS)
+$(BPF_TEST) $(BPF_ROUTE_TEST): $(BUILD)/tests/%: tests/bpf/%.c $(SKEL) $(BPF_TEST_DEPS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(XF_CFLAGS) $(XF_LDFLAGS) -o $@ $< $(BPF_TEST_DEPS) -lcmocka -lbpf -lelf -lz

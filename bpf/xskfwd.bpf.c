@@ -23,7 +23,11 @@
  * and the new MACs go to the poller in the frame's XDP metadata (struct
  * xf_route_meta), and the poller rewrites the headers. Everything else is
  * XDP_PASS, counted by reason (XF_CNT_SLOW_*): the kernel then does what a
- * router must (ICMP errors, ARP/ND, local delivery, fragmentation). Not
+ * router must (ICMP errors, ARP/ND, local delivery, fragmentation). A frame
+ * with two reasons is counted by the one the kernel acts on: the route
+ * (local, unreachable) before the TTL, the TTL before the MTU and the
+ * neighbour. A destination with no route at all counts as local:
+ * bpf_fib_lookup() says NOT_FWDED for both. Not
  * taken on the fast path, by choice: VLAN-tagged frames (the kernel routes
  * them through its VLAN devices), IPv4 options (record route and the like
  * must be processed) and IPv6 extension headers (hop-by-hop must be
@@ -401,8 +405,12 @@ static __always_inline __u32 fib_reason(long rc)
 	}
 }
 
-/* Fill @fib from the untagged IPv4 frame at @data; a slow reason, or 0. */
-static __always_inline __u32 fib_ipv4(void *data, void *data_end, struct bpf_fib_lookup *fib)
+/*
+ * Fill @fib from the untagged IPv4 frame at @data, and *@ttl; a slow reason,
+ * or 0. The TTL is not judged here: see route_frame().
+ */
+static __always_inline __u32 fib_ipv4(void *data, void *data_end, struct bpf_fib_lookup *fib,
+				      __u8 *ttl)
 {
 	struct iphdr *iph = data + sizeof(struct ethhdr);
 
@@ -412,8 +420,7 @@ static __always_inline __u32 fib_ipv4(void *data, void *data_end, struct bpf_fib
 		return XF_CNT_SLOW_UNHANDLED;
 	if (martian4(iph->saddr) || martian4(iph->daddr))
 		return XF_CNT_SLOW_LOCAL;
-	if (iph->ttl <= 1)
-		return XF_CNT_SLOW_TTL;
+	*ttl = iph->ttl;
 	fib->family = AF_INET_;
 	fib->tos = iph->tos;
 	fib->l4_protocol = iph->protocol;
@@ -423,7 +430,8 @@ static __always_inline __u32 fib_ipv4(void *data, void *data_end, struct bpf_fib
 	return 0;
 }
 
-static __always_inline __u32 fib_ipv6(void *data, void *data_end, struct bpf_fib_lookup *fib)
+static __always_inline __u32 fib_ipv6(void *data, void *data_end, struct bpf_fib_lookup *fib,
+				      __u8 *ttl)
 {
 	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
 
@@ -433,8 +441,7 @@ static __always_inline __u32 fib_ipv6(void *data, void *data_end, struct bpf_fib
 		return XF_CNT_SLOW_UNHANDLED;
 	if (martian6(&ip6->saddr) || martian6(&ip6->daddr))
 		return XF_CNT_SLOW_LOCAL;
-	if (ip6->hop_limit <= 1)
-		return XF_CNT_SLOW_TTL;
+	*ttl = ip6->hop_limit;
 	fib->family = AF_INET6_;
 	fib->flowinfo = *(__be32 *)ip6 & bpf_htonl(0x0fffffff);
 	fib->l4_protocol = ip6->nexthdr;
@@ -457,6 +464,7 @@ static __always_inline __u32 route_frame(struct xdp_md *ctx, const struct pkt *p
 	struct ethhdr *eth = data;
 	struct xf_route_meta *m;
 	__u32 reason, *port;
+	__u8 ttl = 0;
 	long rc;
 
 	if (p->has_vlan || !p->family || (void *)(eth + 1) > data_end)
@@ -465,7 +473,8 @@ static __always_inline __u32 route_frame(struct xdp_md *ctx, const struct pkt *p
 	 * and delivers broadcast and multicast frames locally. */
 	if (!mac_is_ours(eth->h_dest))
 		return XF_CNT_SLOW_LOCAL;
-	reason = p->family == 4 ? fib_ipv4(data, data_end, &fib) : fib_ipv6(data, data_end, &fib);
+	reason = p->family == 4 ? fib_ipv4(data, data_end, &fib, &ttl)
+				: fib_ipv6(data, data_end, &fib, &ttl);
 	if (reason)
 		return reason;
 	if (p->has_ports) {
@@ -474,6 +483,15 @@ static __always_inline __u32 route_frame(struct xdp_md *ctx, const struct pkt *p
 	}
 	fib.ifindex = ctx->ingress_ifindex;
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	/*
+	 * The kernel's order: the route first (a frame for this host is
+	 * delivered whatever its TTL, an unreachable one gets ICMP
+	 * unreachable), then the TTL of a frame it would forward, then the
+	 * MTU and the neighbour.
+	 */
+	if (ttl <= 1 && (rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH ||
+			 rc == BPF_FIB_LKUP_RET_FRAG_NEEDED))
+		return XF_CNT_SLOW_TTL;
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
 		return fib_reason(rc);
 	/* Back out of the ingress port: the kernel would also send a redirect. */

@@ -58,10 +58,12 @@ enum xf_counter {
 	 * not forward is passed to the kernel, which routes it (or answers
 	 * with ICMP), counted by reason.
 	 */
-	XF_CNT_SLOW_TTL,	 /* TTL or hop limit <= 1: ICMP Time Exceeded */
+	XF_CNT_SLOW_TTL,	 /* TTL or hop limit <= 1, to be forwarded: ICMP Time
+				    Exceeded (a frame for this host is local) */
 	XF_CNT_SLOW_NO_NEIGH,	 /* no valid neighbour entry: ARP / ND first */
 	XF_CNT_SLOW_LOCAL,	 /* not to be forwarded: local, broadcast, multicast,
-				    another host's MAC, link-local or martian address */
+				    another host's MAC, link-local or martian address,
+				    no route at all (the FIB lookup cannot tell) */
 	XF_CNT_SLOW_UNREACHABLE, /* blackhole, unreachable or prohibit route */
 	XF_CNT_SLOW_TOO_BIG,	 /* larger than the egress MTU */
 	XF_CNT_SLOW_NOT_OURS,	 /* egress is not one of our ports, or is the ingress */
