@@ -769,9 +769,10 @@ EOF
 test_forwarding_off_refused() {
 	local c sysctl want rc p bad=()
 	xsk || skip "xskfwd's own check (XF_ROUTE_KERNEL=1: no xskfwd)"
-	for c in "net.ipv4.ip_forward|xskfwd: route: rt0: IPv4 forwarding is off (sysctl -w net.ipv4.ip_forward=1)" \
-		"net.ipv4.conf.rt1.forwarding|xskfwd: route: rt1: IPv4 forwarding is off" \
-		"net.ipv6.conf.all.forwarding|xskfwd: route: IPv6 forwarding is off (sysctl -w net.ipv6.conf.all.forwarding=1)"; do
+	# Run-time errors name the interface, not the mode (as every mode's do).
+	for c in "net.ipv4.ip_forward|xskfwd: rt0: IPv4 forwarding is off (sysctl -w net.ipv4.ip_forward=1)" \
+		"net.ipv4.conf.rt1.forwarding|xskfwd: rt1: IPv4 forwarding is off (sysctl -w net.ipv4.conf.rt1.forwarding=1)" \
+		"net.ipv6.conf.all.forwarding|xskfwd: IPv6 forwarding is off (sysctl -w net.ipv6.conf.all.forwarding=1)"; do
 		sysctl=${c%%|*} want=${c#*|}
 		in_rt sysctl -qw "$sysctl=0"
 		rc=0
