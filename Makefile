@@ -51,8 +51,8 @@ CFLAGS   ?= -O2 -g
 XF_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
 	     -I$(BUILD) -Ibpf -Iringlib -Iuser/core -Iuser/net $(CFLAGS)
 XF_LDLIBS := -lxdp -lbpf -lelf -lz -ljansson -lm -lpthread
-# The test tools (frametool, gencheck, payload_send, reply_send, tftp_hostile, tftpbench)
-# get the sanitizers too.
+# The test tools (frametool, gencheck, payload_send, reply_send, tftp_hostile, tftpbench,
+# udpcheck) get the sanitizers too.
 TOOL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
 ifneq ($(SAN),)
 SAN_FLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer
@@ -112,8 +112,8 @@ RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.
 .PHONY: all test unit integration demo bench format clean deps fuzz
 
 all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/gencheck $(BUILD)/payload_send \
-	$(BUILD)/reply_send $(BUILD)/tftp_hostile $(BUILD)/tftpbench $(RIG_BPF) $(BPF_TEST) \
-	$(BPF_ROUTE_TEST)
+	$(BUILD)/reply_send $(BUILD)/tftp_hostile $(BUILD)/tftpbench $(BUILD)/udpcheck $(RIG_BPF) \
+	$(BPF_TEST) $(BPF_ROUTE_TEST)
 
 $(BUILD)/xskfwd.bpf.o: bpf/xskfwd.bpf.c bpf/xskfwd_shared.h
 	$(call msg,CLANG,$@)
@@ -179,6 +179,11 @@ $(BUILD)/tftp_hostile: tests/tools/tftp_hostile.c
 	$(Q)$(CC) $(TOOL_CFLAGS) -o $@ $<
 
 $(BUILD)/tftpbench: tests/tools/tftpbench.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TOOL_CFLAGS) -o $@ $<
+
+$(BUILD)/udpcheck: tests/tools/udpcheck.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TOOL_CFLAGS) -o $@ $<

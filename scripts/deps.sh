@@ -20,11 +20,12 @@ set -euo pipefail
 # curl, atftp, tftp-hpa: the TFTP clients test_serve fetches with; tftpd-hpa:
 # the kernel-socket TFTP server the serve benchmark compares with (its
 # postinst would start a daemon on the host: see no_daemons_during_install).
+# iputils-tracepath: test_route checks the router's hop and the path MTU with it.
 PACKAGES=(
 	clang clang-19 libclang-rt-14-dev llvm libxdp-dev libbpf-dev bpftool libelf-dev
 	zlib1g-dev libjansson-dev pkg-config make gcc libc6-dev libcmocka-dev iproute2 ethtool
 	iputils-ping socat procps coreutils libcap2-bin
-	curl atftp tftp-hpa tftpd-hpa
+	curl atftp tftp-hpa tftpd-hpa iputils-tracepath
 )
 
 # A policy-rc.d that exits 101 ("action forbidden") keeps maintainer scripts

@@ -47,11 +47,18 @@ static int check_forwarding(const struct xf_run *r)
 	for (k = 0; k < r->nports; k++) {
 		snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding",
 			 r->port[k].name);
-		if (sysctl_on(path) == 0) {
+		if (sysctl_on(path) != 0)
+			continue;
+		/* Off everywhere, or on this port alone (conf.PORT.forwarding,
+		 * which net.ipv4.ip_forward=1 does not set again once it is 1). */
+		if (sysctl_on("/proc/sys/net/ipv4/ip_forward") == 0)
 			xf_err("%s: IPv4 forwarding is off (sysctl -w net.ipv4.ip_forward=1)",
 			       r->port[k].name);
-			return -EPERM;
-		}
+		else
+			xf_err("%s: IPv4 forwarding is off (sysctl -w "
+			       "net.ipv4.conf.%s.forwarding=1)",
+			       r->port[k].name, r->port[k].name);
+		return -EPERM;
 	}
 	if (sysctl_on("/proc/sys/net/ipv6/conf/all/forwarding") == 0) {
 		xf_err("IPv6 forwarding is off (sysctl -w net.ipv6.conf.all.forwarding=1)");
