@@ -170,8 +170,9 @@ static int setup(struct xf_run *r)
 
 	err = xf_check_mtu(&r->port[0], r->o.frame_size);
 	if (!err)
-		err = xf_run_attach(r, &(struct xf_classifier){ .rules = r->o.rules,
-						    .nrules = k->all ? 0 : r->o.nrules });
+		err = xf_run_attach(r,
+				    &(struct xf_classifier){ .rules = r->o.rules,
+							     .nrules = k->all ? 0 : r->o.nrules });
 	if (!err)
 		err = xf_umem_per_queue(r, frames_per_poller(r), 64 /* no tx */, &k->umem);
 	if (err)
