@@ -597,9 +597,10 @@ static const char *verdict_name(__u32 v)
 static const char *counter_name(int c)
 {
 	static const char *const names[] = {
-		"REDIRECTED",	"PASS_NOMATCH",	 "PASS_NOSOCK",	   "DROP_MALFORMED",
-		"SLOW_TTL",	"SLOW_NO_NEIGH", "SLOW_LOCAL",	   "SLOW_UNREACHABLE",
-		"SLOW_TOO_BIG", "SLOW_NOT_OURS", "SLOW_UNHANDLED", "SLOW_OTHER",
+		"REDIRECTED",	    "PASS_NOMATCH", "PASS_NOSOCK",   "DROP_MALFORMED",
+		"PASS_SPLIT",	    "SLOW_TTL",	    "SLOW_NO_NEIGH", "SLOW_LOCAL",
+		"SLOW_UNREACHABLE", "SLOW_TOO_BIG", "SLOW_NOT_OURS", "SLOW_UNHANDLED",
+		"SLOW_OTHER",
 	};
 
 	_Static_assert(sizeof(names) / sizeof(names[0]) == XF_CNT_MAX, "a counter without a name");
