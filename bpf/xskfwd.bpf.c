@@ -8,13 +8,16 @@
  *   chosen but malformed (IP/L4 lengths disagree with the frame)
  *       -> XDP_DROP (counted)
  *   not chosen -> XDP_PASS to the host stack
+ *   a header past the first buffer of a multi-buffer frame
+ *       -> XDP_PASS, unclassified (counted as split; see below)
  *
  * "Malformed" means an IPv4/IPv6 header that is truncated or has a bad
- * version/IHL, a total/payload length longer than the frame, or a UDP/TCP
- * header that does not fit the IP payload. Frames too short to show the
- * fields a rule needs simply do not match that rule. Ethernet padding
- * (frame longer than the IP length) is normal and not malformed, and so is
- * the UDP length of a first fragment, which is the whole datagram's.
+ * version/IHL, a total/payload length longer than the frame (all of its
+ * buffers), or a UDP/TCP header that does not fit the IP payload. Frames
+ * too short to show the fields a rule needs simply do not match that rule.
+ * Ethernet padding (frame longer than the IP length) is normal and not
+ * malformed, and so is the UDP length of a first fragment, which is the
+ * whole datagram's.
  *
  * Route flavour (route = 1, for `xskfwd route`): a chosen, well-formed
  * frame is redirected only when the fast path can forward it exactly as the
@@ -32,7 +35,32 @@
  * them through its VLAN devices), IPv4 options (record route and the like
  * must be processed) and IPv6 extension headers (hop-by-hop must be
  * examined by every router; the others are rare enough to leave to it).
- * IPv4 fragments are forwarded as they are, as the kernel does.
+ * IPv4 fragments are forwarded as they are, as the kernel does. A
+ * multi-buffer frame is routed like any other: the headers the lookup
+ * reads are in the first buffer (parse() saw to it), the FIB's MTU check
+ * gets the IP length from the header (the whole datagram's, not the first
+ * buffer's), and the metadata goes in front of the first buffer
+ * (bpf_xdp_adjust_meta() works on it alone), where the AF_XDP consumer
+ * finds it before the chain's first descriptor.
+ *
+ * Multi-buffer frames (xdp.frags): a frame longer than the driver's first
+ * buffer comes in several, and data_end ends the first. Every length is
+ * checked against the whole frame (bpf_xdp_get_buff_len(), asked only when
+ * the first buffer is too short for a check, so never for a well-formed
+ * single-buffer frame); headers are read only from the first buffer. A
+ * frame whose headers (as far as the parser reads: Ethernet, VLAN tags,
+ * IP, IPv6 extension headers, the L4 ports) run past the first buffer is
+ * XDP_PASS, counted as split (XF_CNT_PASS_SPLIT), whatever the rules: it
+ * is neither classified nor judged malformed. Not copied out with
+ * bpf_xdp_load_bytes(), by choice: in copy mode (every driver, veth and
+ * skb mode included) the first buffer holds at least the first ~3.5 KB of
+ * a frame (a page less headroom and tailroom), and zero-copy drivers give a
+ * whole UMEM chunk (2 or 4 KB less headroom), so only a pathological
+ * header chain or a driver splitting inside the headers gets there; a
+ * second parser over a stack copy (the verifier allows no packet-pointer
+ * checks on it) would double the code for them. The kernel gets those
+ * frames, and the counter says how many there are. Single-buffer frames get
+ * exactly the verdicts they had before.
  *
  * One instance of this object is loaded per interface, so each interface has
  * its own rules, socket map and counters. Rules (and in the route flavour
