@@ -8,13 +8,16 @@
  *   chosen but malformed (IP/L4 lengths disagree with the frame)
  *       -> XDP_DROP (counted)
  *   not chosen -> XDP_PASS to the host stack
+ *   a header past the first buffer of a multi-buffer frame
+ *       -> XDP_PASS, unclassified (counted as split; see below)
  *
  * "Malformed" means an IPv4/IPv6 header that is truncated or has a bad
- * version/IHL, a total/payload length longer than the frame, or a UDP/TCP
- * header that does not fit the IP payload. Frames too short to show the
- * fields a rule needs simply do not match that rule. Ethernet padding
- * (frame longer than the IP length) is normal and not malformed, and so is
- * the UDP length of a first fragment, which is the whole datagram's.
+ * version/IHL, a total/payload length longer than the frame (all of its
+ * buffers), or a UDP/TCP header that does not fit the IP payload. Frames
+ * too short to show the fields a rule needs simply do not match that rule.
+ * Ethernet padding (frame longer than the IP length) is normal and not
+ * malformed, and so is the UDP length of a first fragment, which is the
+ * whole datagram's.
  *
  * Route flavour (route = 1, for `xskfwd route`): a chosen, well-formed
  * frame is redirected only when the fast path can forward it exactly as the
@@ -32,7 +35,32 @@
  * them through its VLAN devices), IPv4 options (record route and the like
  * must be processed) and IPv6 extension headers (hop-by-hop must be
  * examined by every router; the others are rare enough to leave to it).
- * IPv4 fragments are forwarded as they are, as the kernel does.
+ * IPv4 fragments are forwarded as they are, as the kernel does. A
+ * multi-buffer frame is routed like any other: the headers the lookup
+ * reads are in the first buffer (parse() saw to it), the FIB's MTU check
+ * gets the IP length from the header (the whole datagram's, not the first
+ * buffer's), and the metadata goes in front of the first buffer
+ * (bpf_xdp_adjust_meta() works on it alone), where the AF_XDP consumer
+ * finds it before the chain's first descriptor.
+ *
+ * Multi-buffer frames (xdp.frags): a frame longer than the driver's first
+ * buffer comes in several, and data_end ends the first. Every length is
+ * checked against the whole frame (bpf_xdp_get_buff_len(), asked only when
+ * the first buffer is too short for a check, so never for a well-formed
+ * single-buffer frame); headers are read only from the first buffer. A
+ * frame whose headers (as far as the parser reads: Ethernet, VLAN tags,
+ * IP, IPv6 extension headers, the L4 ports) run past the first buffer is
+ * XDP_PASS, counted as split (XF_CNT_PASS_SPLIT), whatever the rules: it
+ * is neither classified nor judged malformed. Not copied out with
+ * bpf_xdp_load_bytes(), by choice: in copy mode (every driver, veth and
+ * skb mode included) the first buffer holds at least the first ~3.5 KB of
+ * a frame (a page less headroom and tailroom), and zero-copy drivers give a
+ * whole UMEM chunk (2 or 4 KB less headroom), so only a pathological
+ * header chain or a driver splitting inside the headers gets there; a
+ * second parser over a stack copy (the verifier allows no packet-pointer
+ * checks on it) would double the code for them. The kernel gets those
+ * frames, and the counter says how many there are. Single-buffer frames get
+ * exactly the verdicts they had before.
  *
  * One instance of this object is loaded per interface, so each interface has
  * its own rules, socket map and counters. Rules (and in the route flavour
@@ -115,6 +143,8 @@ struct pkt {
 	__u8 has_ports;
 	__u8 malformed;
 	__u8 first_frag; /* offset 0, more fragments follow */
+	__u8 split;	 /* a header runs past the first buffer: not parsed */
+	__u32 flen;	 /* the whole frame's length, once asked (0: not yet) */
 	__u16 sport;
 	__u16 dport;
 	__u32 src[4];
@@ -129,14 +159,45 @@ static __always_inline void count(__u32 which)
 		*v += 1;
 }
 
-/* L4 header at @l4 with @len bytes of IP payload (from the IP header). */
-static __always_inline void parse_l4(void *l4, void *data_end, __u32 len, struct pkt *p)
+/*
+ * The whole frame's length, first buffer and fragments. Asked only when a
+ * check fails against the first buffer (data_end), which a single-buffer
+ * frame that is well formed never does: no helper call on the common path.
+ */
+static __always_inline __u32 frame_len(struct xdp_md *ctx, struct pkt *p)
+{
+	if (!p->flen)
+		p->flen = bpf_xdp_get_buff_len(ctx);
+	return p->flen;
+}
+
+/*
+ * The @end first bytes of the frame are not all in the first buffer: are
+ * they in the frame? If so the header is split across buffers (noted in
+ * p->split, 1 returned); if not the frame is too short (0).
+ */
+static __always_inline int split_at(struct xdp_md *ctx, __u32 end, struct pkt *p)
+{
+	if (end > frame_len(ctx, p))
+		return 0;
+	p->split = 1;
+	return 1;
+}
+
+/* L4 header at @l4 (@off bytes into the frame) with @len bytes of IP payload. */
+static __always_inline void parse_l4(struct xdp_md *ctx, void *l4, void *data_end, __u32 off,
+				     __u32 len, struct pkt *p)
 {
 	if (p->proto == IPPROTO_UDP) {
 		struct udphdr *udp = l4;
 
-		if (len < sizeof(*udp) || (void *)(udp + 1) > data_end) {
+		if (len < sizeof(*udp)) {
 			p->malformed = 1;
+			return;
+		}
+		/* The IP payload is in the frame, so are these 8 bytes. */
+		if ((void *)(udp + 1) > data_end) {
+			split_at(ctx, off + sizeof(*udp), p);
 			return;
 		}
 		/* A first fragment's UDP length counts the later fragments too. */
@@ -149,8 +210,12 @@ static __always_inline void parse_l4(void *l4, void *data_end, __u32 len, struct
 	} else if (p->proto == IPPROTO_TCP) {
 		struct tcphdr *tcp = l4;
 
-		if (len < sizeof(*tcp) || (void *)(tcp + 1) > data_end) {
+		if (len < sizeof(*tcp)) {
 			p->malformed = 1;
+			return;
+		}
+		if ((void *)(tcp + 1) > data_end) {
+			split_at(ctx, off + sizeof(*tcp), p);
 			return;
 		}
 		if (tcp->doff < 5 || tcp->doff * 4 > len)
@@ -161,8 +226,12 @@ static __always_inline void parse_l4(void *l4, void *data_end, __u32 len, struct
 	} else if (p->proto == IPPROTO_SCTP) {
 		__be16 *ports = l4; /* source, destination: first of a 12-byte header */
 
-		if (len < 12 || (void *)l4 + 12 > data_end) {
+		if (len < 12) {
 			p->malformed = 1;
+			return;
+		}
+		if ((void *)l4 + 12 > data_end) {
+			split_at(ctx, off + 12, p);
 			return;
 		}
 		p->sport = bpf_ntohs(ports[0]);
@@ -171,14 +240,21 @@ static __always_inline void parse_l4(void *l4, void *data_end, __u32 len, struct
 	}
 }
 
-static __always_inline void parse_ipv4(void *l3, void *data_end, struct pkt *p)
+/*
+ * The IP header at @l3, @off bytes into the frame. Its total length is
+ * checked against the whole frame (the first buffer and any fragments);
+ * the header itself is read only from the first buffer.
+ */
+static __always_inline void parse_ipv4(struct xdp_md *ctx, void *l3, void *data_end, __u32 off,
+				       struct pkt *p)
 {
 	struct iphdr *iph = l3;
 	__u32 hlen, tot, frag;
 
 	p->family = 4;
 	if ((void *)(iph + 1) > data_end) {
-		p->malformed = 1;
+		if (!split_at(ctx, off + sizeof(*iph), p))
+			p->malformed = 1;
 		return;
 	}
 	p->src[0] = iph->saddr;
@@ -188,7 +264,7 @@ static __always_inline void parse_ipv4(void *l3, void *data_end, struct pkt *p)
 	hlen = iph->ihl * 4;
 	tot = bpf_ntohs(iph->tot_len);
 	if (iph->version != 4 || hlen < sizeof(*iph) || tot < hlen ||
-	    (void *)iph + tot > data_end) {
+	    ((void *)iph + tot > data_end && off + tot > frame_len(ctx, p))) {
 		p->malformed = 1;
 		return;
 	}
@@ -196,10 +272,12 @@ static __always_inline void parse_ipv4(void *l3, void *data_end, struct pkt *p)
 	if (frag & IP_OFFSET_MASK)
 		return; /* not the first fragment: no L4 header */
 	p->first_frag = !!(frag & IP_MF_FLAG);
-	parse_l4((void *)iph + hlen, data_end, tot - hlen, p);
+	parse_l4(ctx, (void *)iph + hlen, data_end, off + hlen, tot - hlen, p);
 }
 
-static __always_inline void parse_ipv6(void *l3, void *data_end, struct pkt *p)
+/* The IPv6 header at @l3, @off bytes into the frame: as parse_ipv4(). */
+static __always_inline void parse_ipv6(struct xdp_md *ctx, void *l3, void *data_end, __u32 off,
+				       struct pkt *p)
 {
 	struct ipv6hdr *ip6 = l3;
 	void *cur;
@@ -208,13 +286,16 @@ static __always_inline void parse_ipv6(void *l3, void *data_end, struct pkt *p)
 
 	p->family = 6;
 	if ((void *)(ip6 + 1) > data_end) {
-		p->malformed = 1;
+		if (!split_at(ctx, off + sizeof(*ip6), p))
+			p->malformed = 1;
 		return;
 	}
 	__builtin_memcpy(p->src, &ip6->saddr, 16);
 	__builtin_memcpy(p->dst, &ip6->daddr, 16);
 	left = bpf_ntohs(ip6->payload_len);
-	if (ip6->version != 6 || (void *)(ip6 + 1) + left > data_end) {
+	off += sizeof(*ip6);
+	if (ip6->version != 6 ||
+	    ((void *)(ip6 + 1) + left > data_end && off + left > frame_len(ctx, p))) {
 		p->malformed = 1;
 		return;
 	}
@@ -227,8 +308,13 @@ static __always_inline void parse_ipv6(void *l3, void *data_end, struct pkt *p)
 		if (next != IPPROTO_HOPOPTS && next != IPPROTO_ROUTING && next != IPPROTO_DSTOPTS &&
 		    next != IPPROTO_FRAGMENT && next != IPPROTO_AH)
 			break;
-		if ((void *)(ext + 8) > data_end || left < 8) {
+		if (left < 8) {
 			p->malformed = 1;
+			return;
+		}
+		/* The payload is in the frame, so are these 8 bytes. */
+		if ((void *)(ext + 8) > data_end) {
+			split_at(ctx, off + 8, p);
 			return;
 		}
 		if (next == IPPROTO_FRAGMENT) {
@@ -251,11 +337,12 @@ static __always_inline void parse_ipv6(void *l3, void *data_end, struct pkt *p)
 		}
 		next = ext[0];
 		cur += len;
+		off += len;
 		left -= len;
 	}
 	p->proto = next;
 	p->has_proto = 1;
-	parse_l4(cur, data_end, left, p);
+	parse_l4(ctx, cur, data_end, off, left, p);
 }
 
 static __always_inline void parse(struct xdp_md *ctx, struct pkt *p)
@@ -263,12 +350,15 @@ static __always_inline void parse(struct xdp_md *ctx, struct pkt *p)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
+	__u32 off = sizeof(*eth);
 	void *cur;
 	__u16 proto;
 	int i;
 
-	if ((void *)(eth + 1) > data_end)
+	if ((void *)(eth + 1) > data_end) {
+		split_at(ctx, off, p);
 		return;
+	}
 	proto = bpf_ntohs(eth->h_proto);
 	cur = eth + 1;
 	for (i = 0; i < MAX_VLAN_TAGS; i++) {
@@ -276,20 +366,23 @@ static __always_inline void parse(struct xdp_md *ctx, struct pkt *p)
 
 		if (proto != ETH_P_8021Q_ && proto != ETH_P_8021AD_)
 			break;
-		if ((void *)(vh + 1) > data_end)
+		if ((void *)(vh + 1) > data_end) {
+			split_at(ctx, off + sizeof(*vh), p);
 			return;
+		}
 		if (!p->has_vlan) {
 			p->vlan_id = bpf_ntohs(vh->tci) & 0x0fff;
 			p->has_vlan = 1;
 		}
 		proto = bpf_ntohs(vh->proto);
 		cur = vh + 1;
+		off += sizeof(*vh);
 	}
 	p->ethertype = proto;
 	if (proto == ETH_P_IP)
-		parse_ipv4(cur, data_end, p);
+		parse_ipv4(ctx, cur, data_end, off, p);
 	else if (proto == ETH_P_IPV6)
-		parse_ipv6(cur, data_end, p);
+		parse_ipv6(ctx, cur, data_end, off, p);
 }
 
 static __always_inline int prefix_match(const __u32 *addr, const __u32 *val, const __u32 *mask)
@@ -512,13 +605,17 @@ static __always_inline __u32 route_frame(struct xdp_md *ctx, const struct pkt *p
 	return 0;
 }
 
-SEC("xdp")
+SEC("xdp.frags")
 int xskfwd_xdp(struct xdp_md *ctx)
 {
 	struct pkt p = {};
 	long ret;
 
 	parse(ctx, &p);
+	if (p.split) {
+		count(XF_CNT_PASS_SPLIT);
+		return XDP_PASS;
+	}
 	if (!chosen(&p)) {
 		count(XF_CNT_PASS_NOMATCH);
 		return XDP_PASS;

@@ -53,6 +53,8 @@ enum xf_counter {
 	XF_CNT_PASS_NOMATCH,   /* matched no rule: to the host stack */
 	XF_CNT_PASS_NOSOCK,    /* chosen, but no socket on its rx queue: passed */
 	XF_CNT_DROP_MALFORMED, /* chosen, but its IP/L4 lengths disagree */
+	XF_CNT_PASS_SPLIT,     /* a header it needs runs past the first buffer of a
+				  multi-buffer frame: passed, unclassified */
 	/*
 	 * Route flavour only: a chosen, well-formed frame the fast path does
 	 * not forward is passed to the kernel, which routes it (or answers

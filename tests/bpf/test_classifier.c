@@ -27,14 +27,31 @@
  *
  * Then, the kernel's limits, measured: test_run refuses frames of 0..13
  * bytes (also behind XDP metadata), so runts cannot be tested here (nor can
- * they reach XDP on an Ethernet device); the largest frame the program sees
- * is the linear part of one page (PAGE_SIZE - 256 bytes of headroom - the
- * skb_shared_info tailroom: 3520 bytes on x86-64 with 4 KiB pages). Last,
- * random frames: a seeded loop that asserts the accounting invariant only
- * (the verdict is XDP_PASS or XDP_DROP, exactly one counter moves, by one,
- * and it is the one that goes with the verdict).
+ * they reach XDP on an Ethernet device); the first buffer the program sees
+ * is at most the linear part of one page (PAGE_SIZE - 256 bytes of headroom
+ * - the skb_shared_info tailroom: 3520 bytes on x86-64 with 4 KiB pages).
+ * The program is xdp.frags, so test_run puts the rest of a longer frame in
+ * fragments, and (kernel 6.18) makes the first buffer as short as
+ * ctx.data_end asks: multi-buffer frames with any split are testable.
  *
- * Environment: XF_RANDOM_FRAMES (default 100000 per rule set),
+ * Multi-buffer frames (jumbo[]): rows of 3521, 4096, 8192 and 9014 bytes,
+ * IPv4/IPv6/VLAN, well formed, with inconsistent lengths, truncated; each
+ * run with a first buffer as long as a page allows, and with every first
+ * buffer that ends inside or just after its headers. A header not wholly
+ * in the first buffer gives, under every rule set,
+ *
+ *   S  split:                  XDP_PASS, XF_CNT_PASS_SPLIT
+ *
+ * and otherwise the row's outcome, as for a single-buffer frame.
+ *
+ * Last, random frames: a seeded loop that asserts the accounting invariant
+ * only (the verdict is XDP_PASS or XDP_DROP, exactly one counter moves, by
+ * one, and it is the one that goes with the verdict), once with frames of
+ * up to 1514 bytes in one buffer (never split), once with frames of up to
+ * 9014 bytes and a first buffer of random length (half the time in the
+ * first 128 bytes).
+ *
+ * Environment: XF_RANDOM_FRAMES (default 100000 per rule set and loop),
  * XF_RANDOM_SEED (default 1). XF_VERBOSE=1 prints libbpf's messages.
  */
 #include <errno.h>
@@ -60,7 +77,7 @@
 
 /* ---- outcomes and rule sets ------------------------------------------ */
 
-enum outcome { Y = 1, N, D };
+enum outcome { Y = 1, N, D, S };
 
 /* The columns of frames[]: one rule set each. */
 enum col {
@@ -96,7 +113,7 @@ static const struct ruleset rulesets[] = {
 
 /* ---- frames ------------------------------------------------------------ */
 
-#define FRAME_MAX 4096
+#define FRAME_MAX 9216	    /* a 9014-byte jumbo frame and then some */
 #define MAC_LEN 12	    /* destination + source */
 #define V4_SRC "198.18.0.1" /* inside ip src 198.18.0.0/15 */
 #define V4_DST "198.51.100.1"
@@ -789,6 +806,7 @@ static void b_q100_v4_version6(struct frame *f, int a)
 
 /* The largest frame test_run takes (see max_frame_len()), IPv4/UDP or IPv6/TCP. */
 static size_t max_len;
+static int split_ctl; /* test_run's first buffer is as long as ctx.data_end says */
 
 static void b_max(struct frame *f, int a)
 {
@@ -1014,6 +1032,221 @@ static const struct row frames[] = {
 /* clang-format on */
 #define NR_ROWS (sizeof(frames) / sizeof(frames[0]))
 
+/* ---- multi-buffer frames -------------------------------------------- */
+
+/*
+ * Jumbo frames, run with the first buffer as long as a page allows (3520
+ * bytes) and then with every shorter first buffer down to the Ethernet
+ * header. Each row is built at every size of jumbo_sizes[] (@a, the
+ * frame's length in bytes) and names its outcome per rule set, as frames[]
+ * does; .hdr is how far into the frame the parser reads (the end of the last
+ * header it needs). With a first buffer shorter than that, the frame is
+ * XDP_PASS + XF_CNT_PASS_SPLIT under every rule set; from there on, the
+ * row's outcome.
+ */
+static const int jumbo_sizes[] = { 3521, 4096, 8192, 9014 };
+#define NR_JUMBO_SIZES (sizeof(jumbo_sizes) / sizeof(jumbo_sizes[0]))
+
+/* Payload that brings the frame to @a bytes. */
+static size_t fill(const struct frame *f, size_t hdr, int a)
+{
+	assert_true((size_t)a >= f->len + hdr);
+	return a - f->len - hdr;
+}
+
+static void j_v4udp(struct frame *f, int a)
+{
+	eth(f, ETH_P_IP);
+	ipv4(f, IPPROTO_UDP);
+	udp(f, 1234, 5000, fill(f, 8, a));
+	fin(f);
+}
+
+static void j_v4udp_4999(struct frame *f, int a)
+{
+	j_v4udp(f, a);
+	set16(f, f->l4 + 2, 4999);
+}
+
+static void j_v4sctp(struct frame *f, int a)
+{
+	eth(f, ETH_P_IP);
+	ipv4(f, IPPROTO_SCTP);
+	sctp(f, 5, 5000, fill(f, 12, a));
+	fin(f);
+}
+
+static void j_v6udp(struct frame *f, int a)
+{
+	eth(f, ETH_P_IPV6);
+	ipv6(f, IPPROTO_UDP, V6_DST);
+	udp(f, 1234, 5000, fill(f, 8, a));
+	fin(f);
+}
+
+static void j_v6tcp(struct frame *f, int a)
+{
+	eth(f, ETH_P_IPV6);
+	ipv6(f, IPPROTO_TCP, V6_DST);
+	tcp(f, 1234, 5000, 5, fill(f, 20, a));
+	fin(f);
+}
+
+/* Four extension headers (8, 16, 8, 16 bytes), then UDP. */
+static void j_v6_chain(struct frame *f, int a)
+{
+	eth(f, ETH_P_IPV6);
+	ipv6(f, IPPROTO_HOPOPTS, V6_DST);
+	ext6(f, IPPROTO_ROUTING, 0);
+	ext6(f, IPPROTO_DSTOPTS, 1);
+	ext6(f, IPPROTO_DSTOPTS, 0);
+	ext6(f, IPPROTO_UDP, 1);
+	udp(f, 1234, 5000, fill(f, 8, a));
+	fin(f);
+}
+
+static void j_q100_v4udp(struct frame *f, int a)
+{
+	eth(f, 0x8100);
+	tag(f, 100, ETH_P_IP);
+	ipv4(f, IPPROTO_UDP);
+	udp(f, 1234, 5000, fill(f, 8, a));
+	fin(f);
+}
+
+static void j_q100_v6tcp(struct frame *f, int a)
+{
+	eth(f, 0x8100);
+	tag(f, 100, ETH_P_IPV6);
+	ipv6(f, IPPROTO_TCP, V6_DST);
+	tcp(f, 1234, 5000, 5, fill(f, 20, a));
+	fin(f);
+}
+
+static void j_ad100_q200_v4udp(struct frame *f, int a)
+{
+	eth(f, 0x88a8);
+	tag(f, 100, 0x8100);
+	tag(f, 200, ETH_P_IP);
+	ipv4(f, IPPROTO_UDP);
+	udp(f, 1234, 5000, fill(f, 8, a));
+	fin(f);
+}
+
+static void j_88b5(struct frame *f, int a)
+{
+	eth(f, 0x88b5);
+	payload(f, fill(f, 0, a));
+}
+
+/* A 1000-byte IPv4/UDP datagram padded to @a bytes. */
+static void j_v4udp_padded(struct frame *f, int a)
+{
+	j_v4udp(f, 1014);
+	pad(f, a);
+}
+
+/* The IP length one byte longer than the frame (IPv4, IPv6, behind a tag). */
+static void j_v4_tot_past(struct frame *f, int a)
+{
+	j_v4udp(f, a);
+	set16(f, f->l3 + 2, a - f->l3 + 1);
+}
+
+static void j_v4_tot_max(struct frame *f, int a)
+{
+	j_v4udp(f, a);
+	set16(f, f->l3 + 2, 65535);
+}
+
+static void j_v6_plen_past(struct frame *f, int a)
+{
+	j_v6udp(f, a);
+	set16(f, f->l3 + 4, a - f->l3 - 40 + 1);
+}
+
+static void j_q100_v4_tot_past(struct frame *f, int a)
+{
+	j_q100_v4udp(f, a);
+	set16(f, f->l3 + 2, a - f->l3 + 1);
+}
+
+/* The UDP length one byte longer than the IP payload. */
+static void j_v4udp_len_past(struct frame *f, int a)
+{
+	j_v4udp(f, a);
+	set16(f, f->l4 + 4, a - f->l4 + 1);
+}
+
+static void j_v6udp_len_past(struct frame *f, int a)
+{
+	j_v6udp(f, a);
+	set16(f, f->l4 + 4, a - f->l4 + 1);
+}
+
+/* Truncated: a 9014-byte frame's lengths (IPv4, IPv6), cut to @a bytes. */
+static void j_v4udp_cut(struct frame *f, int a)
+{
+	j_v4udp(f, 9014 + 8);
+	f->len = a;
+}
+
+static void j_v6tcp_cut(struct frame *f, int a)
+{
+	j_v6tcp(f, 9014 + 8);
+	f->len = a;
+}
+
+enum hdr_end { TO_ETH, TO_L3, TO_L4 };
+
+struct jrow {
+	enum outcome want[NR_COLS];
+	const char *name;
+	build_fn build;
+	enum hdr_end hdr;
+};
+
+/* clang-format off */
+static const struct jrow jumbo[] = {
+	/* { none, udp, ip6tcp, vlan, etype, sctp, ipsrc } (enum col) */
+	{ { Y, Y, N, N, N, N, Y }, "IPv4/UDP dport 5000", j_v4udp, TO_L4 },
+	{ { Y, N, N, N, N, N, Y }, "IPv4/UDP dport 4999", j_v4udp_4999, TO_L4 },
+	{ { Y, N, N, N, N, Y, Y }, "IPv4/SCTP sport 5", j_v4sctp, TO_L4 },
+	{ { Y, Y, N, N, N, N, Y }, "IPv4/UDP, 1000 bytes, padded", j_v4udp_padded, TO_L4 },
+	{ { Y, Y, N, N, N, N, N }, "IPv6/UDP dport 5000", j_v6udp, TO_L4 },
+	{ { Y, N, Y, N, N, N, N }, "IPv6/TCP to 2001:db8::2", j_v6tcp, TO_L4 },
+	{ { Y, Y, N, N, N, N, N }, "IPv6, 4 extension headers, UDP", j_v6_chain, TO_L4 },
+	{ { Y, Y, N, Y, N, N, Y }, "802.1Q 100, IPv4/UDP", j_q100_v4udp, TO_L4 },
+	{ { Y, N, Y, Y, N, N, N }, "802.1Q 100, IPv6/TCP", j_q100_v6tcp, TO_L4 },
+	{ { Y, Y, N, Y, N, N, Y }, "802.1ad 100 + 802.1Q 200, IPv4/UDP",
+	  j_ad100_q200_v4udp, TO_L4 },
+	{ { Y, N, N, N, Y, N, N }, "ethertype 0x88b5", j_88b5, TO_ETH },
+	{ { D, N, N, N, N, N, D }, "IPv4 tot_len 1 byte past the frame", j_v4_tot_past, TO_L3 },
+	{ { D, N, N, N, N, N, D }, "IPv4 tot_len 65535", j_v4_tot_max, TO_L3 },
+	{ { D, N, N, N, N, N, N }, "IPv6 payload_len 1 byte past the frame",
+	  j_v6_plen_past, TO_L3 },
+	{ { D, N, N, D, N, N, D }, "802.1Q 100, IPv4 tot_len 1 byte past the frame",
+	  j_q100_v4_tot_past, TO_L3 },
+	{ { D, D, N, N, N, N, D }, "IPv4/UDP length 1 byte past the IP payload",
+	  j_v4udp_len_past, TO_L4 },
+	{ { D, D, N, N, N, N, N }, "IPv6/UDP length 1 byte past the payload",
+	  j_v6udp_len_past, TO_L4 },
+	{ { D, N, N, N, N, N, D }, "IPv4/UDP of 9022 bytes, truncated", j_v4udp_cut, TO_L3 },
+	{ { D, N, N, N, N, N, N }, "IPv6/TCP of 9022 bytes, truncated", j_v6tcp_cut, TO_L3 },
+};
+/* clang-format on */
+#define NR_JUMBO (sizeof(jumbo) / sizeof(jumbo[0]))
+
+/* The end of the headers the parser reads in @f (see struct jrow). */
+static size_t hdr_end(const struct frame *f, enum hdr_end h)
+{
+	if (h == TO_ETH)
+		return f->l3 ? f->l3 : ETH_HLEN;
+	if (h == TO_L3)
+		return f->l3 + (f->ipv == 4 ? 20 : 40);
+	return f->l4 + (f->l4proto == IPPROTO_UDP ? 8 : f->l4proto == IPPROTO_TCP ? 20 : 12);
+}
+
 /* ---- the program under test ------------------------------------------ */
 
 struct prog {
@@ -1113,15 +1346,16 @@ static void counters(const struct prog *p, __u64 sum[XF_CNT_MAX])
 }
 
 /*
- * Run @len bytes (after @meta bytes of XDP metadata) through the program.
- * Returns 0, the verdict in *ret and, if @seen, how many bytes the program
- * saw between data and data_end (less than @len when the kernel put the rest
- * in fragments); or -errno.
+ * Run @len bytes (after @meta bytes of XDP metadata) through the program,
+ * asking for a first buffer of @lin bytes: the kernel puts the rest in
+ * fragments (a page each), and makes the first buffer shorter still when
+ * one page cannot hold it. Returns 0, the verdict in *ret and, if @seen,
+ * how many bytes the program saw between data and data_end; or -errno.
  */
-static int run_meta(const struct prog *p, const uint8_t *data, size_t meta, size_t len, __u32 *ret,
-		    size_t *seen)
+static int run_ctx(const struct prog *p, const uint8_t *data, size_t meta, size_t len, size_t lin,
+		   __u32 *ret, size_t *seen)
 {
-	struct xdp_md in = { .data = meta, .data_end = meta + len }, out = { 0 };
+	struct xdp_md in = { .data = meta, .data_end = meta + lin }, out = { 0 };
 	LIBBPF_OPTS(bpf_test_run_opts, o, .repeat = 1, .data_in = data, .data_size_in = meta + len,
 		    .ctx_in = &in, .ctx_size_in = sizeof(in), .ctx_out = &out,
 		    .ctx_size_out = sizeof(out));
@@ -1134,9 +1368,10 @@ static int run_meta(const struct prog *p, const uint8_t *data, size_t meta, size
 	return 0;
 }
 
-static int run_raw(const struct prog *p, const uint8_t *data, size_t len, __u32 *ret)
+static int run_meta(const struct prog *p, const uint8_t *data, size_t meta, size_t len, __u32 *ret,
+		    size_t *seen)
 {
-	return run_meta(p, data, 0, len, ret, NULL);
+	return run_ctx(p, data, meta, len, len, ret, seen);
 }
 
 /* Which counter moved, by exactly one; -1 if none did or more than one moved. */
@@ -1154,18 +1389,36 @@ static int moved(const __u64 before[XF_CNT_MAX], const __u64 after[XF_CNT_MAX])
 	return which;
 }
 
-/* Run one frame; its verdict and the counter that moved (-1: not exactly one, by one). */
-static void run_frame(const struct prog *p, const struct frame *f, __u32 *verdict, int *counter)
+/*
+ * Run one frame with a first buffer of @lin bytes (the rest in fragments;
+ * @lin >= f->len: all of it, as far as a page holds it); its verdict and
+ * the counter that moved (-1: not exactly one, by one).
+ */
+static void run_split(const struct prog *p, const struct frame *f, size_t lin, __u32 *verdict,
+		      int *counter)
 {
 	__u64 before[XF_CNT_MAX], after[XF_CNT_MAX];
+	size_t seen = 0;
 	int err;
 
+	if (lin > f->len)
+		lin = f->len;
 	counters(p, before);
-	err = run_raw(p, f->b, f->len, verdict);
+	err = run_ctx(p, f->b, 0, f->len, lin, verdict, &seen);
 	if (err)
-		fail_msg("test_run of a %zu-byte frame: %s", f->len, strerror(-err));
+		fail_msg("test_run of a %zu-byte frame (first buffer %zu): %s", f->len, lin,
+			 strerror(-err));
 	counters(p, after);
 	*counter = moved(before, after);
+	if (seen != lin && seen != max_len)
+		fail_msg("a %zu-byte frame: asked for a first buffer of %zu bytes, the program saw "
+			 "%zu",
+			 f->len, lin, seen);
+}
+
+static void run_frame(const struct prog *p, const struct frame *f, __u32 *verdict, int *counter)
+{
+	run_split(p, f, f->len, verdict, counter);
 }
 
 static const char *verdict_name(__u32 v)
@@ -1179,9 +1432,9 @@ static const char *verdict_name(__u32 v)
 static const char *counter_name(int c)
 {
 	static const char *const names[] = { "REDIRECTED", "PASS_NOMATCH", "PASS_NOSOCK",
-					     "DROP_MALFORMED" };
+					     "DROP_MALFORMED", "PASS_SPLIT" };
 
-	return c >= 0 && c < XF_CNT_MAX ? names[c] : "none or several";
+	return c >= 0 && c < (int)(sizeof(names) / sizeof(names[0])) ? names[c] : "none or several";
 }
 
 static void expect(enum outcome o, __u32 *verdict, int *counter)
@@ -1189,6 +1442,7 @@ static void expect(enum outcome o, __u32 *verdict, int *counter)
 	*verdict = o == D ? XDP_DROP : XDP_PASS;
 	*counter = o == Y   ? XF_CNT_PASS_NOSOCK
 		   : o == N ? XF_CNT_PASS_NOMATCH
+		   : o == S ? XF_CNT_PASS_SPLIT
 			    : XF_CNT_DROP_MALFORMED;
 }
 
@@ -1204,7 +1458,6 @@ static void test_kernel_limits(void **state)
 	struct prog p;
 	size_t len, seen = 0;
 	__u32 v;
-	int err;
 
 	(void)state;
 	prog_load(&p, &rulesets[0]);
@@ -1233,30 +1486,33 @@ static void test_kernel_limits(void **state)
 	assert_int_equal(seen, max_len);
 
 	/*
-	 * One byte more, in an IPv4/UDP frame whose lengths cover it: this
-	 * kernel takes it, as a fragment the program (not xdp.frags) does not
-	 * see, so the IP length runs past data_end: malformed. Older kernels
-	 * refuse it. On a real interface the program is never given such a
-	 * frame (no multi-buffer: MTU at most 3822, see README).
+	 * One byte more, in an IPv4/UDP frame whose lengths cover it: the
+	 * kernel puts that byte in a fragment, which the program (xdp.frags)
+	 * counts in the frame's length: well formed, chosen.
 	 */
 	eth(f, ETH_P_IP);
 	ipv4(f, IPPROTO_UDP);
 	udp(f, 1234, 5000, max_len + 1 - 42);
 	fin(f);
 	counters(&p, before);
-	err = run_meta(&p, f->b, 0, f->len, &v, &seen);
+	assert_int_equal(run_meta(&p, f->b, 0, f->len, &v, &seen), 0);
 	counters(&p, after);
-	if (err == -EINVAL) {
-		printf("test_run refuses a %zu-byte frame\n", f->len);
-	} else {
-		assert_int_equal(err, 0);
-		printf("test_run takes a %zu-byte frame; the program sees %zu bytes and returns "
-		       "%s\n",
-		       f->len, seen, verdict_name(v));
-		assert_int_equal(seen, max_len);
-		assert_int_equal(v, XDP_DROP);
-		assert_int_equal(moved(before, after), XF_CNT_DROP_MALFORMED);
-	}
+	printf("test_run takes a %zu-byte frame; the program sees %zu bytes in its first buffer "
+	       "and returns %s\n",
+	       f->len, seen, verdict_name(v));
+	assert_int_equal(seen, max_len);
+	assert_int_equal(v, XDP_PASS);
+	assert_int_equal(moved(before, after), XF_CNT_PASS_NOSOCK);
+
+	/*
+	 * ctx.data_end shorter than the data: the first buffer holds that
+	 * much, fragments the rest (kernel 6.18; older ones put as much as a
+	 * page holds in the first buffer). The split tests need it.
+	 */
+	assert_int_equal(run_ctx(&p, f->b, 0, f->len, ETH_HLEN, &v, &seen), 0);
+	split_ctl = seen == ETH_HLEN;
+	printf("test_run %s the first buffer's length from ctx.data_end (asked %d, got %zu)\n",
+	       split_ctl ? "takes" : "does not take", ETH_HLEN, seen);
 	prog_unload(&p);
 }
 
@@ -1311,6 +1567,63 @@ static void test_ruleset(void **state)
 			 rs->name, bad, ran);
 }
 
+/*
+ * Jumbo row @r at size @size under rule set @rs: with every first buffer
+ * from the Ethernet header to one byte past the end of its headers, then
+ * as long as a page allows (only that when test_run cannot be asked for a
+ * shorter one). Prints each mismatch; returns their number.
+ */
+static unsigned int jumbo_row(const struct prog *p, const struct ruleset *rs, const struct jrow *r,
+			      int size, unsigned int *ran)
+{
+	static struct frame f;
+	unsigned int bad = 0;
+	size_t lin, end;
+
+	r->build(&f, size);
+	end = hdr_end(&f, r->hdr);
+	for (lin = split_ctl ? ETH_HLEN : max_len;; lin = lin > end ? max_len : lin + 1) {
+		enum outcome o = lin < end ? S : r->want[rs->col];
+		__u32 want_v, got_v;
+		int want_c, got_c;
+
+		expect(o, &want_v, &want_c);
+		run_split(p, &f, lin, &got_v, &got_c);
+		(*ran)++;
+		if (got_v != want_v || got_c != want_c) {
+			bad++;
+			printf("MISMATCH [%s] jumbo %s (%zu bytes, first buffer %zu): want %s + "
+			       "%s, got %s + %s\n",
+			       rs->name, r->name, f.len, lin, verdict_name(want_v),
+			       counter_name(want_c), verdict_name(got_v), counter_name(got_c));
+		}
+		if (lin == max_len)
+			return bad;
+	}
+}
+
+/* Every jumbo row at every size under rule set @state; then it fails on a mismatch. */
+static void test_jumbo(void **state)
+{
+	const struct ruleset *rs = *state;
+	unsigned int bad = 0, ran = 0;
+	struct prog p;
+	size_t i, k;
+
+	if (!max_len)
+		fail_msg("test_kernel_limits must run first (it finds the largest frame)");
+	prog_load(&p, rs);
+	for (i = 0; i < NR_JUMBO; i++)
+		for (k = 0; k < NR_JUMBO_SIZES; k++)
+			bad += jumbo_row(&p, rs, &jumbo[i], jumbo_sizes[k], &ran);
+	printf("[%s] %u multi-buffer runs, %u mismatches\n", rs->name, ran, bad);
+	prog_unload(&p);
+	if (bad)
+		fail_msg("[%s]: %u of %u multi-buffer runs got a verdict or counter other than "
+			 "expected",
+			 rs->name, bad, ran);
+}
+
 /* xorshift64*: the same frames for the same seed, everywhere. */
 static uint64_t rnd_state;
 
@@ -1342,14 +1655,14 @@ static void random_ports(struct frame *f, size_t off)
 }
 
 /*
- * A random frame of 14..1514 bytes (test_run refuses shorter ones). Three
+ * A random frame of 14..@max bytes (test_run refuses shorter ones). Three
  * in four get some structure, so that the parser goes deep and the rules'
  * fields match now and then: VLAN tags (id 100 half the time), an IP or
  * other ethertype, the right IP version, lengths near the truth, a known
  * L4 protocol, addresses inside the rules' prefixes, ports 1..10 and 5000.
  * The rest are bytes alone.
  */
-static void random_frame(struct frame *f)
+static void random_frame(struct frame *f, size_t max)
 {
 	static const uint16_t types[] = { ETH_P_IP, ETH_P_IPV6, 0x8100, 0x88a8, 0x88b5, ETH_P_ARP };
 	static const uint8_t v4_l4[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP, IPPROTO_ICMP };
@@ -1359,7 +1672,7 @@ static void random_frame(struct frame *f)
 	static const uint8_t v4_src[] = { 198, 18 }, v6_dst[] = { 0x20, 0x01, 0x0d, 0xb8 };
 	size_t i, off;
 
-	f->len = ETH_HLEN + rnd() % (1515 - ETH_HLEN);
+	f->len = ETH_HLEN + rnd() % (max + 1 - ETH_HLEN);
 	for (i = 0; i < f->len; i++)
 		f->b[i] = (uint8_t)rnd();
 	if (rnd() % 4 == 0)
@@ -1406,41 +1719,71 @@ static unsigned long env_ul(const char *name, unsigned long dflt)
 	return s && *s ? strtoul(s, NULL, 0) : dflt;
 }
 
-/* Random frames: the verdict is PASS or DROP, and exactly its counter moves, by one. */
-static void test_random(void **state)
+/* A first buffer for a @len-byte frame: half the time cut in the first 128 bytes. */
+static size_t random_split(size_t len)
 {
-	const struct ruleset *rs = *state;
+	size_t max = rnd() % 2 && len > 128 ? 128 : len;
+
+	return ETH_HLEN + rnd() % (max + 1 - ETH_HLEN);
+}
+
+/*
+ * Random frames under rule set @rs: the verdict is PASS or DROP, and
+ * exactly its counter moves, by one. @frags: frames of up to 9014 bytes,
+ * each with a first buffer of a random length (the rest in fragments).
+ */
+static void random_run(const struct ruleset *rs, int frags)
+{
 	unsigned long n = env_ul("XF_RANDOM_FRAMES", 100000), i;
 	unsigned long seen[XF_CNT_MAX] = { 0 };
 	uint64_t seed = env_ul("XF_RANDOM_SEED", 1);
-	struct frame f;
+	static struct frame f;
 	struct prog p;
 
-	rnd_state = seed * 0x9e3779b97f4a7c15ull + rs->col + 1;
+	rnd_state = seed * 0x9e3779b97f4a7c15ull + rs->col + 1 + (frags ? 0x100 : 0);
 	prog_load(&p, rs);
 	for (i = 0; i < n; i++) {
+		size_t lin;
 		__u32 v;
 		int c;
 
-		random_frame(&f);
-		run_frame(&p, &f, &v, &c);
-		if (c < 0 || c == XF_CNT_REDIRECTED ||
+		random_frame(&f, frags ? 9014 : 1514);
+		lin = frags && split_ctl ? random_split(f.len) : f.len;
+		run_split(&p, &f, lin, &v, &c);
+		if (c < 0 || c == XF_CNT_REDIRECTED || c > XF_CNT_PASS_SPLIT ||
 		    (v == XDP_DROP) != (c == XF_CNT_DROP_MALFORMED) ||
 		    (v != XDP_DROP && v != XDP_PASS))
-			fail_msg("[%s] random frame %lu (seed %lu, %zu bytes): %s + counter %s",
-				 rs->name, i, (unsigned long)seed, f.len, verdict_name(v),
+			fail_msg("[%s] random frame %lu (seed %lu, %zu bytes, first buffer %zu): "
+				 "%s + counter %s",
+				 rs->name, i, (unsigned long)seed, f.len, lin, verdict_name(v),
 				 counter_name(c));
 		seen[c]++;
 	}
-	printf("[%s] %lu random frames (seed %lu): nomatch %lu, nosock %lu, malformed %lu\n",
-	       rs->name, n, (unsigned long)seed, seen[XF_CNT_PASS_NOMATCH],
-	       seen[XF_CNT_PASS_NOSOCK], seen[XF_CNT_DROP_MALFORMED]);
+	printf("[%s] %lu random frames%s (seed %lu): nomatch %lu, nosock %lu, malformed %lu, "
+	       "split %lu\n",
+	       rs->name, n, frags ? " of up to 9014 bytes, split at random" : "",
+	       (unsigned long)seed, seen[XF_CNT_PASS_NOMATCH], seen[XF_CNT_PASS_NOSOCK],
+	       seen[XF_CNT_DROP_MALFORMED], seen[XF_CNT_PASS_SPLIT]);
 	prog_unload(&p);
+	if (!frags && seen[XF_CNT_PASS_SPLIT])
+		fail_msg("[%s] single-buffer frames counted as split", rs->name);
 }
 
-#define RULESET_TESTS(i)                                               \
-	cmocka_unit_test_prestate(test_ruleset, (void *)&rulesets[i]), \
-		cmocka_unit_test_prestate(test_random, (void *)&rulesets[i])
+static void test_random(void **state)
+{
+	random_run(*state, 0);
+}
+
+static void test_random_frags(void **state)
+{
+	random_run(*state, 1);
+}
+
+#define RULESET_TESTS(i)                                                      \
+	cmocka_unit_test_prestate(test_ruleset, (void *)&rulesets[i]),        \
+		cmocka_unit_test_prestate(test_jumbo, (void *)&rulesets[i]),  \
+		cmocka_unit_test_prestate(test_random, (void *)&rulesets[i]), \
+		cmocka_unit_test_prestate(test_random_frags, (void *)&rulesets[i])
 
 int main(void)
 {

@@ -39,6 +39,11 @@
  * comments leave open, or that once went wrong; the notes are printed at
  * every run.
  *
+ * The same rows again as multi-buffer frames (test_run splits a frame where
+ * ctx.data_end says): with a first buffer holding every row's headers, the
+ * same outcomes (the 1280..1501-byte rows' MTU check uses their IP length);
+ * with one ending inside the IP header, PASS_SPLIT and no metadata.
+ *
  * Then the plain flavour (route = 0) on the same frames (every well-formed
  * one chosen, no metadata), a route instance with the rule "udp dport
  * 5000" (rules choose first), and last the cost: one fast-path frame with
@@ -555,11 +560,16 @@ struct result {
 	struct xf_route_meta meta;
 };
 
-/* Run @f once, arriving on @in. */
-static void run_frame(const struct prog *p, const struct frame *f, enum ifc in, struct result *r)
+/*
+ * Run @f once, arriving on @in, with a first buffer of @lin bytes (the rest
+ * in fragments; 0 or more than the frame: all of it in one buffer).
+ */
+static void run_split(const struct prog *p, const struct frame *f, enum ifc in, size_t lin,
+		      struct result *r)
 {
 	static uint8_t out[FRAME_MAX + 256];
-	struct xdp_md ctx_in = { .data_end = f->len, .ingress_ifindex = ifs[in].index };
+	struct xdp_md ctx_in = { .data_end = lin && lin < f->len ? lin : f->len,
+				 .ingress_ifindex = ifs[in].index };
 	struct xdp_md ctx_out = { 0 };
 	__u64 before[XF_CNT_MAX], after[XF_CNT_MAX];
 	LIBBPF_OPTS(bpf_test_run_opts, o, .repeat = 1, .data_in = f->b, .data_size_in = f->len,
@@ -577,11 +587,16 @@ static void run_frame(const struct prog *p, const struct frame *f, enum ifc in, 
 	r->counter = moved(before, after);
 	r->meta_len = ctx_out.data;
 	r->intact = o.data_size_out == ctx_out.data + f->len &&
-		    ctx_out.data_end == ctx_out.data + f->len &&
+		    ctx_out.data_end == ctx_out.data + ctx_in.data_end &&
 		    ctx_out.ingress_ifindex == (__u32)ifs[in].index &&
 		    !memcmp(out + ctx_out.data, f->b, f->len);
 	if (ctx_out.data >= sizeof(r->meta) && o.data_size_out >= sizeof(r->meta))
 		memcpy(&r->meta, out, sizeof(r->meta));
+}
+
+static void run_frame(const struct prog *p, const struct frame *f, enum ifc in, struct result *r)
+{
+	run_split(p, f, in, 0, r);
 }
 
 /* ---- checking ----------------------------------------------------------- */
@@ -597,9 +612,10 @@ static const char *verdict_name(__u32 v)
 static const char *counter_name(int c)
 {
 	static const char *const names[] = {
-		"REDIRECTED",	"PASS_NOMATCH",	 "PASS_NOSOCK",	   "DROP_MALFORMED",
-		"SLOW_TTL",	"SLOW_NO_NEIGH", "SLOW_LOCAL",	   "SLOW_UNREACHABLE",
-		"SLOW_TOO_BIG", "SLOW_NOT_OURS", "SLOW_UNHANDLED", "SLOW_OTHER",
+		"REDIRECTED",	    "PASS_NOMATCH", "PASS_NOSOCK",   "DROP_MALFORMED",
+		"PASS_SPLIT",	    "SLOW_TTL",	    "SLOW_NO_NEIGH", "SLOW_LOCAL",
+		"SLOW_UNREACHABLE", "SLOW_TOO_BIG", "SLOW_NOT_OURS", "SLOW_UNHANDLED",
+		"SLOW_OTHER",
 	};
 
 	_Static_assert(sizeof(names) / sizeof(names[0]) == XF_CNT_MAX, "a counter without a name");
@@ -686,6 +702,53 @@ static void test_route_rows(void **state)
 		fail_msg("[route]: %u of %zu frames got a verdict, counter or metadata other than "
 			 "expected",
 			 bad, NR_ROWS);
+}
+
+/*
+ * Every row as a multi-buffer frame. With a first buffer of 96 bytes (the
+ * headers of every row fit) the row's verdict, counter and metadata: the
+ * 1280- to 1501-byte rows are split, and the FIB's MTU check must still see
+ * their IP length, not the first buffer's. With one of 24 bytes (in the IP
+ * header), every IP frame longer than that is PASS_SPLIT, without metadata.
+ */
+static void test_route_split(void **state)
+{
+	static const size_t lins[] = { 96, 24 };
+	struct prog progs[NR_IFS];
+	unsigned int bad = 0, ran = 0;
+	struct result r;
+	struct frame f;
+	char why[256];
+	size_t i, k;
+
+	(void)state;
+	prog_load(&progs[R0], 1, R0, NULL);
+	prog_load(&progs[R4], 1, R4, NULL);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < NR_ROWS; i++) {
+			const struct row *w = &rows[i];
+			int want;
+
+			build(&f, w);
+			want = lins[k] < 40 && w->shape != ARP && f.len > lins[k]
+				       ? XF_CNT_PASS_SPLIT
+				       : w->want;
+			run_split(&progs[w->in], &f, w->in, lins[k], &r);
+			ran++;
+			if (check(want, want == XF_CNT_PASS_SPLIT ? NR_IFS : w->out, &r, why,
+				  sizeof(why)))
+				continue;
+			bad++;
+			printf("MISMATCH [route, first buffer %zu] %s (%zu bytes from %s): %s\n",
+			       lins[k], w->name, f.len, ifs[w->in].name, why);
+		}
+	printf("[route, multi-buffer] %u runs, %u mismatches\n", ran, bad);
+	prog_unload(&progs[R0]);
+	prog_unload(&progs[R4]);
+	if (bad)
+		fail_msg("[route, multi-buffer]: %u of %u runs got a verdict, counter or metadata "
+			 "other than expected",
+			 bad, ran);
 }
 
 /*
@@ -885,9 +948,8 @@ static void print_notes(void)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_route_rows),
-		cmocka_unit_test(test_plain_rows),
-		cmocka_unit_test(test_route_with_rule),
+		cmocka_unit_test(test_route_rows), cmocka_unit_test(test_route_split),
+		cmocka_unit_test(test_plain_rows), cmocka_unit_test(test_route_with_rule),
 		cmocka_unit_test(test_cost),
 	};
 	int i;

@@ -109,7 +109,7 @@ test_hostile_flood_while_forwarding() {
 	grep '^summary' "$FWD_LOG"
 	# Every frame the classifier saw on fwd0 moved exactly one counter.
 	seen=0
-	for c in xdp_redirected xdp_pass_nomatch xdp_pass_nosock xdp_drop_malformed; do
+	for c in xdp_redirected xdp_pass_nomatch xdp_pass_nosock xdp_drop_malformed xdp_pass_split; do
 		k=$(summary_field "$RIG_FWD_A" "$c")
 		assert_ge "$k" 0 "fwd0 $c"
 		seen=$((seen + k))

@@ -8,6 +8,7 @@ static const char *const counter_names[XF_CNT_MAX] = {
 	[XF_CNT_PASS_NOMATCH] = "xdp_pass_nomatch",
 	[XF_CNT_PASS_NOSOCK] = "xdp_pass_nosock",
 	[XF_CNT_DROP_MALFORMED] = "xdp_drop_malformed",
+	[XF_CNT_PASS_SPLIT] = "xdp_pass_split",
 	[XF_CNT_SLOW_TTL] = "xdp_slow_ttl",
 	[XF_CNT_SLOW_NO_NEIGH] = "xdp_slow_no_neigh",
 	[XF_CNT_SLOW_LOCAL] = "xdp_slow_local",

@@ -402,6 +402,17 @@ int xf_port_attach(struct xf_port *p, const struct xf_classifier *c, uint32_t ma
 		xf_err("%s: preparing the XDP program: %s", p->name, strerror(-err));
 		goto err_destroy;
 	}
+	/*
+	 * The classifier is xdp.frags, but libbpf adds the flag only when it
+	 * loads the object: without this, libxdp takes it for a program
+	 * without frags support and builds a dispatcher without it (which
+	 * drivers refuse above a one-buffer MTU).
+	 */
+	err = xdp_program__set_xdp_frags_support(p->prog, true);
+	if (err) {
+		xf_err("%s: preparing the XDP program (frags): %s", p->name, strerror(-err));
+		goto err_close;
+	}
 	err = xdp_program__attach(p->prog, p->ifindex, mode, 0);
 	if (err) {
 		explain_attach_error(p, mode, err);
