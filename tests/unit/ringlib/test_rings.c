@@ -144,6 +144,7 @@ static struct rl_sock *sock_new(struct ksock *k, uint32_t rx, uint32_t tx, uint3
 
 	s->fd = -1;
 	s->need_wakeup = false;
+	s->max_chain = 1; /* what rl_sock_create sets without multi-buffer */
 	kring_new(&k->rx, rx, sizeof(struct xdp_desc), base);
 	kring_new(&k->tx, tx, sizeof(struct xdp_desc), base);
 	kring_new(&k->fill, fill, sizeof(uint64_t), base);
@@ -271,7 +272,7 @@ static void test_rx_to_tx_limits(void **state)
 	}
 	k_produced(&ka.rx, 12);
 
-	assert_int_equal(rl_rx_to_tx(a, b, 5), 5); /* max */
+	assert_int_equal(rl_rx_to_tx(a, b, NULL, 5), 5); /* max */
 	assert_int_equal(k_avail(&kb.tx), 5);
 	assert_int_equal(k_room(&ka.rx), 16 - 7); /* 5 released, 7 still there */
 	for (i = 0; i < 5; i++) {
@@ -288,10 +289,10 @@ static void test_rx_to_tx_limits(void **state)
 	assert_int_equal(b->stats.tx_bytes, bytes);
 	assert_int_equal(b->tx_outstanding, 5);
 
-	assert_int_equal(rl_rx_to_tx(a, b, 64), 3); /* room on the tx ring */
+	assert_int_equal(rl_rx_to_tx(a, b, NULL, 64), 3); /* room on the tx ring */
 	assert_int_equal(k_avail(&kb.tx), 8);
-	assert_int_equal(k_room(&ka.rx), 16 - 4);   /* what did not fit waits on rx */
-	assert_int_equal(rl_rx_to_tx(a, b, 64), 0); /* tx full */
+	assert_int_equal(k_room(&ka.rx), 16 - 4);	  /* what did not fit waits on rx */
+	assert_int_equal(rl_rx_to_tx(a, b, NULL, 64), 0); /* tx full */
 	assert_int_equal(k_room(&ka.rx), 16 - 4);
 	assert_int_equal(b->stats.tx_packets, 8);
 	assert_int_equal(b->tx_outstanding, 8);
@@ -300,8 +301,8 @@ static void test_rx_to_tx_limits(void **state)
 	for (i = 0; i < 6; i++)
 		assert_int_equal(k_desc(&kb.tx, kb.tx.cons + i)->addr, i * FRAME_SIZE + HEADROOM);
 	k_consumed(&kb.tx, 6);
-	assert_int_equal(rl_rx_to_tx(a, b, 64), 4); /* what rx has */
-	assert_int_equal(rl_rx_to_tx(a, b, 64), 0); /* rx empty */
+	assert_int_equal(rl_rx_to_tx(a, b, NULL, 64), 4); /* what rx has */
+	assert_int_equal(rl_rx_to_tx(a, b, NULL, 64), 0); /* rx empty */
 	assert_int_equal(k_avail(&kb.tx), 6);
 	for (i = 0, idx = kb.tx.cons; i < 6; i++, idx++) {
 		struct xdp_desc *d = k_desc(&kb.tx, idx);
@@ -824,7 +825,7 @@ static void stress(const struct stress_cfg *cfg)
 	while (rl_stat_read(b->stats.tx_completed) < st->items) {
 		n = rl_complete(b, &pool, b->comp.size);
 		n += rl_fill(a, &pool, a->fill.size);
-		n += rl_rx_to_tx(a, b, batch);
+		n += rl_rx_to_tx(a, b, &pool, batch);
 		if (n) {
 			moved += n;
 			__atomic_store_n(&st->poller_progress, moved, __ATOMIC_RELAXED);
