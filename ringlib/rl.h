@@ -111,16 +111,17 @@ struct rl_sock_stats {
 	uint64_t tx_packets; /* packets submitted on the tx ring */
 	uint64_t tx_descs;   /* ... their descriptors (frames) */
 	uint64_t tx_bytes;
-	uint64_t tx_completed;	    /* frames (descriptors) the kernel reported sent */
-	uint64_t tx_kicks;	    /* sendto() wake-ups of the kernel's tx path */
-	uint64_t tx_kick_busy;	    /* ... answered EAGAIN/EBUSY/ENOBUFS/ENETDOWN */
-	uint64_t tx_dropped;	    /* copy mode: frames the driver dropped (EBUSY); they
+	uint64_t tx_completed; /* frames (descriptors) the kernel reported sent */
+	uint64_t tx_kicks;     /* sendto() wake-ups of the kernel's tx path */
+	uint64_t tx_kick_busy; /* ... answered EAGAIN/EBUSY/ENOBUFS/ENETDOWN */
+	uint64_t tx_dropped;   /* copy mode: frames the driver dropped (EBUSY); they
 				  still complete, but never left */
-	uint64_t fill_wakeups;	    /* recvfrom() wake-ups for the fill ring */
-	uint64_t fill_starved;	    /* refills that found the pool empty */
-	uint64_t tx_chain_too_long; /* received packets of more descriptors than this
-				       socket may send (max_chain): never put on its
-				       tx ring, their frames went back to the pool */
+	uint64_t fill_wakeups; /* recvfrom() wake-ups for the fill ring */
+	uint64_t fill_starved; /* refills that found the pool empty */
+	/* Received packets of more descriptors than this socket may send
+	 * (max_chain): never put on its tx ring; their frames went back to the
+	 * pool. Also counted in the ingress socket's rx counters. */
+	uint64_t tx_chain_too_long;
 } __attribute__((aligned(RL_CACHELINE)));
 
 struct rl_sock {
