@@ -271,6 +271,30 @@ static void test_too_long(void **state)
 	teardown(&c);
 }
 
+/* A chain too long for the egress, whole in the window after a packet that
+ * fits: the one before it moves, then it is dropped, then the rest moves. */
+static void test_too_long_in_window(void **state)
+{
+	static const uint32_t rx[] = { 1, 4, 2, 0 }, tx1[] = { 1, 0 }, tx2[] = { 2, 0 };
+	struct chains c;
+
+	(void)state;
+	setup(&c, 16, 16, 0, 3);
+	k_receive_pkts(&c, rx);
+	assert_int_equal(rl_rx_to_tx(c.a, c.b, &c.pool, 64), 1);
+	assert_int_equal(c.b->stats.tx_chain_too_long, 0);
+	assert_int_equal(rl_rx_to_tx(c.a, c.b, &c.pool, 64), 4 + 2);
+	assert_int_equal(c.b->stats.tx_chain_too_long, 1);
+	assert_int_equal(rl_pool_avail(&c.pool), 4);
+	k_expect_tx(&c, 0, tx1);
+	k_expect_tx(&c, 5, tx2);
+	assert_int_equal(k_avail(&c.kb.tx), 0);
+	assert_int_equal(c.a->stats.rx_packets, 3);
+	assert_int_equal(c.b->stats.tx_packets, 2);
+	assert_int_equal(c.b->stats.tx_descs, 3);
+	teardown(&c);
+}
+
 /* Never expected of the kernel: half a packet published. It waits (and is
  * seen once the rest is there: the producer index is read again). */
 static void test_half_published(void **state)
@@ -454,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_tx_room),
 		cmocka_unit_test(test_ring_wrap),
 		cmocka_unit_test(test_too_long),
+		cmocka_unit_test(test_too_long_in_window),
 		cmocka_unit_test(test_half_published),
 		cmocka_unit_test(test_tx_put_contd),
 		cmocka_unit_test(test_peek_pkts),

@@ -417,23 +417,36 @@ struct stress_cfg {
 	uint32_t nframes; /* frames of the shared pool */
 	uint32_t rx, tx, fill, comp;
 	uint32_t base; /* initial ring indices */
+	/* multi-buffer: 0 off; else packets of 1 .. chain descriptors, and
+	 * those longer than max_chain (B's limit) are dropped by the poller */
+	uint32_t chain, max_chain;
 };
+
+#define DROPPED 0x100u /* in stress.hopt: a descriptor of a packet B may not send */
 
 struct stress {
 	/* set up by the test, read-only while running */
+	const struct stress_cfg *cfg;
+	uint32_t chain_max; /* the longest packet: cfg->chain, or 1 */
 	uint64_t items;
 	uint32_t nframes;
 	uint64_t first; /* the pool's first frame */
 	struct ksock *ka, *kb;
 	/* kernel thread's own state */
-	uint64_t rx_seq, tx_seq;
-	uint64_t hist[HIST_SIZE]; /* rx address by sequence number */
-	uint8_t *on_path;	  /* per frame: between fill consumption and completion */
+	uint64_t rx_seq, tx_seq;		    /* descriptors */
+	uint64_t pkt_seq;			    /* packets received */
+	uint64_t hist[HIST_SIZE];		    /* rx address by sequence number */
+	uint32_t hopt[HIST_SIZE];		    /* rx options | DROPPED by sequence number */
+	uint64_t drop_descs, drop_pkts, drop_bytes; /* what B may not send */
+	uint8_t *on_path; /* per frame: between fill consumption and completion */
 	uint64_t stalls, rx_full, tx_full, comp_full, fill_empty;
+	uint64_t next_stall;
+	bool stall;
 	uint64_t poller_idle; /* poller rounds that moved nothing */
 	/* shared */
 	int stop;		  /* poller -> kernel: done */
 	int failed;		  /* kernel -> poller: error[] says what */
+	uint64_t rx_total;	  /* kernel -> poller: descriptors received, once all are */
 	uint64_t kernel_progress; /* rx_seq + tx_seq, for the watchdog */
 	uint64_t poller_progress;
 	char error[256];
@@ -447,10 +460,10 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void *kernel_fail(struct stress *st, const char *fmt, ...)
+static int kernel_fail(struct stress *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static void *kernel_fail(struct stress *st, const char *fmt, ...)
+static int kernel_fail(struct stress *st, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -458,7 +471,7 @@ static void *kernel_fail(struct stress *st, const char *fmt, ...)
 	vsnprintf(st->error, sizeof(st->error), fmt, ap);
 	va_end(ap);
 	__atomic_store_n(&st->failed, 1, __ATOMIC_RELEASE);
-	return NULL;
+	return -1;
 }
 
 static uint32_t min3(uint32_t a, uint32_t b, uint32_t c)
@@ -468,22 +481,197 @@ static uint32_t min3(uint32_t a, uint32_t b, uint32_t c)
 	return m < c ? m : c;
 }
 
+/* Descriptors of packet @p: 1 without multi-buffer; with it, half the
+ * packets 1, the others 1 .. chain. */
+static uint32_t pkt_len(const struct stress_cfg *cfg, uint64_t p)
+{
+	uint64_t h = (p + 1) * 0xbf58476d1ce4e5b9ull;
+
+	if (!cfg->chain || !((h >> 33) & 1))
+		return 1;
+	return 1 + (uint32_t)((h >> 40) % cfg->chain);
+}
+
+/* The sequence numbers of packets B may not send are never seen on tx. */
+static void k_skip_dropped(struct stress *st)
+{
+	while (st->tx_seq < st->rx_seq && (st->hopt[st->tx_seq % HIST_SIZE] & DROPPED))
+		st->tx_seq++;
+}
+
+/* Fill entry @i of this round becomes rx descriptor @i, options @opts. */
+static int k_rx_desc(struct stress *st, uint32_t i, uint32_t opts, bool dropped)
+{
+	struct kring *fill = &st->ka->fill, *rx = &st->ka->rx;
+	uint64_t end = st->first + (uint64_t)st->nframes * FRAME_SIZE;
+	uint64_t addr = *k_addr(fill, fill->cons + i), f;
+	struct xdp_desc *d = k_desc(rx, rx->prod + i);
+
+	if (addr % FRAME_SIZE || addr < st->first || addr >= end)
+		return kernel_fail(st, "fill entry %#llx is not a frame of the pool",
+				   (unsigned long long)addr);
+	f = (addr - st->first) / FRAME_SIZE;
+	if (st->on_path[f])
+		return kernel_fail(st,
+				   "frame %#llx on the fill ring while still on the rx/tx path "
+				   "(seq %llu)",
+				   (unsigned long long)addr, (unsigned long long)st->rx_seq);
+	/* a dropped packet's frames go back to the pool without us */
+	st->on_path[f] = !dropped;
+	d->addr = addr + HEADROOM;
+	d->len = len_of(st->rx_seq);
+	d->options = opts;
+	st->hist[st->rx_seq % HIST_SIZE] = d->addr;
+	st->hopt[st->rx_seq % HIST_SIZE] = opts | (dropped ? DROPPED : 0);
+	if (dropped) {
+		st->drop_descs++;
+		st->drop_bytes += d->len;
+	}
+	st->rx_seq++;
+	return 0;
+}
+
+/* A: frames from the fill ring become received packets on rx, each whole,
+ * at most @budget descriptors (but at least one packet). Returns the
+ * descriptors received, or -1 (failed). */
+static int k_rx(struct stress *st, uint32_t budget)
+{
+	struct kring *fill = &st->ka->fill, *rx = &st->ka->rx;
+	uint32_t avail = k_avail(fill), room = k_room(rx), n = 0, len, k;
+	bool dropped;
+
+	if (avail > fill->size)
+		return kernel_fail(st, "fill ring holds %u entries (size %u)", avail, fill->size);
+	k_skip_dropped(st);
+	len = pkt_len(st->cfg, st->pkt_seq);
+	if (room < len)
+		st->rx_full++;
+	else if (avail < len)
+		st->fill_empty++;
+	while (st->rx_seq < st->items) {
+		len = pkt_len(st->cfg, st->pkt_seq);
+		if (n + len > avail || n + len > room || (n && n + len > budget) ||
+		    st->rx_seq + len - st->tx_seq > HIST_SIZE)
+			break;
+		dropped = st->cfg->chain && len > st->cfg->max_chain;
+		for (k = 0; k < len; k++)
+			if (k_rx_desc(st, n + k, k + 1 < len ? XDP_PKT_CONTD : 0, dropped))
+				return -1;
+		st->drop_pkts += dropped;
+		st->pkt_seq++;
+		n += len;
+	}
+	if (n) {
+		k_produced(rx, n);
+		k_consumed(fill, n);
+	}
+	if (st->rx_seq >= st->items)
+		__atomic_store_n(&st->rx_total, st->rx_seq, __ATOMIC_RELEASE);
+	return (int)n;
+}
+
+/* Tx descriptor @d is the next one received that B may send. */
+static int k_tx_check(struct stress *st, const struct xdp_desc *d)
+{
+	uint64_t seq, f;
+	uint32_t opts;
+
+	k_skip_dropped(st);
+	seq = st->tx_seq;
+	if (seq >= st->rx_seq)
+		return kernel_fail(st, "tx descriptor %llu was never received",
+				   (unsigned long long)seq);
+	opts = st->hopt[seq % HIST_SIZE];
+	if (d->addr != st->hist[seq % HIST_SIZE] || d->len != len_of(seq) || d->options != opts)
+		return kernel_fail(st,
+				   "tx descriptor %llu: addr %#llx len %u options %#x, expected "
+				   "addr %#llx len %u options %#x",
+				   (unsigned long long)seq, (unsigned long long)d->addr, d->len,
+				   d->options, (unsigned long long)st->hist[seq % HIST_SIZE],
+				   len_of(seq), opts);
+	f = (d->addr - st->first) / FRAME_SIZE;
+	if (!st->on_path[f])
+		return kernel_fail(st, "frame %#llx sent twice (seq %llu)",
+				   (unsigned long long)d->addr, (unsigned long long)seq);
+	st->on_path[f] = 0;
+	st->tx_seq++;
+	return 0;
+}
+
+/* B: sent descriptors are checked and completed, at most @budget. Returns
+ * how many, or -1 (failed). */
+static int k_tx(struct stress *st, uint32_t budget)
+{
+	struct kring *tx = &st->kb->tx, *comp = &st->kb->comp;
+	uint32_t avail = k_avail(tx), room = k_room(comp), n, i;
+
+	if (avail > tx->size)
+		return kernel_fail(st, "tx ring holds %u entries (size %u)", avail, tx->size);
+	if (tx->size - avail < st->chain_max) /* full: no room for the longest packet */
+		st->tx_full++;
+	if (avail && !room)
+		st->comp_full++;
+	n = min3(avail, room, budget);
+	for (i = 0; i < n; i++) {
+		const struct xdp_desc *d = k_desc(tx, tx->cons + i);
+
+		if (k_tx_check(st, d))
+			return -1;
+		*k_addr(comp, comp->prod + i) = d->addr;
+	}
+	if (n) {
+		k_produced(comp, n);
+		k_consumed(tx, n);
+	}
+	return (int)n;
+}
+
+/* Now and then stop serving tx until the tx and rx rings are both full (no
+ * room for the longest packet). Returns true while stalled. */
+static bool k_stall(struct stress *st)
+{
+	struct kring *tx = &st->kb->tx, *rx = &st->ka->rx;
+
+	if (!st->stall && st->rx_seq >= st->next_stall &&
+	    st->rx_seq + rx->size + tx->size <= st->items) {
+		st->stall = true;
+		st->next_stall += STALL_EVERY;
+	}
+	if (st->stall && tx->size - k_avail(tx) < st->chain_max && k_room(rx) < st->chain_max) {
+		st->stall = false;
+		st->stalls++;
+	}
+	return st->stall;
+}
+
+/* Last resort if the poller hangs inside ringlib (it checks at NO_PROGRESS_S). */
+static void k_watchdog(struct stress *st, uint64_t *last_poller, uint64_t *last_kernel,
+		       double *last_change)
+{
+	uint64_t p = __atomic_load_n(&st->poller_progress, __ATOMIC_RELAXED);
+
+	if (p != *last_poller || st->rx_seq + st->tx_seq != *last_kernel) {
+		*last_poller = p;
+		*last_kernel = st->rx_seq + st->tx_seq;
+		*last_change = now_s();
+	} else if (now_s() - *last_change > NO_PROGRESS_S + 5) {
+		fprintf(stderr, "test_rings: the poller made no progress for %d s, giving up\n",
+			NO_PROGRESS_S + 5);
+		_exit(3);
+	}
+}
+
 /* The kernel's side of A (fill -> rx) and B (tx -> completion). */
 static void *kernel_thread(void *arg)
 {
 	struct stress *st = arg;
-	struct kring *fill = &st->ka->fill, *rx = &st->ka->rx;
-	struct kring *tx = &st->kb->tx, *comp = &st->kb->comp;
-	uint64_t rng = 0x2545f4914f6cdd1dull, next_stall = STALL_EVERY;
-	uint64_t end = st->first + (uint64_t)st->nframes * FRAME_SIZE;
-	uint64_t last_poller = 0, last_kernel = 0;
+	uint64_t rng = 0x2545f4914f6cdd1dull, last_poller = 0, last_kernel = 0;
 	double last_change = now_s();
-	uint32_t idle = 0;
-	bool stall = false;
+	uint32_t idle = 0, budget;
+	int rx, tx = 0;
 
+	st->next_stall = STALL_EVERY;
 	while (!__atomic_load_n(&st->stop, __ATOMIC_ACQUIRE)) {
-		uint32_t n, i, avail, room, budget, work = 0;
-
 		rng ^= rng << 13;
 		rng ^= rng >> 7;
 		rng ^= rng << 17;
@@ -495,127 +683,25 @@ static void *kernel_thread(void *arg)
 			while (spin)
 				spin = spin - 1;
 		}
-
-		/* A: frames from the fill ring become received packets on rx */
-		avail = k_avail(fill);
-		room = k_room(rx);
-		if (avail > fill->size)
-			return kernel_fail(st, "fill ring holds %u entries (size %u)", avail,
-					   fill->size);
-		if (!room)
-			st->rx_full++;
-		if (!avail && room)
-			st->fill_empty++;
-		n = min3(avail, room, budget);
-		if (n > st->items - st->rx_seq)
-			n = (uint32_t)(st->items - st->rx_seq);
-		for (i = 0; i < n; i++) {
-			uint64_t addr = *k_addr(fill, fill->cons + i);
-			struct xdp_desc *d = k_desc(rx, rx->prod + i);
-			uint64_t f;
-
-			if (addr % FRAME_SIZE || addr < st->first || addr >= end)
-				return kernel_fail(st,
-						   "fill entry %#llx is not a frame of the pool",
-						   (unsigned long long)addr);
-			f = (addr - st->first) / FRAME_SIZE;
-			if (st->on_path[f])
-				return kernel_fail(
-					st,
-					"frame %#llx on the fill ring while still on the "
-					"rx/tx path (seq %llu)",
-					(unsigned long long)addr, (unsigned long long)st->rx_seq);
-			st->on_path[f] = 1;
-			d->addr = addr + HEADROOM;
-			d->len = len_of(st->rx_seq);
-			d->options = 0;
-			st->hist[st->rx_seq % HIST_SIZE] = d->addr;
-			st->rx_seq++;
+		rx = k_rx(st, budget);
+		if (rx < 0)
+			return NULL;
+		if (!k_stall(st)) {
+			tx = k_tx(st, budget);
+			if (tx < 0)
+				return NULL;
 		}
-		if (n) {
-			k_produced(rx, n);
-			k_consumed(fill, n);
-			work += n;
-		}
-
-		/* Now and then stop serving tx until tx and rx are both full. */
-		if (!stall && st->rx_seq >= next_stall &&
-		    st->rx_seq + rx->size + tx->size <= st->items) {
-			stall = true;
-			next_stall += STALL_EVERY;
-		}
-		if (stall) {
-			if (k_avail(tx) == tx->size && !k_room(rx)) {
-				stall = false;
-				st->stalls++;
-			}
-			goto progress;
-		}
-
-		/* B: sent packets are checked and completed */
-		avail = k_avail(tx);
-		room = k_room(comp);
-		if (avail > tx->size)
-			return kernel_fail(st, "tx ring holds %u entries (size %u)", avail,
-					   tx->size);
-		if (avail == tx->size)
-			st->tx_full++;
-		if (avail && !room)
-			st->comp_full++;
-		n = min3(avail, room, budget);
-		for (i = 0; i < n; i++) {
-			const struct xdp_desc *d = k_desc(tx, tx->cons + i);
-			uint64_t seq = st->tx_seq, f;
-
-			if (seq >= st->rx_seq)
-				return kernel_fail(st, "tx descriptor %llu was never received",
-						   (unsigned long long)seq);
-			if (d->addr != st->hist[seq % HIST_SIZE] || d->len != len_of(seq) ||
-			    d->options)
-				return kernel_fail(st,
-						   "tx descriptor %llu: addr %#llx len %u options "
-						   "%#x, expected addr %#llx len %u options 0",
-						   (unsigned long long)seq,
-						   (unsigned long long)d->addr, d->len, d->options,
-						   (unsigned long long)st->hist[seq % HIST_SIZE],
-						   len_of(seq));
-			f = (d->addr - st->first) / FRAME_SIZE;
-			if (!st->on_path[f])
-				return kernel_fail(st, "frame %#llx sent twice (seq %llu)",
-						   (unsigned long long)d->addr,
-						   (unsigned long long)seq);
-			st->on_path[f] = 0;
-			*k_addr(comp, comp->prod + i) = d->addr;
-			st->tx_seq++;
-		}
-		if (n) {
-			k_produced(comp, n);
-			k_consumed(tx, n);
-			work += n;
-		}
-
-	progress:
-		if (work) {
+		if (rx || tx) {
 			__atomic_store_n(&st->kernel_progress, st->rx_seq + st->tx_seq,
 					 __ATOMIC_RELAXED);
 			idle = 0;
+			tx = 0;
 			continue;
 		}
 		if (++idle % 256)
 			continue;
 		sched_yield();
-		/* Last resort if the poller hangs inside ringlib (it checks at NO_PROGRESS_S). */
-		if (__atomic_load_n(&st->poller_progress, __ATOMIC_RELAXED) != last_poller ||
-		    st->rx_seq + st->tx_seq != last_kernel) {
-			last_poller = __atomic_load_n(&st->poller_progress, __ATOMIC_RELAXED);
-			last_kernel = st->rx_seq + st->tx_seq;
-			last_change = now_s();
-		} else if (now_s() - last_change > NO_PROGRESS_S + 5) {
-			fprintf(stderr,
-				"test_rings: the poller made no progress for %d s, giving up\n",
-				NO_PROGRESS_S + 5);
-			_exit(3);
-		}
+		k_watchdog(st, &last_poller, &last_kernel, &last_change);
 	}
 	return NULL;
 }
@@ -634,39 +720,25 @@ static uint64_t stress_items(void)
 	return v;
 }
 
-static void stress(const struct stress_cfg *cfg)
+/* All received (moved or dropped) and every frame sent completed. */
+static bool poller_done(struct stress *st, struct rl_sock *a, struct rl_sock *b)
 {
-	const uint32_t batch = cfg->batch, nframes = cfg->nframes;
-	struct stress *st = calloc(1, sizeof(*st));
-	uint64_t moved = 0, bytes = 0, last = ~0ull, seq;
-	struct rl_sock *a, *b;
-	struct ksock ka, kb;
-	struct rl_pool pool;
-	double t0, t, last_change;
-	uint32_t idle = 0, n, i;
-	pthread_t kt;
+	uint64_t total = __atomic_load_n(&st->rx_total, __ATOMIC_ACQUIRE);
 
-	assert_non_null(st);
-	assert_true(nframes > cfg->rx + cfg->tx); /* a stall must be able to fill rx and tx */
-	assert_true(nframes < HIST_SIZE);
-	st->items = stress_items();
-	st->nframes = nframes;
-	st->first = 8ull * FRAME_SIZE; /* the pool's slice does not start at 0 */
-	st->on_path = calloc(nframes, 1);
-	assert_non_null(st->on_path);
-	st->ka = &ka;
-	st->kb = &kb;
-	a = sock_new(&ka, cfg->rx, cfg->tx, cfg->fill, cfg->comp, cfg->base);
-	b = sock_new(&kb, cfg->rx, cfg->tx, cfg->fill, cfg->comp, cfg->base + 12345);
-	assert_int_equal(rl_pool_init(&pool, st->first, nframes, FRAME_SIZE), 0);
+	return total && rl_stat_read(a->stats.rx_descs) == total && !b->tx_outstanding;
+}
 
-	t0 = last_change = now_s();
-	assert_int_equal(pthread_create(&kt, NULL, kernel_thread, st), 0);
-	/* The poller: the forwarder's loop for one direction. */
-	while (rl_stat_read(b->stats.tx_completed) < st->items) {
-		n = rl_complete(b, &pool, b->comp.size);
-		n += rl_fill(a, &pool, a->fill.size);
-		n += rl_rx_to_tx(a, b, &pool, batch);
+/* The poller: the forwarder's loop for one direction. Returns its time. */
+static double poller(struct stress *st, struct rl_sock *a, struct rl_sock *b, struct rl_pool *pool)
+{
+	double t0 = now_s(), t, last_change = t0;
+	uint64_t moved = 0, last = ~0ull, kp;
+	uint32_t idle = 0, n;
+
+	while (!poller_done(st, a, b)) {
+		n = rl_complete(b, pool, b->comp.size);
+		n += rl_fill(a, pool, a->fill.size);
+		n += rl_rx_to_tx(a, b, pool, st->cfg->batch);
 		if (n) {
 			moved += n;
 			__atomic_store_n(&st->poller_progress, moved, __ATOMIC_RELAXED);
@@ -680,67 +752,89 @@ static void stress(const struct stress_cfg *cfg)
 			continue;
 		sched_yield();
 		t = now_s();
-		if (moved + __atomic_load_n(&st->kernel_progress, __ATOMIC_RELAXED) != last) {
-			last = moved + __atomic_load_n(&st->kernel_progress, __ATOMIC_RELAXED);
+		kp = __atomic_load_n(&st->kernel_progress, __ATOMIC_RELAXED);
+		if (moved + kp != last) {
+			last = moved + kp;
 			last_change = t;
 		} else if (t - last_change > NO_PROGRESS_S) {
 			break;
 		}
 	}
-	__atomic_store_n(&st->stop, 1, __ATOMIC_RELEASE);
-	assert_int_equal(pthread_join(kt, NULL), 0);
-	t = now_s() - t0;
+	return now_s() - t0;
+}
 
-	if (st->failed)
-		fail_msg("kernel side: %s", st->error);
-	if (rl_stat_read(b->stats.tx_completed) < st->items)
-		fail_msg("no progress for %d s: %llu of %llu completed, rx_seq %llu tx_seq %llu, "
-			 "pool %u, fill %u rx %u tx %u comp %u queued",
-			 NO_PROGRESS_S, (unsigned long long)b->stats.tx_completed,
-			 (unsigned long long)st->items, (unsigned long long)st->rx_seq,
-			 (unsigned long long)st->tx_seq, rl_pool_avail(&pool), k_avail(&ka.fill),
-			 cfg->rx - k_room(&ka.rx), k_avail(&kb.tx), cfg->comp - k_room(&kb.comp));
-
-	print_message("      batch %u, %u frames: %llu packets in %.2f s (%.2f Mpps); %llu stalls; "
+static void stress_report(const struct stress *st, const struct rl_sock *a, const struct rl_sock *b,
+			  double t)
+{
+	print_message("      batch %u, %u frames, chains %u (max %u): %llu descriptors, %llu "
+		      "packets (%llu too long) in %.2f s (%.2f M descriptors/s); %llu stalls; "
 		      "kernel saw rx full %llu, tx full %llu, comp full %llu, fill empty %llu; "
-		      "poller idle %llu, "
-		      "fill starved %llu\n",
-		      batch, nframes, (unsigned long long)st->items, t, st->items / t / 1e6,
+		      "poller idle %llu, fill starved %llu\n",
+		      st->cfg->batch, st->nframes, st->cfg->chain, st->cfg->max_chain,
+		      (unsigned long long)st->rx_seq, (unsigned long long)st->pkt_seq,
+		      (unsigned long long)st->drop_pkts, t, st->rx_seq / t / 1e6,
 		      (unsigned long long)st->stalls, (unsigned long long)st->rx_full,
 		      (unsigned long long)st->tx_full, (unsigned long long)st->comp_full,
 		      (unsigned long long)st->fill_empty, (unsigned long long)st->poller_idle,
 		      (unsigned long long)a->stats.fill_starved);
+	(void)b;
+}
 
-	/* every sequence number went round once, in order (the kernel checked each) */
-	assert_int_equal(st->rx_seq, st->items);
-	assert_int_equal(st->tx_seq, st->items);
-	for (seq = 0; seq < st->items; seq++)
+/* Every counter against the kernel's totals. */
+static void stress_check_counters(struct stress *st, const struct rl_sock *a,
+				  const struct rl_sock *b)
+{
+	uint64_t total = st->rx_seq, bytes = 0, seq;
+
+	k_skip_dropped(st); /* the last packets may have been dropped */
+	assert_true(total >= st->items);
+	assert_int_equal(st->rx_total, total);
+	assert_int_equal(st->tx_seq, total);
+	for (seq = 0; seq < total; seq++)
 		bytes += len_of(seq);
-	assert_int_equal(a->stats.rx_packets, st->items);
+	assert_int_equal(a->stats.rx_descs, total);
+	assert_int_equal(a->stats.rx_packets, st->pkt_seq);
 	assert_int_equal(a->stats.rx_bytes, bytes);
-	assert_int_equal(b->stats.tx_packets, st->items);
-	assert_int_equal(b->stats.tx_bytes, bytes);
-	assert_int_equal(b->stats.tx_completed, st->items);
+	assert_int_equal(b->stats.tx_descs, total - st->drop_descs);
+	assert_int_equal(b->stats.tx_packets, st->pkt_seq - st->drop_pkts);
+	assert_int_equal(b->stats.tx_bytes, bytes - st->drop_bytes);
+	assert_int_equal(b->stats.tx_completed, b->stats.tx_descs);
+	assert_int_equal(b->stats.tx_chain_too_long, st->drop_pkts);
 	assert_int_equal(b->tx_outstanding, 0);
+	if (!st->cfg->chain) { /* every descriptor a packet, all sent */
+		assert_int_equal(total, st->items);
+		assert_int_equal(st->pkt_seq, total);
+		assert_int_equal(st->drop_descs, 0);
+	} else if (st->cfg->max_chain < st->cfg->chain && st->items >= 100000) {
+		assert_true(st->drop_pkts > 0);
+	}
 	/* nothing moved the other way */
 	assert_int_equal(a->stats.tx_packets, 0);
 	assert_int_equal(a->stats.tx_completed, 0);
 	assert_int_equal(a->tx_outstanding, 0);
 	assert_int_equal(b->stats.rx_packets, 0);
 	assert_int_equal(b->stats.fill_starved, 0);
-	/* the rings are empty but for A's fill ring, which the kernel hands back */
-	assert_int_equal(k_room(&ka.rx), cfg->rx);
-	assert_int_equal(k_avail(&kb.tx), 0);
-	assert_int_equal(k_room(&kb.comp), cfg->comp);
-	assert_int_equal(k_avail(&kb.fill), 0);
-	n = k_avail(&ka.fill);
+}
+
+/* The rings are empty but for A's fill ring; every frame is back. */
+static void stress_check_frames(struct stress *st, const struct rl_sock *a, struct rl_pool *pool)
+{
+	const struct stress_cfg *cfg = st->cfg;
+	uint32_t i, n;
+
+	assert_int_equal(k_room(&st->ka->rx), cfg->rx);
+	assert_int_equal(k_avail(&st->kb->tx), 0);
+	assert_int_equal(k_room(&st->kb->comp), cfg->comp);
+	assert_int_equal(k_avail(&st->kb->fill), 0);
+	n = k_avail(&st->ka->fill);
 	assert_true(n <= cfg->fill);
 	for (i = 0; i < n; i++)
-		assert_int_equal(rl_pool_put(&pool, *k_addr(&ka.fill, ka.fill.cons + i)), 0);
-	for (i = 0; i < nframes; i++)
+		assert_int_equal(rl_pool_put(pool, *k_addr(&st->ka->fill, st->ka->fill.cons + i)),
+				 0);
+	for (i = 0; i < st->nframes; i++)
 		assert_int_equal(st->on_path[i], 0);
-	assert_int_equal(rl_pool_avail(&pool), nframes);
-	assert_int_equal(pool.errors, 0);
+	assert_int_equal(rl_pool_avail(pool), st->nframes);
+	assert_int_equal(pool->errors, 0);
 	/* the rings wrapped and the back-pressure paths ran */
 	if (st->items >= STALL_EVERY + cfg->rx + cfg->tx) {
 		/* certain: a stall ends only once tx and rx are full */
@@ -752,9 +846,57 @@ static void stress(const struct stress_cfg *cfg)
 		/* timing-dependent, but seen thousands of times in a run this long */
 		if (cfg->comp < cfg->tx)
 			assert_true(st->comp_full > 0);
-		if (nframes < cfg->rx + cfg->tx + cfg->fill)
+		if (cfg->nframes < cfg->rx + cfg->tx + cfg->fill)
 			assert_true(a->stats.fill_starved > 0);
 	}
+}
+
+static void stress(const struct stress_cfg *cfg)
+{
+	struct stress *st = calloc(1, sizeof(*st));
+	struct rl_sock *a, *b;
+	struct ksock ka, kb;
+	struct rl_pool pool;
+	pthread_t kt;
+	double t;
+
+	assert_non_null(st);
+	assert_true(cfg->nframes > cfg->rx + cfg->tx); /* a stall must fill rx and tx */
+	assert_true(cfg->nframes < HIST_SIZE);
+	st->cfg = cfg;
+	st->chain_max = cfg->chain ? cfg->chain : 1;
+	st->items = stress_items();
+	st->nframes = cfg->nframes;
+	st->first = 8ull * FRAME_SIZE; /* the pool's slice does not start at 0 */
+	st->on_path = calloc(cfg->nframes, 1);
+	assert_non_null(st->on_path);
+	st->ka = &ka;
+	st->kb = &kb;
+	a = sock_new(&ka, cfg->rx, cfg->tx, cfg->fill, cfg->comp, cfg->base);
+	b = sock_new(&kb, cfg->rx, cfg->tx, cfg->fill, cfg->comp, cfg->base + 12345);
+	a->sg = b->sg = cfg->chain > 0;
+	if (cfg->chain)
+		b->max_chain = cfg->max_chain;
+	assert_int_equal(rl_pool_init(&pool, st->first, cfg->nframes, FRAME_SIZE), 0);
+
+	assert_int_equal(pthread_create(&kt, NULL, kernel_thread, st), 0);
+	t = poller(st, a, b, &pool);
+	__atomic_store_n(&st->stop, 1, __ATOMIC_RELEASE);
+	assert_int_equal(pthread_join(kt, NULL), 0);
+
+	if (st->failed)
+		fail_msg("kernel side: %s", st->error);
+	if (!poller_done(st, a, b))
+		fail_msg("no progress for %d s: %llu of %llu received, %llu completed, rx_seq "
+			 "%llu tx_seq %llu, pool %u, fill %u rx %u tx %u comp %u queued",
+			 NO_PROGRESS_S, (unsigned long long)a->stats.rx_descs,
+			 (unsigned long long)st->items, (unsigned long long)b->stats.tx_completed,
+			 (unsigned long long)st->rx_seq, (unsigned long long)st->tx_seq,
+			 rl_pool_avail(&pool), k_avail(&ka.fill), cfg->rx - k_room(&ka.rx),
+			 k_avail(&kb.tx), cfg->comp - k_room(&kb.comp));
+	stress_report(st, a, b, t);
+	stress_check_counters(st, a, b);
+	stress_check_frames(st, a, &pool);
 
 	rl_pool_fini(&pool);
 	sock_free(a, &ka);
@@ -813,13 +955,77 @@ static void test_stress_batch_64(void **state)
 	stress(&cfg);
 }
 
+static void test_stress_chains_batch_1(void **state)
+{
+	(void)state;
+	/* chains of up to 4, a batch of 1: every chain taken whole, alone */
+	static const struct stress_cfg cfg = {
+		.batch = 1,
+		.nframes = 4096,
+		.rx = 256,
+		.tx = 256,
+		.fill = 512,
+		.comp = 512,
+		.chain = 4,
+		.max_chain = 4,
+	};
+
+	stress(&cfg);
+}
+
+static void test_stress_chains_batch_7(void **state)
+{
+	(void)state;
+	/* chains of up to 5 straddling a batch of 7; those of 4 and 5 too long
+	 * for B; the pool runs dry, the completion ring fills */
+	static const struct stress_cfg cfg = {
+		.batch = 7,
+		.nframes = 640,
+		.rx = 256,
+		.tx = 256,
+		.fill = 512,
+		.comp = 128,
+		.base = WRAP_BASE,
+		.chain = 5,
+		.max_chain = 3,
+	};
+
+	stress(&cfg);
+}
+
+static void test_stress_chains_batch_64(void **state)
+{
+	(void)state;
+	/* chains up to 20 (copy mode allows 18) on small rings */
+	static const struct stress_cfg cfg = {
+		.batch = 64,
+		.nframes = 4096,
+		.rx = 512,
+		.tx = 256,
+		.fill = 64,
+		.comp = 64,
+		.base = WRAP_BASE + 99,
+		.chain = 20,
+		.max_chain = 18,
+	};
+
+	stress(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fill_limits),	cmocka_unit_test(test_rx_to_tx_limits),
-		cmocka_unit_test(test_complete_limits), cmocka_unit_test(test_rx_peek_release),
-		cmocka_unit_test(test_tx_put_spread),	cmocka_unit_test(test_stress_batch_1),
-		cmocka_unit_test(test_stress_batch_7),	cmocka_unit_test(test_stress_batch_64),
+		cmocka_unit_test(test_fill_limits),
+		cmocka_unit_test(test_rx_to_tx_limits),
+		cmocka_unit_test(test_complete_limits),
+		cmocka_unit_test(test_rx_peek_release),
+		cmocka_unit_test(test_tx_put_spread),
+		cmocka_unit_test(test_stress_batch_1),
+		cmocka_unit_test(test_stress_batch_7),
+		cmocka_unit_test(test_stress_batch_64),
+		cmocka_unit_test(test_stress_chains_batch_1),
+		cmocka_unit_test(test_stress_chains_batch_7),
+		cmocka_unit_test(test_stress_chains_batch_64),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
