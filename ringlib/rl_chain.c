@@ -59,53 +59,69 @@ static uint32_t move_pkts(struct rl_sock *from, struct rl_sock *to, struct rl_po
 }
 
 /*
- * The common case, as cheap as the single-descriptor loop in rl.h: the
- * window (@to's room, @max) copied in one pass, CONTD carried, then only
- * the descriptors up to the last packet's end submitted and released (what
- * was copied past it is not published: the next call writes it again).
- * It stops before a packet too long for @to. Returns the descriptors taken;
- * 0 also when the first packet is not whole in the window or too long (the
- * window was left unreleased and un-peeked: the general path decides).
+ * Of the @n descriptors copied to @to's tx ring from slot @idx_tx on, how
+ * many end on the last packet end before any packet too long for @to.
+ * Sets *@pkts and *@bytes for them.
  */
-static uint32_t move_window(struct rl_sock *from, struct rl_sock *to, uint32_t max)
+static uint32_t whole_pkts(struct rl_sock *to, uint32_t idx_tx, uint32_t n, uint32_t *pkts,
+			   uint64_t *bytes)
 {
-	uint32_t n, idx_rx, idx_tx, i, end = 0, pkts = 0;
-	uint64_t bytes = 0, bytes_end = 0;
+	uint32_t i, end = 0;
+	uint64_t b = 0;
 
-	n = rl_tx_room(to, max);
-	if (!n)
-		return 0;
-	n = rl_rx_peek(from, n, &idx_rx);
-	if (!n)
-		return 0;
-	idx_tx = to->tx.cached_prod;
+	*pkts = 0;
+	*bytes = 0;
 	for (i = 0; i < n; i++) {
-		const struct xdp_desc *rd = rl_rx_desc(from, idx_rx + i);
-		struct xdp_desc *td = xsk_ring_prod__tx_desc(&to->tx, idx_tx + i);
+		const struct xdp_desc *td = xsk_ring_prod__tx_desc(&to->tx, idx_tx + i);
 
-		td->addr = rd->addr;
-		td->len = rd->len;
-		td->options = rd->options & XDP_PKT_CONTD;
-		bytes += rd->len;
-		if (td->options)
+		b += td->len;
+		if (rl_desc_contd(td))
 			continue;
 		if (i + 1 - end > to->max_chain)
 			break;
 		end = i + 1;
-		bytes_end = bytes;
-		pkts++;
+		*bytes = b;
+		(*pkts)++;
 	}
-	if (!end) {
-		from->rx.cached_cons = idx_rx; /* un-peek */
-		return 0;
-	}
-	to->tx.cached_prod = idx_tx + end;
-	to->tx_queued += end;
-	to->tx_queued_contd += end - pkts;
-	to->tx_queued_bytes += bytes_end;
-	rl_tx_submit(to);
-	rl_rx_release_pkts(from, end, pkts, bytes_end);
 	return end;
+}
+
+/*
+ * The common case, as cheap as the single-descriptor loop in rl.h: the
+ * window (@to's room, @max) copied in one pass, CONTD carried. If no
+ * descriptor carries it, every one is a packet and all are taken. If some
+ * do, only those up to the last packet's end are submitted and released
+ * (what was copied past it is not published: the next call writes it
+ * again), and none from a packet too long for @to on. Returns the
+ * descriptors taken; 0 also when the first packet is not whole in the
+ * window or too long (the window is un-peeked: the general path decides).
+ */
+static uint32_t move_window(struct rl_sock *from, struct rl_sock *to, uint32_t max)
+{
+	uint32_t n, idx_rx, idx_tx, i, contd = 0, pkts;
+	uint64_t bytes = 0;
+
+	n = rl_move_peek(from, to, max, &idx_rx);
+	if (!n)
+		return 0;
+	idx_tx = to->tx.cached_prod;
+	for (i = 0; i < n; i++) {
+		const struct xdp_desc *td =
+			rl_move_desc(from, idx_rx + i, to, idx_tx + i, XDP_PKT_CONTD);
+
+		bytes += td->len;
+		contd |= td->options;
+	}
+	pkts = n;
+	if (contd) {
+		n = whole_pkts(to, idx_tx, n, &pkts, &bytes);
+		if (!n) {
+			from->rx.cached_cons = idx_rx; /* un-peek */
+			return 0;
+		}
+	}
+	rl_move_commit(from, to, n, pkts, bytes);
+	return n;
 }
 
 uint32_t rl_rx_to_tx_chains(struct rl_sock *from, struct rl_sock *to, struct rl_pool *pool,

@@ -64,7 +64,7 @@ uint32_t rl_rx_peek_pkts_sg(struct rl_sock *s, uint32_t max, uint32_t *idx);
  */
 static inline uint32_t rl_rx_peek_pkts(struct rl_sock *s, uint32_t max, uint32_t *idx)
 {
-	if (!s->sg)
+	if (__builtin_expect(!s->sg, 1))
 		return rl_rx_peek(s, max, idx);
 	return rl_rx_peek_pkts_sg(s, max, idx);
 }
@@ -148,15 +148,8 @@ static inline bool rl_tx_put_pkt(struct rl_sock *out, const struct rl_sock *in, 
 	}
 	if (rl_tx_room(out, len) < len)
 		return false;
-	for (i = 0; i < len; i++) {
-		const struct xdp_desc *rd = rl_rx_desc(in, idx + i);
-		struct xdp_desc *td = xsk_ring_prod__tx_desc(&out->tx, out->tx.cached_prod + i);
-
-		td->addr = rd->addr;
-		td->len = rd->len;
-		td->options = rd->options & XDP_PKT_CONTD;
-		b += rd->len;
-	}
+	for (i = 0; i < len; i++)
+		b += rl_move_desc(in, idx + i, out, out->tx.cached_prod + i, XDP_PKT_CONTD)->len;
 	out->tx.cached_prod += len;
 	out->tx_queued += len;
 	out->tx_queued_contd += len - 1;
