@@ -79,30 +79,30 @@ static inline void kring_free(struct kring *k)
 	free(k->desc);
 }
 
-/* As libxdp sets up a ring user space produces to (fill, tx). */
+/* As libxdp sets up a ring after mmap (both kinds have the same members);
+ * @free: the entries a producer may write at once. */
+#define RING_INIT(r, k, free)                               \
+	do {                                                \
+		(r)->mask = (k)->size - 1;                  \
+		(r)->size = (k)->size;                      \
+		(r)->producer = &(k)->f->producer;          \
+		(r)->consumer = &(k)->f->consumer;          \
+		(r)->ring = (k)->desc;                      \
+		(r)->flags = &(k)->f->flags;                \
+		(r)->cached_prod = *(r)->producer;          \
+		(r)->cached_cons = *(r)->consumer + (free); \
+	} while (0)
+
+/* A ring user space produces to (fill, tx): all of it free. */
 static inline void prod_init(struct xsk_ring_prod *r, struct kring *k)
 {
-	r->mask = k->size - 1;
-	r->size = k->size;
-	r->producer = &k->f->producer;
-	r->consumer = &k->f->consumer;
-	r->ring = k->desc;
-	r->flags = &k->f->flags;
-	r->cached_prod = *r->producer;
-	r->cached_cons = *r->consumer + r->size;
+	RING_INIT(r, k, k->size);
 }
 
-/* As libxdp sets up a ring user space consumes from (rx, completion). */
+/* A ring user space consumes from (rx, completion). */
 static inline void cons_init(struct xsk_ring_cons *r, struct kring *k)
 {
-	r->mask = k->size - 1;
-	r->size = k->size;
-	r->producer = &k->f->producer;
-	r->consumer = &k->f->consumer;
-	r->ring = k->desc;
-	r->flags = &k->f->flags;
-	r->cached_prod = *r->producer;
-	r->cached_cons = *r->consumer;
+	RING_INIT(r, k, 0);
 }
 
 static inline struct rl_sock *sock_new(struct ksock *k, uint32_t rx, uint32_t tx, uint32_t fill,

@@ -413,6 +413,7 @@ static void test_tx_put_spread(void **state)
 
 /* One stress case; the ring sizes are the same on A and B. */
 struct stress_cfg {
+	const char *name;
 	uint32_t batch;	  /* rl_rx_to_tx's max */
 	uint32_t nframes; /* frames of the shared pool */
 	uint32_t rx, tx, fill, comp;
@@ -905,128 +906,51 @@ static void stress(const struct stress_cfg *cfg)
 	free(st);
 }
 
-static void test_stress_batch_1(void **state)
+static void test_stress(void **state)
 {
-	(void)state;
-	/* the usual shape (fill and completion twice rx and tx), indices from 0 as after mmap */
-	static const struct stress_cfg cfg = {
-		.batch = 1,
-		.nframes = 4096,
-		.rx = 256,
-		.tx = 256,
-		.fill = 512,
-		.comp = 512,
-	};
-
-	stress(&cfg);
+	stress(*state);
 }
 
-static void test_stress_batch_7(void **state)
-{
-	(void)state;
-	/* fewer frames than the rings hold (the pool runs dry), a completion ring that fills */
-	static const struct stress_cfg cfg = {
-		.batch = 7,
-		.nframes = 640,
-		.rx = 256,
-		.tx = 256,
-		.fill = 512,
-		.comp = 128,
-		.base = WRAP_BASE,
-	};
+/*
+ * The stress cases: every ring wraps and fills in one of them.
+ *   batch_1: the usual shape (fill and completion twice rx and tx), indices
+ *     from 0 as after mmap;
+ *   batch_7: fewer frames than the rings hold (the pool runs dry), a
+ *     completion ring that fills;
+ *   batch_64: small fill and completion rings: the kernel finds fill empty,
+ *     completion full;
+ * and the same with multi-buffer:
+ *   chains_batch_1: chains of up to 4, each taken whole, alone;
+ *   chains_batch_7: chains of up to 5 straddling the batch, those of 4 and 5
+ *     too long for B;
+ *   chains_batch_64: chains of up to 20 (copy mode allows 18).
+ */
+static const struct stress_cfg stress_cases[] = {
+	/* name, batch, frames, rx, tx, fill, comp, base, chain, max_chain */
+	{ "test_stress_batch_1", 1, 4096, 256, 256, 512, 512, 0, 0, 0 },
+	{ "test_stress_batch_7", 7, 640, 256, 256, 512, 128, WRAP_BASE, 0, 0 },
+	{ "test_stress_batch_64", 64, 4096, 512, 256, 64, 64, WRAP_BASE + 99, 0, 0 },
+	{ "test_stress_chains_batch_1", 1, 4096, 256, 256, 512, 512, 0, 4, 4 },
+	{ "test_stress_chains_batch_7", 7, 640, 256, 256, 512, 128, WRAP_BASE, 5, 3 },
+	{ "test_stress_chains_batch_64", 64, 4096, 512, 256, 64, 64, WRAP_BASE + 99, 20, 18 },
+};
 
-	stress(&cfg);
-}
-
-static void test_stress_batch_64(void **state)
-{
-	(void)state;
-	/* small fill and completion rings: the kernel finds fill empty, completion full */
-	static const struct stress_cfg cfg = {
-		.batch = 64,
-		.nframes = 4096,
-		.rx = 512,
-		.tx = 256,
-		.fill = 64,
-		.comp = 64,
-		.base = WRAP_BASE + 99,
-	};
-
-	stress(&cfg);
-}
-
-static void test_stress_chains_batch_1(void **state)
-{
-	(void)state;
-	/* chains of up to 4, a batch of 1: every chain taken whole, alone */
-	static const struct stress_cfg cfg = {
-		.batch = 1,
-		.nframes = 4096,
-		.rx = 256,
-		.tx = 256,
-		.fill = 512,
-		.comp = 512,
-		.chain = 4,
-		.max_chain = 4,
-	};
-
-	stress(&cfg);
-}
-
-static void test_stress_chains_batch_7(void **state)
-{
-	(void)state;
-	/* chains of up to 5 straddling a batch of 7; those of 4 and 5 too long
-	 * for B; the pool runs dry, the completion ring fills */
-	static const struct stress_cfg cfg = {
-		.batch = 7,
-		.nframes = 640,
-		.rx = 256,
-		.tx = 256,
-		.fill = 512,
-		.comp = 128,
-		.base = WRAP_BASE,
-		.chain = 5,
-		.max_chain = 3,
-	};
-
-	stress(&cfg);
-}
-
-static void test_stress_chains_batch_64(void **state)
-{
-	(void)state;
-	/* chains up to 20 (copy mode allows 18) on small rings */
-	static const struct stress_cfg cfg = {
-		.batch = 64,
-		.nframes = 4096,
-		.rx = 512,
-		.tx = 256,
-		.fill = 64,
-		.comp = 64,
-		.base = WRAP_BASE + 99,
-		.chain = 20,
-		.max_chain = 18,
-	};
-
-	stress(&cfg);
-}
+#define NSTRESS (sizeof(stress_cases) / sizeof(stress_cases[0]))
+#define NSINGLE 5
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fill_limits),
-		cmocka_unit_test(test_rx_to_tx_limits),
-		cmocka_unit_test(test_complete_limits),
-		cmocka_unit_test(test_rx_peek_release),
+	struct CMUnitTest tests[NSINGLE + NSTRESS] = {
+		cmocka_unit_test(test_fill_limits),	cmocka_unit_test(test_rx_to_tx_limits),
+		cmocka_unit_test(test_complete_limits), cmocka_unit_test(test_rx_peek_release),
 		cmocka_unit_test(test_tx_put_spread),
-		cmocka_unit_test(test_stress_batch_1),
-		cmocka_unit_test(test_stress_batch_7),
-		cmocka_unit_test(test_stress_batch_64),
-		cmocka_unit_test(test_stress_chains_batch_1),
-		cmocka_unit_test(test_stress_chains_batch_7),
-		cmocka_unit_test(test_stress_chains_batch_64),
 	};
+	uint32_t i;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	for (i = 0; i < NSTRESS; i++) {
+		tests[NSINGLE + i].name = stress_cases[i].name;
+		tests[NSINGLE + i].test_func = test_stress;
+		tests[NSINGLE + i].initial_state = (void *)&stress_cases[i];
+	}
+	return _cmocka_run_group_tests("test_rings", tests, NSINGLE + NSTRESS, NULL, NULL);
 }
