@@ -3,9 +3,9 @@
  * Unit tests of ringlib's ring verbs (ringlib/rl.h: rl_fill, rl_complete,
  * rl_rx_peek/rl_rx_release, rl_tx_room/rl_tx_put/rl_tx_submit, rl_rx_to_tx,
  * and the predicates rl_tx_pending, rl_rx_left, rl_rings_empty),
- * against a stand-in for the kernel side of the AF_XDP rings.
- *
- * The kernel's side is the stand-in of fake_rings.h.
+ * against the stand-in for the kernel side of the AF_XDP rings in
+ * fake_rings.h. The multi-buffer verbs' single-threaded cases are in
+ * test_chains.c.
  *
  * First a few single-threaded cases pin down how much each helper moves
  * (its max, the room on the ring it produces to, the frames in the pool) and
@@ -25,10 +25,16 @@
  * rings of different shapes so that every ring wraps and fills in one of
  * them (a completion ring smaller than tx, a fill ring smaller than rx, a
  * pool smaller than the rings), and indices that start from 0 or just below
- * 2^32. At the end every counter must match the
- * totals and the pool must hold every frame again. A run that makes no
- * progress for NO_PROGRESS_S seconds fails instead of hanging. Under
- * ThreadSanitizer this also checks the ring accesses for data races.
+ * 2^32; and the same three with multi-buffer on: the kernel receives
+ * packets of 1 to 4, 5 or 20 descriptors, each whole (XDP_PKT_CONTD on all
+ * but the last), checks that they leave on B whole, in order, with the
+ * flag carried, and expects none of those longer than B's max_chain (the
+ * poller returns their frames to the pool; the kernel loses sight of them,
+ * so its frame tracking does not cover them). At the end every counter
+ * (packets and descriptors) must match the kernel's totals and the pool
+ * must hold every frame again. A run that makes no progress for
+ * NO_PROGRESS_S seconds fails instead of hanging. Under ThreadSanitizer
+ * this also checks the ring accesses for data races.
  */
 #include <setjmp.h>
 #include <stdarg.h>
