@@ -72,11 +72,11 @@ RINGLIB_OBJ := $(RINGLIB_SRC:%.c=$(BUILD)/%.o)
 USER_OBJ    := $(USER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Pure-logic objects the unit tests link against (no libbpf/libxdp calls;
-# rl_idle.o uses only system calls and libxdp's inline ring helpers).
-UNIT_DEPS   := $(addprefix $(BUILD)/,ringlib/rl_pool.o ringlib/rl_idle.o user/core/args.o \
+# rl_idle.o and rl_chain.o use only system calls and libxdp's inline ring helpers).
+UNIT_DEPS   := $(addprefix $(BUILD)/,ringlib/rl_pool.o ringlib/rl_idle.o ringlib/rl_chain.o user/core/args.o \
 	       user/core/rules.o user/core/opt.o user/core/out.o user/core/shared_opts.o \
 	       user/core/log.o user/net/gen_payload.o user/net/pkt_walk.o user/net/hdr_tmpl.o \
-	       user/gen/gen_frame.o user/sink/lat_hist.o \
+	       user/gen/gen_frame.o user/sink/lat_hist.o user/forward/fwd_route.o \
 	       user/sink/seq_track.o user/serve/serve_files.o user/serve/serve_frame.o \
 	       user/serve/tftp.o user/serve/tftp_session.o user/serve/serve_sessions.o)
 # The classifier under BPF_PROG_TEST_RUN (root): the skeleton plus the real

@@ -16,8 +16,9 @@
  * Ring verbs use the kernel's and libxdp's names: reserve/put/submit on
  * producer rings, peek/release on consumer rings. Pollers use only these
  * (rl_rx_peek/rl_rx_desc/rl_rx_release, rl_tx_room/rl_tx_put/rl_tx_submit,
- * rl_fill, rl_complete, rl_rx_to_tx, the kicks) and the predicates
- * (rl_tx_pending, rl_rx_left, rl_rings_empty), never libxdp's ring
+ * rl_fill, rl_complete, rl_rx_to_tx, the kicks; for multi-buffer packets
+ * the chain verbs of rl_chain.h) and the predicates (rl_tx_pending,
+ * rl_rx_left, rl_rings_empty, rl_desc_contd), never libxdp's ring
  * functions or the ring indices. None of them blocks; one release store
  * publishes a batch. Every function that can fail returns 0 or -errno.
  *
@@ -26,9 +27,18 @@
  * atomic stores) and may be read by any thread with rl_stat_read(); so may
  * rl_rx_left() and rl_rings_empty(). Everything else is the owner's.
  *
- * Mode: the bind mode (zero-copy or copy) and need_wakeup belong to the
- * UMEM's first socket; the kernel gives every socket sharing the UMEM the
- * same. rl_sock.zerocopy is read back from the kernel (XDP_OPTIONS).
+ * Mode: the bind mode (zero-copy or copy), need_wakeup and multi-buffer
+ * (sg) belong to the UMEM's first socket; the kernel gives every socket
+ * sharing the UMEM the same. rl_sock.zerocopy is read back from the kernel
+ * (XDP_OPTIONS).
+ *
+ * Packets and descriptors: without multi-buffer (rl_sock_opts.sg off, the
+ * default) every descriptor is a packet. With it, a packet is a chain of
+ * descriptors, each in its own frame, all but the last carrying
+ * XDP_PKT_CONTD (rl_chain.h). The verbs move whole packets only: a chain is
+ * never split between two batches on a tx ring, so half of it can never
+ * leave alone. The *_packets counters count packets, the *_descs counters
+ * descriptors (= frames); they are equal without multi-buffer.
  */
 #ifndef RL_H
 #define RL_H
@@ -41,6 +51,14 @@
 #include <xdp/xsk.h>
 
 #include "rl_pool.h"
+
+/* uapi linux/if_xdp.h, kernel 6.6; Debian 12's headers are from 6.1 */
+#ifndef XDP_USE_SG
+#define XDP_USE_SG (1 << 4) /* bind flag: multi-buffer */
+#endif
+#ifndef XDP_PKT_CONTD
+#define XDP_PKT_CONTD (1 << 0) /* descriptor option: the packet goes on in the next */
+#endif
 
 #define RL_CACHELINE 64
 
@@ -67,6 +85,7 @@ struct rl_umem {
 	uint32_t comp_size;
 	uint32_t nsocks;
 	bool need_wakeup; /* the first socket's choice; the kernel gives it to all */
+	bool sg;	  /* multi-buffer: likewise */
 	/* Rings made with the UMEM; libxdp hands them to its first socket. */
 	struct xsk_ring_prod fill0;
 	struct xsk_ring_cons comp0;
@@ -81,21 +100,28 @@ struct rl_sock_opts {
 	enum rl_bind_mode mode;
 	bool need_wakeup;
 	bool xdp_skb_mode; /* the XDP program runs in generic (skb) mode */
+	bool sg;	   /* multi-buffer: bind with XDP_USE_SG (kernel >= 6.6) */
 };
 
 /* User-space counters of one socket; one writer (its poller). */
 struct rl_sock_stats {
-	uint64_t rx_packets;
+	uint64_t rx_packets; /* packets released from the rx ring */
+	uint64_t rx_descs;   /* ... their descriptors (frames) */
 	uint64_t rx_bytes;
-	uint64_t tx_packets; /* descriptors put on the tx ring */
+	uint64_t tx_packets; /* packets submitted on the tx ring */
+	uint64_t tx_descs;   /* ... their descriptors (frames) */
 	uint64_t tx_bytes;
-	uint64_t tx_completed; /* frames the kernel reported sent */
+	uint64_t tx_completed; /* frames (descriptors) the kernel reported sent */
 	uint64_t tx_kicks;     /* sendto() wake-ups of the kernel's tx path */
 	uint64_t tx_kick_busy; /* ... answered EAGAIN/EBUSY/ENOBUFS/ENETDOWN */
 	uint64_t tx_dropped;   /* copy mode: frames the driver dropped (EBUSY); they
 				  still complete, but never left */
 	uint64_t fill_wakeups; /* recvfrom() wake-ups for the fill ring */
 	uint64_t fill_starved; /* refills that found the pool empty */
+	/* Received packets of more descriptors than this socket may send
+	 * (max_chain): never put on its tx ring; their frames went back to the
+	 * pool. Also counted in the ingress socket's rx counters. */
+	uint64_t tx_chain_too_long;
 } __attribute__((aligned(RL_CACHELINE)));
 
 struct rl_sock {
@@ -106,8 +132,11 @@ struct rl_sock {
 	struct xsk_ring_cons comp;
 	int fd;
 	bool need_wakeup;
-	uint32_t tx_outstanding;  /* on the tx ring or not yet completed */
-	uint32_t tx_queued;	  /* put on the tx ring, not yet submitted */
+	bool sg;		  /* multi-buffer: rx may hold chains (the UMEM's choice) */
+	uint32_t max_chain;	  /* the most descriptors one packet may have on tx */
+	uint32_t tx_outstanding;  /* descriptors on the tx ring or not yet completed */
+	uint32_t tx_queued;	  /* descriptors put on the tx ring, not yet submitted */
+	uint32_t tx_queued_contd; /* ... of which carry XDP_PKT_CONTD (not a packet's end) */
 	uint64_t tx_queued_bytes; /* ... their bytes */
 	struct rl_sock_stats stats;
 	/* cold */
@@ -142,10 +171,27 @@ int rl_umem_destroy(struct rl_umem *u);
  * program redirects to it (libxdp's own program is never loaded). A bind
  * that gets EBUSY (a previous socket's teardown still in progress) is retried
  * for up to a second. Returns 0 and sets *out, or -errno: -EOPNOTSUPP when
- * a forced zero-copy bind is refused, -EINVAL when the queue does not exist.
+ * a forced zero-copy bind is refused (with o->sg: also when the driver has
+ * no zero-copy multi-buffer), -EINVAL when the queue does not exist,
+ * -ENOPROTOOPT when o->sg asks for multi-buffer and the kernel lacks it
+ * (XDP_USE_SG, 6.6: checked with rl_sg_probe() before binding).
+ *
+ * Multi-buffer: the first socket on @u decides it for all (as need_wakeup);
+ * s->sg says whether it is on. s->max_chain is the most descriptors a packet
+ * sent on @s may have: 1 without sg; in copy mode MAX_SKB_FRAGS + 1 (read as
+ * /proc/sys/net/core/max_skb_frags + 1; 18 by default); in zero-copy mode
+ * the driver's limit (see rl_sock.c); never more than the tx ring holds.
  */
 int rl_sock_create(struct rl_sock **out, struct rl_umem *u, const struct rl_sock_opts *o);
 void rl_sock_destroy(struct rl_sock *s);
+/*
+ * Does the running kernel know XDP_USE_SG (multi-buffer AF_XDP, 6.6)? Binds
+ * a throwaway AF_XDP socket with that flag to no device: a kernel that knows
+ * the flag answers ENODEV, one that does not answers EINVAL. Returns 0 (it
+ * does), -ENOPROTOOPT (it does not), or -errno from socket() (-EAFNOSUPPORT:
+ * no AF_XDP at all; -EPERM: no CAP_NET_RAW).
+ */
+int rl_sg_probe(void);
 /* Read the kernel's counters for @s. Returns 0 or -errno. */
 int rl_sock_xdp_stats(const struct rl_sock *s, struct rl_xdp_stats *st);
 
@@ -226,14 +272,20 @@ static inline const struct xdp_desc *rl_rx_desc(const struct rl_sock *s, uint32_
 }
 
 /*
- * Give the first @n (<= what the last rl_rx_peek returned) descriptors back
- * to the kernel and count them as received: rx_packets += @n, rx_bytes +=
- * @bytes (the sum of their lengths). The descriptors peeked but not released
- * stay on the ring: the next peek returns them again. The caller is done with
- * the descriptors (not with the frames: those are its own until it puts them
- * on a fill or tx ring).
+ * Does the packet of descriptor @d go on in the next descriptor
+ * (XDP_PKT_CONTD)? Never without multi-buffer.
  */
-static inline void rl_rx_release(struct rl_sock *s, uint32_t n, uint64_t bytes)
+static inline bool rl_desc_contd(const struct xdp_desc *d)
+{
+	return d->options & XDP_PKT_CONTD;
+}
+
+/*
+ * rl_rx_release() when the caller knows how many packets the @n descriptors
+ * hold (@packets: those without XDP_PKT_CONTD; @n without multi-buffer).
+ */
+static inline void rl_rx_release_pkts(struct rl_sock *s, uint32_t n, uint32_t packets,
+				      uint64_t bytes)
 {
 	uint32_t cons = *s->rx.consumer + n; /* written by this thread only */
 
@@ -241,8 +293,29 @@ static inline void rl_rx_release(struct rl_sock *s, uint32_t n, uint64_t bytes)
 	 * (xskq_prod_nb_free): the descriptors are read before it reuses them. */
 	__atomic_store_n(s->rx.consumer, cons, __ATOMIC_RELEASE);
 	s->rx.cached_cons = cons; /* forgets the peeked, unreleased entries */
-	rl_stat_add(s->stats.rx_packets, n);
+	rl_stat_add(s->stats.rx_packets, packets);
+	rl_stat_add(s->stats.rx_descs, n);
 	rl_stat_add(s->stats.rx_bytes, bytes);
+}
+
+/*
+ * Give the first @n (<= what the last rl_rx_peek returned) descriptors back
+ * to the kernel and count them as received: rx_descs += @n, rx_packets +=
+ * the packets they end (@n without multi-buffer; with it, those without
+ * XDP_PKT_CONTD: the caller releases whole packets, see rl_rx_peek_pkts),
+ * rx_bytes += @bytes (the sum of their lengths). The descriptors peeked but
+ * not released stay on the ring: the next peek returns them again. The
+ * caller is done with the descriptors (not with the frames: those are its
+ * own until it puts them on a fill or tx ring).
+ */
+static inline void rl_rx_release(struct rl_sock *s, uint32_t n, uint64_t bytes)
+{
+	uint32_t packets = n, i, first = *s->rx.consumer;
+
+	if (__builtin_expect(s->sg, 0))
+		for (i = 0; i < n; i++)
+			packets -= rl_desc_contd(rl_rx_desc(s, first + i));
+	rl_rx_release_pkts(s, n, packets, bytes);
 }
 
 /*
@@ -301,8 +374,11 @@ static inline void rl_tx_put(struct rl_sock *s, uint64_t addr, uint32_t len)
 
 /*
  * Hand every descriptor put on @s's tx ring since the last submit to the
- * kernel and count them (tx_packets, tx_bytes). Nothing put: nothing done,
- * no store. The caller kicks with rl_tx_kick().
+ * kernel and count them (tx_descs, tx_bytes, and tx_packets: the
+ * descriptors that end a packet). Nothing put: nothing done, no store. Never
+ * between the descriptors of one packet (after rl_tx_put_contd, before the
+ * rl_tx_put that ends it): the kernel would see half a packet. The caller
+ * kicks with rl_tx_kick().
  */
 static inline void rl_tx_submit(struct rl_sock *s)
 {
@@ -313,9 +389,11 @@ static inline void rl_tx_submit(struct rl_sock *s)
 	 * it sees the new index. */
 	__atomic_store_n(s->tx.producer, s->tx.cached_prod, __ATOMIC_RELEASE);
 	s->tx_outstanding += s->tx_queued;
-	rl_stat_add(s->stats.tx_packets, s->tx_queued);
+	rl_stat_add(s->stats.tx_packets, s->tx_queued - s->tx_queued_contd);
+	rl_stat_add(s->stats.tx_descs, s->tx_queued);
 	rl_stat_add(s->stats.tx_bytes, s->tx_queued_bytes);
 	s->tx_queued = 0;
+	s->tx_queued_contd = 0;
 	s->tx_queued_bytes = 0;
 }
 
@@ -408,40 +486,85 @@ static inline uint32_t rl_complete(struct rl_sock *s, struct rl_pool *p, uint32_
 }
 
 /*
+ * The steps rl_rx_to_tx and its multi-buffer paths (rl_chain.c) share.
+ * Peek up to @max descriptors of @from's rx ring, no more than @to's tx
+ * ring has room for.
+ */
+static inline uint32_t rl_move_peek(struct rl_sock *from, struct rl_sock *to, uint32_t max,
+				    uint32_t *idx_rx)
+{
+	uint32_t n = rl_tx_room(to, max);
+
+	return n ? rl_rx_peek(from, n, idx_rx) : 0;
+}
+
+/* Copy rx descriptor @ri of @from into tx slot @ti of @to (past its
+ * cached producer: not yet put), keeping the @keep bits of its options. */
+static inline const struct xdp_desc *rl_move_desc(const struct rl_sock *from, uint32_t ri,
+						  struct rl_sock *to, uint32_t ti, uint32_t keep)
+{
+	const struct xdp_desc *rd = rl_rx_desc(from, ri);
+	struct xdp_desc *td = xsk_ring_prod__tx_desc(&to->tx, ti);
+
+	td->addr = rd->addr;
+	td->len = rd->len;
+	td->options = rd->options & keep;
+	return td;
+}
+
+/* Put the @n descriptors copied past @to's cached tx producer (@pkts
+ * packets, @bytes) and submit them; release them from @from's rx ring. */
+static inline void rl_move_commit(struct rl_sock *from, struct rl_sock *to, uint32_t n,
+				  uint32_t pkts, uint64_t bytes)
+{
+	to->tx.cached_prod += n;
+	to->tx_queued += n;
+	to->tx_queued_contd += n - pkts;
+	to->tx_queued_bytes += bytes;
+	rl_tx_submit(to);
+	rl_rx_release_pkts(from, n, pkts, bytes);
+}
+
+/* rl_rx_to_tx() for a multi-buffer @from (rl_chain.c). */
+uint32_t rl_rx_to_tx_chains(struct rl_sock *from, struct rl_sock *to, struct rl_pool *pool,
+			    uint32_t max);
+
+/*
  * Move up to @max received descriptors from @from's rx ring to @to's tx ring,
  * unchanged (same UMEM: the bytes stay where they are). Takes only as many as
  * @to's tx ring has room for, so nothing is dropped here: what does not fit
  * waits on the rx ring (and the kernel counts rx_ring_full if it fills).
- * Returns the number moved (submitted on @to, with anything put on it
- * before). The caller kicks @to with rl_tx_kick(). The batched form of
- * peek / put / submit / release for a fixed egress.
+ * Returns the number of descriptors taken from @from (submitted on @to, with
+ * anything put on it before). The caller kicks @to with rl_tx_kick(). The
+ * batched form of peek / put / submit / release for a fixed egress.
+ *
+ * With multi-buffer (@from->sg) it moves whole packets only: of the
+ * descriptors it may take (@to's room, @max) it takes up to the end of the
+ * last whole packet; a packet that does not fit waits on the rx ring. A
+ * first packet longer than @max is taken whole all the same (so a small
+ * batch never holds a chain back). XDP_PKT_CONTD is carried to the tx
+ * descriptors. A packet of more descriptors than @to->max_chain is never
+ * put on @to: its frames go back to @pool, it is counted in @to's
+ * tx_chain_too_long and among the descriptors returned. Without
+ * multi-buffer @pool is not used.
  */
-static inline uint32_t rl_rx_to_tx(struct rl_sock *from, struct rl_sock *to, uint32_t max)
+static inline uint32_t rl_rx_to_tx(struct rl_sock *from, struct rl_sock *to, struct rl_pool *pool,
+				   uint32_t max)
 {
 	uint32_t n, idx_rx, idx_tx, i;
 	uint64_t bytes = 0;
 
-	n = rl_tx_room(to, max);
-	if (!n)
-		return 0;
-	n = rl_rx_peek(from, n, &idx_rx);
+	/* unlikely: keeps the call out of the single-descriptor path's code
+	 * (measured: without the hint the loop below costs 5% more) */
+	if (__builtin_expect(from->sg, 0))
+		return rl_rx_to_tx_chains(from, to, pool, max);
+	n = rl_move_peek(from, to, max, &idx_rx);
 	if (!n)
 		return 0;
 	idx_tx = to->tx.cached_prod; /* room checked: n puts, in one go */
-	for (i = 0; i < n; i++) {
-		const struct xdp_desc *rd = rl_rx_desc(from, idx_rx + i);
-		struct xdp_desc *td = xsk_ring_prod__tx_desc(&to->tx, idx_tx + i);
-
-		td->addr = rd->addr;
-		td->len = rd->len;
-		td->options = 0;
-		bytes += rd->len;
-	}
-	to->tx.cached_prod = idx_tx + n;
-	to->tx_queued += n;
-	to->tx_queued_bytes += bytes;
-	rl_tx_submit(to);
-	rl_rx_release(from, n, bytes);
+	for (i = 0; i < n; i++)
+		bytes += rl_move_desc(from, idx_rx + i, to, idx_tx + i, 0)->len;
+	rl_move_commit(from, to, n, n, bytes);
 	return n;
 }
 
@@ -493,6 +616,7 @@ static inline void rl_fill_kick(struct rl_sock *s)
 	}
 }
 
+#include "rl_chain.h"
 #include "rl_idle.h"
 
 #endif

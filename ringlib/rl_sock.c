@@ -5,17 +5,39 @@
  * Sockets are created with XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD: the caller
  * loads its own XDP program and puts the socket's fd into its XSKMAP; libxdp
  * must not load its default program over ours.
+ *
+ * Multi-buffer (rl_sock_opts.sg): the kernel takes XDP_USE_SG from the
+ * UMEM's first socket only (libxdp binds the others with XDP_SHARED_UMEM,
+ * which may carry no other flag, and the kernel gives them the UMEM's
+ * choice). A kernel before 6.6 answers a bind with the flag with EINVAL,
+ * which also means "no such queue"; so the first socket asks the kernel
+ * first (rl_sg_probe) and a kernel without it is -ENOPROTOOPT. The chain
+ * limit of a socket (max_chain) is what its kernel path can send:
+ *   copy mode: MAX_SKB_FRAGS + 1 (the first buffer is the skb's linear part,
+ *     the rest its frags; xsk_build_skb refuses more). The sysctl
+ *     net.core.max_skb_frags is MAX_SKB_FRAGS unless lowered, which only
+ *     makes us stricter; without it, the kernel's default 17.
+ *   zero-copy: the driver's xdp_zc_max_segs (NETDEV_A_DEV_XDP_ZC_MAX_SEGS).
+ *     libbpf reads it in bpf_xdp_query() from 1.3 on; Debian 12's libbpf
+ *     1.1.2 has no such field in struct bpf_xdp_query_opts, so until we
+ *     read the netdev netlink family ourselves we take 1: no chains sent in
+ *     zero-copy mode (each is dropped and counted, never sent half).
  */
 #include <linux/if_xdp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "rl_priv.h"
 
 #ifndef XDP_MAX_TX_SKB_BUDGET
 #define XDP_MAX_TX_SKB_BUDGET 9 /* uapi linux/if_xdp.h, kernel 6.17 */
 #endif
+
+#define MAX_SKB_FRAGS_DEFAULT 17 /* CONFIG_MAX_SKB_FRAGS's default */
+#define MAX_SKB_FRAGS_FILE "/proc/sys/net/core/max_skb_frags"
 
 #define BIND_RETRIES 20
 #define BIND_RETRY_NS (50 * 1000 * 1000L)
@@ -30,7 +52,43 @@ static __u16 bind_flags(const struct rl_sock_opts *o)
 		f |= XDP_ZEROCOPY;
 	if (o->need_wakeup)
 		f |= XDP_USE_NEED_WAKEUP;
+	if (o->sg)
+		f |= XDP_USE_SG;
 	return f;
+}
+
+int rl_sg_probe(void)
+{
+	struct sockaddr_xdp a = { .sxdp_family = AF_XDP, .sxdp_flags = XDP_USE_SG };
+	int fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0), err;
+
+	if (fd < 0)
+		return -errno;
+	/* ifindex 0: the flags are checked before the device is looked up */
+	err = bind(fd, (struct sockaddr *)&a, sizeof(a)) ? errno : 0;
+	close(fd);
+	return err == EINVAL ? -ENOPROTOOPT : 0;
+}
+
+/* The most descriptors one packet sent on @s may have (see the top). */
+static uint32_t max_chain(const struct rl_sock *s, const struct rl_sock_opts *o)
+{
+	unsigned int frags = MAX_SKB_FRAGS_DEFAULT;
+	uint32_t n;
+	FILE *f;
+
+	if (!s->sg)
+		return 1;
+	if (s->zerocopy)
+		return 1; /* the driver's limit, unknown to libbpf 1.1.2 */
+	f = fopen(MAX_SKB_FRAGS_FILE, "re");
+	if (f) {
+		if (fscanf(f, "%u", &frags) != 1)
+			frags = MAX_SKB_FRAGS_DEFAULT;
+		fclose(f);
+	}
+	n = frags + 1;
+	return o->tx_size && o->tx_size < n ? o->tx_size : n;
 }
 
 static int read_zerocopy(int fd, bool *zc)
@@ -58,6 +116,11 @@ int rl_sock_create(struct rl_sock **out, struct rl_umem *u, const struct rl_sock
 
 	if (strlen(o->ifname) >= IF_NAMESIZE)
 		return -ENAMETOOLONG;
+	if (o->sg && !u->nsocks) {
+		err = rl_sg_probe();
+		if (err)
+			return err;
+	}
 	s = aligned_alloc(RL_CACHELINE, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -91,9 +154,13 @@ int rl_sock_create(struct rl_sock **out, struct rl_umem *u, const struct rl_sock
 	if (err)
 		goto err_delete;
 	/* The kernel gives every socket on the UMEM the first one's flags. */
-	if (!u->nsocks)
+	if (!u->nsocks) {
 		u->need_wakeup = o->need_wakeup;
+		u->sg = o->sg;
+	}
 	s->need_wakeup = u->need_wakeup;
+	s->sg = u->sg;
+	s->max_chain = max_chain(s, o);
 	u->nsocks++;
 	*out = s;
 	return 0;

@@ -16,8 +16,8 @@ static uint32_t steer(struct fwd_poller *fp)
 	uint32_t k, work = 0;
 
 	if (fp->steer == FWD_CROSS)
-		return rl_rx_to_tx(fp->sock[0], fp->sock[1], fp->batch) +
-		       rl_rx_to_tx(fp->sock[1], fp->sock[0], fp->batch);
+		return rl_rx_to_tx(fp->sock[0], fp->sock[1], &fp->pool, fp->batch) +
+		       rl_rx_to_tx(fp->sock[1], fp->sock[0], &fp->pool, fp->batch);
 	for (k = 0; k < fp->nsocks; k++)
 		work += fwd_route_rx(fp, fp->sock[k]);
 	return work;

@@ -9,6 +9,12 @@
  *
  * Room is checked before the rewrite: a frame that must wait for its tx ring
  * stays on the rx ring untouched, and is rewritten once, when it leaves.
+ *
+ * Multi-buffer: a packet is a chain of descriptors (rl_chain.h) and moves
+ * whole: the metadata is in front of its first descriptor only, and the
+ * headers to rewrite are in the first descriptor; the room check covers all
+ * its descriptors (rl_tx_put_pkt). Without multi-buffer every packet is one
+ * descriptor and this is the same loop.
  */
 #include "fwd_poller.h"
 #include "ip_forward.h"
@@ -27,37 +33,38 @@ static const struct xf_route_meta *route_meta(const uint8_t *data, uint32_t nsoc
 uint32_t fwd_route_rx(struct fwd_poller *fp, struct rl_sock *in)
 {
 	void *area = in->umem->area;
-	uint32_t idx, n = rl_rx_peek(in, fp->batch, &idx), i, k;
+	uint32_t idx, n = rl_rx_peek_pkts(in, fp->batch, &idx), i, k, len, pkts = 0;
 	uint64_t bytes = 0, bad = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i += len, pkts++) {
 		const struct xdp_desc *d = rl_rx_desc(in, idx + i);
 		uint8_t *data = rl_data(area, d->addr);
 		const struct xf_route_meta *m = route_meta(data, fp->nsocks);
 		struct rl_sock *out = NULL;
 
+		len = rl_rx_pkt_len(in, idx + i, n - i);
 		if (m) {
 			out = fp->sock[m->port];
-			if (!rl_tx_room(out, 1))
+			/* one room check for all its descriptors (a packet
+			 * too long for @out is dropped by rl_tx_put_pkt) */
+			if (len <= out->max_chain && rl_tx_room(out, len) < len)
 				break; /* it and the rest wait on the rx ring */
 		}
 		if (!m || xf_ip_forward(data, d->len, m->dmac, m->smac) < 0) {
 			/* Never expected (the classifier writes the metadata
 			 * of every frame it redirects, and only redirects
-			 * frames xf_ip_forward takes): the frame is ours
+			 * frames xf_ip_forward takes): the frames are ours
 			 * again, counted. */
-			rl_pool_put(&fp->pool, d->addr);
+			bytes += rl_pkt_to_pool(in, idx + i, len, &fp->pool);
 			bad++;
-			bytes += d->len;
 			continue;
 		}
-		rl_tx_put(out, d->addr, d->len);
-		bytes += d->len;
+		rl_tx_put_pkt(out, in, idx + i, len, &fp->pool, &bytes);
 	}
 	for (k = 0; k < fp->nsocks; k++)
 		rl_tx_submit(fp->sock[k]);
 	if (n)
-		rl_rx_release(in, i, bytes);
+		rl_rx_release_pkts(in, i, pkts, bytes);
 	if (bad)
 		rl_stat_add(fp->bad_meta, bad);
 	return i;

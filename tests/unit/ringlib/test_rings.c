@@ -3,14 +3,9 @@
  * Unit tests of ringlib's ring verbs (ringlib/rl.h: rl_fill, rl_complete,
  * rl_rx_peek/rl_rx_release, rl_tx_room/rl_tx_put/rl_tx_submit, rl_rx_to_tx,
  * and the predicates rl_tx_pending, rl_rx_left, rl_rings_empty),
- * against a stand-in for the kernel side of the AF_XDP rings.
- *
- * The rings are built by hand over plain memory the way libxdp's
- * xsk_umem__create / xsk_socket__create set them up after mmap (producer
- * rings: cached_prod = *producer, cached_cons = *consumer + size; consumer
- * rings: cached_prod = *producer, cached_cons = *consumer), with the
- * producer and consumer indices on separate cache lines. No socket, no
- * syscall: rl_tx_kick() and rl_fill_kick() are not called.
+ * against the stand-in for the kernel side of the AF_XDP rings in
+ * fake_rings.h. The multi-buffer verbs' single-threaded cases are in
+ * test_chains.c.
  *
  * First a few single-threaded cases pin down how much each helper moves
  * (its max, the room on the ring it produces to, the frames in the pool) and
@@ -30,10 +25,16 @@
  * rings of different shapes so that every ring wraps and fills in one of
  * them (a completion ring smaller than tx, a fill ring smaller than rx, a
  * pool smaller than the rings), and indices that start from 0 or just below
- * 2^32. At the end every counter must match the
- * totals and the pool must hold every frame again. A run that makes no
- * progress for NO_PROGRESS_S seconds fails instead of hanging. Under
- * ThreadSanitizer this also checks the ring accesses for data races.
+ * 2^32; and the same three with multi-buffer on: the kernel receives
+ * packets of 1 to 4, 5 or 20 descriptors, each whole (XDP_PKT_CONTD on all
+ * but the last), checks that they leave on B whole, in order, with the
+ * flag carried, and expects none of those longer than B's max_chain (the
+ * poller returns their frames to the pool; the kernel loses sight of them,
+ * so its frame tracking does not cover them). At the end every counter
+ * (packets and descriptors) must match the kernel's totals and the pool
+ * must hold every frame again. A run that makes no progress for
+ * NO_PROGRESS_S seconds fails instead of hanging. Under ThreadSanitizer
+ * this also checks the ring accesses for data races.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,152 +51,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "rl.h"
+#include "fake_rings.h"
 
 #define RINGS_ITEMS 5000000ull /* descriptors per stress case; env XF_RINGS_ITEMS */
-#define FRAME_SIZE 2048u
-#define HEADROOM 256u	   /* where the kernel puts a packet in its frame (aligned mode) */
-#define STALL_EVERY 20000u /* the kernel stops serving tx every this many packets */
-#define HIST_SIZE 8192u	   /* > frames in flight: addresses remembered per sequence number */
+#define STALL_EVERY 20000u     /* the kernel stops serving tx every this many packets */
+#define HIST_SIZE 8192u	       /* > frames in flight: addresses remembered per sequence number */
 #define NO_PROGRESS_S 10
-#define GARBAGE 0xa5	      /* fresh ring memory, so unwritten entries show */
-#define WRAP_BASE 0xfffff000u /* ring indices that wrap past 2^32 early on */
 
 _Static_assert(!(HIST_SIZE & (HIST_SIZE - 1)), "history size");
-
-/* What the kernel maps for one ring: indices on their own cache lines. */
-struct fake_ring {
-	uint32_t producer __attribute__((aligned(RL_CACHELINE)));
-	uint32_t consumer __attribute__((aligned(RL_CACHELINE)));
-	uint32_t flags __attribute__((aligned(RL_CACHELINE)));
-};
-
-/* The kernel's side of one ring: its own index is kept here. */
-struct kring {
-	struct fake_ring *f;
-	void *desc;
-	uint32_t size;
-	uint32_t mask;
-	uint32_t prod; /* rings the kernel produces to (rx, completion) */
-	uint32_t cons; /* rings the kernel consumes from (fill, tx) */
-};
-
-struct ksock {
-	struct kring rx, tx, fill, comp;
-};
-
-static void *zalloc64(size_t size)
-{
-	size_t rounded = (size + RL_CACHELINE - 1) & ~(size_t)(RL_CACHELINE - 1);
-	void *p = aligned_alloc(RL_CACHELINE, rounded);
-
-	assert_non_null(p);
-	memset(p, 0, rounded);
-	return p;
-}
-
-static void kring_new(struct kring *k, uint32_t size, size_t entsize, uint32_t base)
-{
-	k->f = zalloc64(sizeof(*k->f));
-	k->desc = zalloc64(size * entsize);
-	memset(k->desc, GARBAGE, size * entsize);
-	k->size = size;
-	k->mask = size - 1;
-	k->prod = k->cons = base;
-	k->f->producer = k->f->consumer = base;
-}
-
-static void kring_free(struct kring *k)
-{
-	free(k->f);
-	free(k->desc);
-}
-
-/* As libxdp sets up a ring user space produces to (fill, tx). */
-static void prod_init(struct xsk_ring_prod *r, struct kring *k)
-{
-	r->mask = k->size - 1;
-	r->size = k->size;
-	r->producer = &k->f->producer;
-	r->consumer = &k->f->consumer;
-	r->ring = k->desc;
-	r->flags = &k->f->flags;
-	r->cached_prod = *r->producer;
-	r->cached_cons = *r->consumer + r->size;
-}
-
-/* As libxdp sets up a ring user space consumes from (rx, completion). */
-static void cons_init(struct xsk_ring_cons *r, struct kring *k)
-{
-	r->mask = k->size - 1;
-	r->size = k->size;
-	r->producer = &k->f->producer;
-	r->consumer = &k->f->consumer;
-	r->ring = k->desc;
-	r->flags = &k->f->flags;
-	r->cached_prod = *r->producer;
-	r->cached_cons = *r->consumer;
-}
-
-static struct rl_sock *sock_new(struct ksock *k, uint32_t rx, uint32_t tx, uint32_t fill,
-				uint32_t comp, uint32_t base)
-{
-	struct rl_sock *s = zalloc64(sizeof(*s));
-
-	s->fd = -1;
-	s->need_wakeup = false;
-	kring_new(&k->rx, rx, sizeof(struct xdp_desc), base);
-	kring_new(&k->tx, tx, sizeof(struct xdp_desc), base);
-	kring_new(&k->fill, fill, sizeof(uint64_t), base);
-	kring_new(&k->comp, comp, sizeof(uint64_t), base);
-	cons_init(&s->rx, &k->rx);
-	prod_init(&s->tx, &k->tx);
-	prod_init(&s->fill, &k->fill);
-	cons_init(&s->comp, &k->comp);
-	return s;
-}
-
-static void sock_free(struct rl_sock *s, struct ksock *k)
-{
-	kring_free(&k->rx);
-	kring_free(&k->tx);
-	kring_free(&k->fill);
-	kring_free(&k->comp);
-	free(s);
-}
-
-/* Kernel side, as in xsk_queue.h: acquire the other side's index, release our own. */
-static uint32_t k_avail(struct kring *k)
-{
-	return __atomic_load_n(&k->f->producer, __ATOMIC_ACQUIRE) - k->cons;
-}
-
-static uint32_t k_room(struct kring *k)
-{
-	return k->size - (k->prod - __atomic_load_n(&k->f->consumer, __ATOMIC_ACQUIRE));
-}
-
-static void k_consumed(struct kring *k, uint32_t n)
-{
-	k->cons += n;
-	__atomic_store_n(&k->f->consumer, k->cons, __ATOMIC_RELEASE);
-}
-
-static void k_produced(struct kring *k, uint32_t n)
-{
-	k->prod += n;
-	__atomic_store_n(&k->f->producer, k->prod, __ATOMIC_RELEASE);
-}
-
-static uint64_t *k_addr(struct kring *k, uint32_t idx)
-{
-	return &((uint64_t *)k->desc)[idx & k->mask];
-}
-
-static struct xdp_desc *k_desc(struct kring *k, uint32_t idx)
-{
-	return &((struct xdp_desc *)k->desc)[idx & k->mask];
-}
 
 /* Packet length of sequence number @seq: 60..1514, scattered. */
 static uint32_t len_of(uint64_t seq)
@@ -271,7 +134,7 @@ static void test_rx_to_tx_limits(void **state)
 	}
 	k_produced(&ka.rx, 12);
 
-	assert_int_equal(rl_rx_to_tx(a, b, 5), 5); /* max */
+	assert_int_equal(rl_rx_to_tx(a, b, NULL, 5), 5); /* max */
 	assert_int_equal(k_avail(&kb.tx), 5);
 	assert_int_equal(k_room(&ka.rx), 16 - 7); /* 5 released, 7 still there */
 	for (i = 0; i < 5; i++) {
@@ -288,10 +151,10 @@ static void test_rx_to_tx_limits(void **state)
 	assert_int_equal(b->stats.tx_bytes, bytes);
 	assert_int_equal(b->tx_outstanding, 5);
 
-	assert_int_equal(rl_rx_to_tx(a, b, 64), 3); /* room on the tx ring */
+	assert_int_equal(rl_rx_to_tx(a, b, NULL, 64), 3); /* room on the tx ring */
 	assert_int_equal(k_avail(&kb.tx), 8);
-	assert_int_equal(k_room(&ka.rx), 16 - 4);   /* what did not fit waits on rx */
-	assert_int_equal(rl_rx_to_tx(a, b, 64), 0); /* tx full */
+	assert_int_equal(k_room(&ka.rx), 16 - 4);	  /* what did not fit waits on rx */
+	assert_int_equal(rl_rx_to_tx(a, b, NULL, 64), 0); /* tx full */
 	assert_int_equal(k_room(&ka.rx), 16 - 4);
 	assert_int_equal(b->stats.tx_packets, 8);
 	assert_int_equal(b->tx_outstanding, 8);
@@ -300,8 +163,8 @@ static void test_rx_to_tx_limits(void **state)
 	for (i = 0; i < 6; i++)
 		assert_int_equal(k_desc(&kb.tx, kb.tx.cons + i)->addr, i * FRAME_SIZE + HEADROOM);
 	k_consumed(&kb.tx, 6);
-	assert_int_equal(rl_rx_to_tx(a, b, 64), 4); /* what rx has */
-	assert_int_equal(rl_rx_to_tx(a, b, 64), 0); /* rx empty */
+	assert_int_equal(rl_rx_to_tx(a, b, NULL, 64), 4); /* what rx has */
+	assert_int_equal(rl_rx_to_tx(a, b, NULL, 64), 0); /* rx empty */
 	assert_int_equal(k_avail(&kb.tx), 6);
 	for (i = 0, idx = kb.tx.cons; i < 6; i++, idx++) {
 		struct xdp_desc *d = k_desc(&kb.tx, idx);
@@ -367,21 +230,6 @@ static void test_complete_limits(void **state)
 	assert_int_equal(pool.errors, 0);
 	rl_pool_fini(&pool);
 	sock_free(b, &kb);
-}
-
-/* The kernel puts @n descriptors on @k (an rx ring): frame i + @first, len 100 + i. */
-static void k_receive(struct kring *k, uint32_t first, uint32_t n)
-{
-	uint32_t i;
-
-	for (i = 0; i < n; i++) {
-		struct xdp_desc *d = k_desc(k, k->prod + i);
-
-		d->addr = (first + i) * FRAME_SIZE + HEADROOM;
-		d->len = 100 + first + i;
-		d->options = 0;
-	}
-	k_produced(k, n);
 }
 
 static void test_rx_peek_release(void **state)
@@ -571,27 +419,41 @@ static void test_tx_put_spread(void **state)
 
 /* One stress case; the ring sizes are the same on A and B. */
 struct stress_cfg {
+	const char *name;
 	uint32_t batch;	  /* rl_rx_to_tx's max */
 	uint32_t nframes; /* frames of the shared pool */
 	uint32_t rx, tx, fill, comp;
 	uint32_t base; /* initial ring indices */
+	/* multi-buffer: 0 off; else packets of 1 .. chain descriptors, and
+	 * those longer than max_chain (B's limit) are dropped by the poller */
+	uint32_t chain, max_chain;
 };
+
+#define DROPPED 0x100u /* in stress.hopt: a descriptor of a packet B may not send */
 
 struct stress {
 	/* set up by the test, read-only while running */
+	const struct stress_cfg *cfg;
+	uint32_t chain_max; /* the longest packet: cfg->chain, or 1 */
 	uint64_t items;
 	uint32_t nframes;
 	uint64_t first; /* the pool's first frame */
 	struct ksock *ka, *kb;
 	/* kernel thread's own state */
-	uint64_t rx_seq, tx_seq;
-	uint64_t hist[HIST_SIZE]; /* rx address by sequence number */
-	uint8_t *on_path;	  /* per frame: between fill consumption and completion */
+	uint64_t rx_seq, tx_seq;		    /* descriptors */
+	uint64_t pkt_seq;			    /* packets received */
+	uint64_t hist[HIST_SIZE];		    /* rx address by sequence number */
+	uint32_t hopt[HIST_SIZE];		    /* rx options | DROPPED by sequence number */
+	uint64_t drop_descs, drop_pkts, drop_bytes; /* what B may not send */
+	uint8_t *on_path; /* per frame: between fill consumption and completion */
 	uint64_t stalls, rx_full, tx_full, comp_full, fill_empty;
+	uint64_t next_stall;
+	bool stall;
 	uint64_t poller_idle; /* poller rounds that moved nothing */
 	/* shared */
 	int stop;		  /* poller -> kernel: done */
 	int failed;		  /* kernel -> poller: error[] says what */
+	uint64_t rx_total;	  /* kernel -> poller: descriptors received, once all are */
 	uint64_t kernel_progress; /* rx_seq + tx_seq, for the watchdog */
 	uint64_t poller_progress;
 	char error[256];
@@ -605,10 +467,10 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void *kernel_fail(struct stress *st, const char *fmt, ...)
+static int kernel_fail(struct stress *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static void *kernel_fail(struct stress *st, const char *fmt, ...)
+static int kernel_fail(struct stress *st, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -616,7 +478,7 @@ static void *kernel_fail(struct stress *st, const char *fmt, ...)
 	vsnprintf(st->error, sizeof(st->error), fmt, ap);
 	va_end(ap);
 	__atomic_store_n(&st->failed, 1, __ATOMIC_RELEASE);
-	return NULL;
+	return -1;
 }
 
 static uint32_t min3(uint32_t a, uint32_t b, uint32_t c)
@@ -626,22 +488,197 @@ static uint32_t min3(uint32_t a, uint32_t b, uint32_t c)
 	return m < c ? m : c;
 }
 
+/* Descriptors of packet @p: 1 without multi-buffer; with it, half the
+ * packets 1, the others 1 .. chain. */
+static uint32_t pkt_len(const struct stress_cfg *cfg, uint64_t p)
+{
+	uint64_t h = (p + 1) * 0xbf58476d1ce4e5b9ull;
+
+	if (!cfg->chain || !((h >> 33) & 1))
+		return 1;
+	return 1 + (uint32_t)((h >> 40) % cfg->chain);
+}
+
+/* The sequence numbers of packets B may not send are never seen on tx. */
+static void k_skip_dropped(struct stress *st)
+{
+	while (st->tx_seq < st->rx_seq && (st->hopt[st->tx_seq % HIST_SIZE] & DROPPED))
+		st->tx_seq++;
+}
+
+/* Fill entry @i of this round becomes rx descriptor @i, options @opts. */
+static int k_rx_desc(struct stress *st, uint32_t i, uint32_t opts, bool dropped)
+{
+	struct kring *fill = &st->ka->fill, *rx = &st->ka->rx;
+	uint64_t end = st->first + (uint64_t)st->nframes * FRAME_SIZE;
+	uint64_t addr = *k_addr(fill, fill->cons + i), f;
+	struct xdp_desc *d = k_desc(rx, rx->prod + i);
+
+	if (addr % FRAME_SIZE || addr < st->first || addr >= end)
+		return kernel_fail(st, "fill entry %#llx is not a frame of the pool",
+				   (unsigned long long)addr);
+	f = (addr - st->first) / FRAME_SIZE;
+	if (st->on_path[f])
+		return kernel_fail(st,
+				   "frame %#llx on the fill ring while still on the rx/tx path "
+				   "(seq %llu)",
+				   (unsigned long long)addr, (unsigned long long)st->rx_seq);
+	/* a dropped packet's frames go back to the pool without us */
+	st->on_path[f] = !dropped;
+	d->addr = addr + HEADROOM;
+	d->len = len_of(st->rx_seq);
+	d->options = opts;
+	st->hist[st->rx_seq % HIST_SIZE] = d->addr;
+	st->hopt[st->rx_seq % HIST_SIZE] = opts | (dropped ? DROPPED : 0);
+	if (dropped) {
+		st->drop_descs++;
+		st->drop_bytes += d->len;
+	}
+	st->rx_seq++;
+	return 0;
+}
+
+/* A: frames from the fill ring become received packets on rx, each whole,
+ * at most @budget descriptors (but at least one packet). Returns the
+ * descriptors received, or -1 (failed). */
+static int k_rx(struct stress *st, uint32_t budget)
+{
+	struct kring *fill = &st->ka->fill, *rx = &st->ka->rx;
+	uint32_t avail = k_avail(fill), room = k_room(rx), n = 0, len, k;
+	bool dropped;
+
+	if (avail > fill->size)
+		return kernel_fail(st, "fill ring holds %u entries (size %u)", avail, fill->size);
+	k_skip_dropped(st);
+	len = pkt_len(st->cfg, st->pkt_seq);
+	if (room < len)
+		st->rx_full++;
+	else if (avail < len)
+		st->fill_empty++;
+	while (st->rx_seq < st->items) {
+		len = pkt_len(st->cfg, st->pkt_seq);
+		if (n + len > avail || n + len > room || (n && n + len > budget) ||
+		    st->rx_seq + len - st->tx_seq > HIST_SIZE)
+			break;
+		dropped = st->cfg->chain && len > st->cfg->max_chain;
+		for (k = 0; k < len; k++)
+			if (k_rx_desc(st, n + k, k + 1 < len ? XDP_PKT_CONTD : 0, dropped))
+				return -1;
+		st->drop_pkts += dropped;
+		st->pkt_seq++;
+		n += len;
+	}
+	if (n) {
+		k_produced(rx, n);
+		k_consumed(fill, n);
+	}
+	if (st->rx_seq >= st->items)
+		__atomic_store_n(&st->rx_total, st->rx_seq, __ATOMIC_RELEASE);
+	return (int)n;
+}
+
+/* Tx descriptor @d is the next one received that B may send. */
+static int k_tx_check(struct stress *st, const struct xdp_desc *d)
+{
+	uint64_t seq, f;
+	uint32_t opts;
+
+	k_skip_dropped(st);
+	seq = st->tx_seq;
+	if (seq >= st->rx_seq)
+		return kernel_fail(st, "tx descriptor %llu was never received",
+				   (unsigned long long)seq);
+	opts = st->hopt[seq % HIST_SIZE];
+	if (d->addr != st->hist[seq % HIST_SIZE] || d->len != len_of(seq) || d->options != opts)
+		return kernel_fail(st,
+				   "tx descriptor %llu: addr %#llx len %u options %#x, expected "
+				   "addr %#llx len %u options %#x",
+				   (unsigned long long)seq, (unsigned long long)d->addr, d->len,
+				   d->options, (unsigned long long)st->hist[seq % HIST_SIZE],
+				   len_of(seq), opts);
+	f = (d->addr - st->first) / FRAME_SIZE;
+	if (!st->on_path[f])
+		return kernel_fail(st, "frame %#llx sent twice (seq %llu)",
+				   (unsigned long long)d->addr, (unsigned long long)seq);
+	st->on_path[f] = 0;
+	st->tx_seq++;
+	return 0;
+}
+
+/* B: sent descriptors are checked and completed, at most @budget. Returns
+ * how many, or -1 (failed). */
+static int k_tx(struct stress *st, uint32_t budget)
+{
+	struct kring *tx = &st->kb->tx, *comp = &st->kb->comp;
+	uint32_t avail = k_avail(tx), room = k_room(comp), n, i;
+
+	if (avail > tx->size)
+		return kernel_fail(st, "tx ring holds %u entries (size %u)", avail, tx->size);
+	if (tx->size - avail < st->chain_max) /* full: no room for the longest packet */
+		st->tx_full++;
+	if (avail && !room)
+		st->comp_full++;
+	n = min3(avail, room, budget);
+	for (i = 0; i < n; i++) {
+		const struct xdp_desc *d = k_desc(tx, tx->cons + i);
+
+		if (k_tx_check(st, d))
+			return -1;
+		*k_addr(comp, comp->prod + i) = d->addr;
+	}
+	if (n) {
+		k_produced(comp, n);
+		k_consumed(tx, n);
+	}
+	return (int)n;
+}
+
+/* Now and then stop serving tx until the tx and rx rings are both full (no
+ * room for the longest packet). Returns true while stalled. */
+static bool k_stall(struct stress *st)
+{
+	struct kring *tx = &st->kb->tx, *rx = &st->ka->rx;
+
+	if (!st->stall && st->rx_seq >= st->next_stall &&
+	    st->rx_seq + rx->size + tx->size <= st->items) {
+		st->stall = true;
+		st->next_stall += STALL_EVERY;
+	}
+	if (st->stall && tx->size - k_avail(tx) < st->chain_max && k_room(rx) < st->chain_max) {
+		st->stall = false;
+		st->stalls++;
+	}
+	return st->stall;
+}
+
+/* Last resort if the poller hangs inside ringlib (it checks at NO_PROGRESS_S). */
+static void k_watchdog(struct stress *st, uint64_t *last_poller, uint64_t *last_kernel,
+		       double *last_change)
+{
+	uint64_t p = __atomic_load_n(&st->poller_progress, __ATOMIC_RELAXED);
+
+	if (p != *last_poller || st->rx_seq + st->tx_seq != *last_kernel) {
+		*last_poller = p;
+		*last_kernel = st->rx_seq + st->tx_seq;
+		*last_change = now_s();
+	} else if (now_s() - *last_change > NO_PROGRESS_S + 5) {
+		fprintf(stderr, "test_rings: the poller made no progress for %d s, giving up\n",
+			NO_PROGRESS_S + 5);
+		_exit(3);
+	}
+}
+
 /* The kernel's side of A (fill -> rx) and B (tx -> completion). */
 static void *kernel_thread(void *arg)
 {
 	struct stress *st = arg;
-	struct kring *fill = &st->ka->fill, *rx = &st->ka->rx;
-	struct kring *tx = &st->kb->tx, *comp = &st->kb->comp;
-	uint64_t rng = 0x2545f4914f6cdd1dull, next_stall = STALL_EVERY;
-	uint64_t end = st->first + (uint64_t)st->nframes * FRAME_SIZE;
-	uint64_t last_poller = 0, last_kernel = 0;
+	uint64_t rng = 0x2545f4914f6cdd1dull, last_poller = 0, last_kernel = 0;
 	double last_change = now_s();
-	uint32_t idle = 0;
-	bool stall = false;
+	uint32_t idle = 0, budget;
+	int rx, tx = 0;
 
+	st->next_stall = STALL_EVERY;
 	while (!__atomic_load_n(&st->stop, __ATOMIC_ACQUIRE)) {
-		uint32_t n, i, avail, room, budget, work = 0;
-
 		rng ^= rng << 13;
 		rng ^= rng >> 7;
 		rng ^= rng << 17;
@@ -653,127 +690,25 @@ static void *kernel_thread(void *arg)
 			while (spin)
 				spin = spin - 1;
 		}
-
-		/* A: frames from the fill ring become received packets on rx */
-		avail = k_avail(fill);
-		room = k_room(rx);
-		if (avail > fill->size)
-			return kernel_fail(st, "fill ring holds %u entries (size %u)", avail,
-					   fill->size);
-		if (!room)
-			st->rx_full++;
-		if (!avail && room)
-			st->fill_empty++;
-		n = min3(avail, room, budget);
-		if (n > st->items - st->rx_seq)
-			n = (uint32_t)(st->items - st->rx_seq);
-		for (i = 0; i < n; i++) {
-			uint64_t addr = *k_addr(fill, fill->cons + i);
-			struct xdp_desc *d = k_desc(rx, rx->prod + i);
-			uint64_t f;
-
-			if (addr % FRAME_SIZE || addr < st->first || addr >= end)
-				return kernel_fail(st,
-						   "fill entry %#llx is not a frame of the pool",
-						   (unsigned long long)addr);
-			f = (addr - st->first) / FRAME_SIZE;
-			if (st->on_path[f])
-				return kernel_fail(
-					st,
-					"frame %#llx on the fill ring while still on the "
-					"rx/tx path (seq %llu)",
-					(unsigned long long)addr, (unsigned long long)st->rx_seq);
-			st->on_path[f] = 1;
-			d->addr = addr + HEADROOM;
-			d->len = len_of(st->rx_seq);
-			d->options = 0;
-			st->hist[st->rx_seq % HIST_SIZE] = d->addr;
-			st->rx_seq++;
+		rx = k_rx(st, budget);
+		if (rx < 0)
+			return NULL;
+		if (!k_stall(st)) {
+			tx = k_tx(st, budget);
+			if (tx < 0)
+				return NULL;
 		}
-		if (n) {
-			k_produced(rx, n);
-			k_consumed(fill, n);
-			work += n;
-		}
-
-		/* Now and then stop serving tx until tx and rx are both full. */
-		if (!stall && st->rx_seq >= next_stall &&
-		    st->rx_seq + rx->size + tx->size <= st->items) {
-			stall = true;
-			next_stall += STALL_EVERY;
-		}
-		if (stall) {
-			if (k_avail(tx) == tx->size && !k_room(rx)) {
-				stall = false;
-				st->stalls++;
-			}
-			goto progress;
-		}
-
-		/* B: sent packets are checked and completed */
-		avail = k_avail(tx);
-		room = k_room(comp);
-		if (avail > tx->size)
-			return kernel_fail(st, "tx ring holds %u entries (size %u)", avail,
-					   tx->size);
-		if (avail == tx->size)
-			st->tx_full++;
-		if (avail && !room)
-			st->comp_full++;
-		n = min3(avail, room, budget);
-		for (i = 0; i < n; i++) {
-			const struct xdp_desc *d = k_desc(tx, tx->cons + i);
-			uint64_t seq = st->tx_seq, f;
-
-			if (seq >= st->rx_seq)
-				return kernel_fail(st, "tx descriptor %llu was never received",
-						   (unsigned long long)seq);
-			if (d->addr != st->hist[seq % HIST_SIZE] || d->len != len_of(seq) ||
-			    d->options)
-				return kernel_fail(st,
-						   "tx descriptor %llu: addr %#llx len %u options "
-						   "%#x, expected addr %#llx len %u options 0",
-						   (unsigned long long)seq,
-						   (unsigned long long)d->addr, d->len, d->options,
-						   (unsigned long long)st->hist[seq % HIST_SIZE],
-						   len_of(seq));
-			f = (d->addr - st->first) / FRAME_SIZE;
-			if (!st->on_path[f])
-				return kernel_fail(st, "frame %#llx sent twice (seq %llu)",
-						   (unsigned long long)d->addr,
-						   (unsigned long long)seq);
-			st->on_path[f] = 0;
-			*k_addr(comp, comp->prod + i) = d->addr;
-			st->tx_seq++;
-		}
-		if (n) {
-			k_produced(comp, n);
-			k_consumed(tx, n);
-			work += n;
-		}
-
-	progress:
-		if (work) {
+		if (rx || tx) {
 			__atomic_store_n(&st->kernel_progress, st->rx_seq + st->tx_seq,
 					 __ATOMIC_RELAXED);
 			idle = 0;
+			tx = 0;
 			continue;
 		}
 		if (++idle % 256)
 			continue;
 		sched_yield();
-		/* Last resort if the poller hangs inside ringlib (it checks at NO_PROGRESS_S). */
-		if (__atomic_load_n(&st->poller_progress, __ATOMIC_RELAXED) != last_poller ||
-		    st->rx_seq + st->tx_seq != last_kernel) {
-			last_poller = __atomic_load_n(&st->poller_progress, __ATOMIC_RELAXED);
-			last_kernel = st->rx_seq + st->tx_seq;
-			last_change = now_s();
-		} else if (now_s() - last_change > NO_PROGRESS_S + 5) {
-			fprintf(stderr,
-				"test_rings: the poller made no progress for %d s, giving up\n",
-				NO_PROGRESS_S + 5);
-			_exit(3);
-		}
+		k_watchdog(st, &last_poller, &last_kernel, &last_change);
 	}
 	return NULL;
 }
@@ -792,39 +727,25 @@ static uint64_t stress_items(void)
 	return v;
 }
 
-static void stress(const struct stress_cfg *cfg)
+/* All received (moved or dropped) and every frame sent completed. */
+static bool poller_done(struct stress *st, struct rl_sock *a, struct rl_sock *b)
 {
-	const uint32_t batch = cfg->batch, nframes = cfg->nframes;
-	struct stress *st = calloc(1, sizeof(*st));
-	uint64_t moved = 0, bytes = 0, last = ~0ull, seq;
-	struct rl_sock *a, *b;
-	struct ksock ka, kb;
-	struct rl_pool pool;
-	double t0, t, last_change;
-	uint32_t idle = 0, n, i;
-	pthread_t kt;
+	uint64_t total = __atomic_load_n(&st->rx_total, __ATOMIC_ACQUIRE);
 
-	assert_non_null(st);
-	assert_true(nframes > cfg->rx + cfg->tx); /* a stall must be able to fill rx and tx */
-	assert_true(nframes < HIST_SIZE);
-	st->items = stress_items();
-	st->nframes = nframes;
-	st->first = 8ull * FRAME_SIZE; /* the pool's slice does not start at 0 */
-	st->on_path = calloc(nframes, 1);
-	assert_non_null(st->on_path);
-	st->ka = &ka;
-	st->kb = &kb;
-	a = sock_new(&ka, cfg->rx, cfg->tx, cfg->fill, cfg->comp, cfg->base);
-	b = sock_new(&kb, cfg->rx, cfg->tx, cfg->fill, cfg->comp, cfg->base + 12345);
-	assert_int_equal(rl_pool_init(&pool, st->first, nframes, FRAME_SIZE), 0);
+	return total && rl_stat_read(a->stats.rx_descs) == total && !b->tx_outstanding;
+}
 
-	t0 = last_change = now_s();
-	assert_int_equal(pthread_create(&kt, NULL, kernel_thread, st), 0);
-	/* The poller: the forwarder's loop for one direction. */
-	while (rl_stat_read(b->stats.tx_completed) < st->items) {
-		n = rl_complete(b, &pool, b->comp.size);
-		n += rl_fill(a, &pool, a->fill.size);
-		n += rl_rx_to_tx(a, b, batch);
+/* The poller: the forwarder's loop for one direction. Returns its time. */
+static double poller(struct stress *st, struct rl_sock *a, struct rl_sock *b, struct rl_pool *pool)
+{
+	double t0 = now_s(), t, last_change = t0;
+	uint64_t moved = 0, last = ~0ull, kp;
+	uint32_t idle = 0, n;
+
+	while (!poller_done(st, a, b)) {
+		n = rl_complete(b, pool, b->comp.size);
+		n += rl_fill(a, pool, a->fill.size);
+		n += rl_rx_to_tx(a, b, pool, st->cfg->batch);
 		if (n) {
 			moved += n;
 			__atomic_store_n(&st->poller_progress, moved, __ATOMIC_RELAXED);
@@ -838,67 +759,89 @@ static void stress(const struct stress_cfg *cfg)
 			continue;
 		sched_yield();
 		t = now_s();
-		if (moved + __atomic_load_n(&st->kernel_progress, __ATOMIC_RELAXED) != last) {
-			last = moved + __atomic_load_n(&st->kernel_progress, __ATOMIC_RELAXED);
+		kp = __atomic_load_n(&st->kernel_progress, __ATOMIC_RELAXED);
+		if (moved + kp != last) {
+			last = moved + kp;
 			last_change = t;
 		} else if (t - last_change > NO_PROGRESS_S) {
 			break;
 		}
 	}
-	__atomic_store_n(&st->stop, 1, __ATOMIC_RELEASE);
-	assert_int_equal(pthread_join(kt, NULL), 0);
-	t = now_s() - t0;
+	return now_s() - t0;
+}
 
-	if (st->failed)
-		fail_msg("kernel side: %s", st->error);
-	if (rl_stat_read(b->stats.tx_completed) < st->items)
-		fail_msg("no progress for %d s: %llu of %llu completed, rx_seq %llu tx_seq %llu, "
-			 "pool %u, fill %u rx %u tx %u comp %u queued",
-			 NO_PROGRESS_S, (unsigned long long)b->stats.tx_completed,
-			 (unsigned long long)st->items, (unsigned long long)st->rx_seq,
-			 (unsigned long long)st->tx_seq, rl_pool_avail(&pool), k_avail(&ka.fill),
-			 cfg->rx - k_room(&ka.rx), k_avail(&kb.tx), cfg->comp - k_room(&kb.comp));
-
-	print_message("      batch %u, %u frames: %llu packets in %.2f s (%.2f Mpps); %llu stalls; "
+static void stress_report(const struct stress *st, const struct rl_sock *a, const struct rl_sock *b,
+			  double t)
+{
+	print_message("      batch %u, %u frames, chains %u (max %u): %llu descriptors, %llu "
+		      "packets (%llu too long) in %.2f s (%.2f M descriptors/s); %llu stalls; "
 		      "kernel saw rx full %llu, tx full %llu, comp full %llu, fill empty %llu; "
-		      "poller idle %llu, "
-		      "fill starved %llu\n",
-		      batch, nframes, (unsigned long long)st->items, t, st->items / t / 1e6,
+		      "poller idle %llu, fill starved %llu\n",
+		      st->cfg->batch, st->nframes, st->cfg->chain, st->cfg->max_chain,
+		      (unsigned long long)st->rx_seq, (unsigned long long)st->pkt_seq,
+		      (unsigned long long)st->drop_pkts, t, st->rx_seq / t / 1e6,
 		      (unsigned long long)st->stalls, (unsigned long long)st->rx_full,
 		      (unsigned long long)st->tx_full, (unsigned long long)st->comp_full,
 		      (unsigned long long)st->fill_empty, (unsigned long long)st->poller_idle,
 		      (unsigned long long)a->stats.fill_starved);
+	(void)b;
+}
 
-	/* every sequence number went round once, in order (the kernel checked each) */
-	assert_int_equal(st->rx_seq, st->items);
-	assert_int_equal(st->tx_seq, st->items);
-	for (seq = 0; seq < st->items; seq++)
+/* Every counter against the kernel's totals. */
+static void stress_check_counters(struct stress *st, const struct rl_sock *a,
+				  const struct rl_sock *b)
+{
+	uint64_t total = st->rx_seq, bytes = 0, seq;
+
+	k_skip_dropped(st); /* the last packets may have been dropped */
+	assert_true(total >= st->items);
+	assert_int_equal(st->rx_total, total);
+	assert_int_equal(st->tx_seq, total);
+	for (seq = 0; seq < total; seq++)
 		bytes += len_of(seq);
-	assert_int_equal(a->stats.rx_packets, st->items);
+	assert_int_equal(a->stats.rx_descs, total);
+	assert_int_equal(a->stats.rx_packets, st->pkt_seq);
 	assert_int_equal(a->stats.rx_bytes, bytes);
-	assert_int_equal(b->stats.tx_packets, st->items);
-	assert_int_equal(b->stats.tx_bytes, bytes);
-	assert_int_equal(b->stats.tx_completed, st->items);
+	assert_int_equal(b->stats.tx_descs, total - st->drop_descs);
+	assert_int_equal(b->stats.tx_packets, st->pkt_seq - st->drop_pkts);
+	assert_int_equal(b->stats.tx_bytes, bytes - st->drop_bytes);
+	assert_int_equal(b->stats.tx_completed, b->stats.tx_descs);
+	assert_int_equal(b->stats.tx_chain_too_long, st->drop_pkts);
 	assert_int_equal(b->tx_outstanding, 0);
+	if (!st->cfg->chain) { /* every descriptor a packet, all sent */
+		assert_int_equal(total, st->items);
+		assert_int_equal(st->pkt_seq, total);
+		assert_int_equal(st->drop_descs, 0);
+	} else if (st->cfg->max_chain < st->cfg->chain && st->items >= 100000) {
+		assert_true(st->drop_pkts > 0);
+	}
 	/* nothing moved the other way */
 	assert_int_equal(a->stats.tx_packets, 0);
 	assert_int_equal(a->stats.tx_completed, 0);
 	assert_int_equal(a->tx_outstanding, 0);
 	assert_int_equal(b->stats.rx_packets, 0);
 	assert_int_equal(b->stats.fill_starved, 0);
-	/* the rings are empty but for A's fill ring, which the kernel hands back */
-	assert_int_equal(k_room(&ka.rx), cfg->rx);
-	assert_int_equal(k_avail(&kb.tx), 0);
-	assert_int_equal(k_room(&kb.comp), cfg->comp);
-	assert_int_equal(k_avail(&kb.fill), 0);
-	n = k_avail(&ka.fill);
+}
+
+/* The rings are empty but for A's fill ring; every frame is back. */
+static void stress_check_frames(struct stress *st, const struct rl_sock *a, struct rl_pool *pool)
+{
+	const struct stress_cfg *cfg = st->cfg;
+	uint32_t i, n;
+
+	assert_int_equal(k_room(&st->ka->rx), cfg->rx);
+	assert_int_equal(k_avail(&st->kb->tx), 0);
+	assert_int_equal(k_room(&st->kb->comp), cfg->comp);
+	assert_int_equal(k_avail(&st->kb->fill), 0);
+	n = k_avail(&st->ka->fill);
 	assert_true(n <= cfg->fill);
 	for (i = 0; i < n; i++)
-		assert_int_equal(rl_pool_put(&pool, *k_addr(&ka.fill, ka.fill.cons + i)), 0);
-	for (i = 0; i < nframes; i++)
+		assert_int_equal(rl_pool_put(pool, *k_addr(&st->ka->fill, st->ka->fill.cons + i)),
+				 0);
+	for (i = 0; i < st->nframes; i++)
 		assert_int_equal(st->on_path[i], 0);
-	assert_int_equal(rl_pool_avail(&pool), nframes);
-	assert_int_equal(pool.errors, 0);
+	assert_int_equal(rl_pool_avail(pool), st->nframes);
+	assert_int_equal(pool->errors, 0);
 	/* the rings wrapped and the back-pressure paths ran */
 	if (st->items >= STALL_EVERY + cfg->rx + cfg->tx) {
 		/* certain: a stall ends only once tx and rx are full */
@@ -910,9 +853,57 @@ static void stress(const struct stress_cfg *cfg)
 		/* timing-dependent, but seen thousands of times in a run this long */
 		if (cfg->comp < cfg->tx)
 			assert_true(st->comp_full > 0);
-		if (nframes < cfg->rx + cfg->tx + cfg->fill)
+		if (cfg->nframes < cfg->rx + cfg->tx + cfg->fill)
 			assert_true(a->stats.fill_starved > 0);
 	}
+}
+
+static void stress(const struct stress_cfg *cfg)
+{
+	struct stress *st = calloc(1, sizeof(*st));
+	struct rl_sock *a, *b;
+	struct ksock ka, kb;
+	struct rl_pool pool;
+	pthread_t kt;
+	double t;
+
+	assert_non_null(st);
+	assert_true(cfg->nframes > cfg->rx + cfg->tx); /* a stall must fill rx and tx */
+	assert_true(cfg->nframes < HIST_SIZE);
+	st->cfg = cfg;
+	st->chain_max = cfg->chain ? cfg->chain : 1;
+	st->items = stress_items();
+	st->nframes = cfg->nframes;
+	st->first = 8ull * FRAME_SIZE; /* the pool's slice does not start at 0 */
+	st->on_path = calloc(cfg->nframes, 1);
+	assert_non_null(st->on_path);
+	st->ka = &ka;
+	st->kb = &kb;
+	a = sock_new(&ka, cfg->rx, cfg->tx, cfg->fill, cfg->comp, cfg->base);
+	b = sock_new(&kb, cfg->rx, cfg->tx, cfg->fill, cfg->comp, cfg->base + 12345);
+	a->sg = b->sg = cfg->chain > 0;
+	if (cfg->chain)
+		b->max_chain = cfg->max_chain;
+	assert_int_equal(rl_pool_init(&pool, st->first, cfg->nframes, FRAME_SIZE), 0);
+
+	assert_int_equal(pthread_create(&kt, NULL, kernel_thread, st), 0);
+	t = poller(st, a, b, &pool);
+	__atomic_store_n(&st->stop, 1, __ATOMIC_RELEASE);
+	assert_int_equal(pthread_join(kt, NULL), 0);
+
+	if (st->failed)
+		fail_msg("kernel side: %s", st->error);
+	if (!poller_done(st, a, b))
+		fail_msg("no progress for %d s: %llu of %llu received, %llu completed, rx_seq "
+			 "%llu tx_seq %llu, pool %u, fill %u rx %u tx %u comp %u queued",
+			 NO_PROGRESS_S, (unsigned long long)a->stats.rx_descs,
+			 (unsigned long long)st->items, (unsigned long long)b->stats.tx_completed,
+			 (unsigned long long)st->rx_seq, (unsigned long long)st->tx_seq,
+			 rl_pool_avail(&pool), k_avail(&ka.fill), cfg->rx - k_room(&ka.rx),
+			 k_avail(&kb.tx), cfg->comp - k_room(&kb.comp));
+	stress_report(st, a, b, t);
+	stress_check_counters(st, a, b);
+	stress_check_frames(st, a, &pool);
 
 	rl_pool_fini(&pool);
 	sock_free(a, &ka);
@@ -921,64 +912,51 @@ static void stress(const struct stress_cfg *cfg)
 	free(st);
 }
 
-static void test_stress_batch_1(void **state)
+static void test_stress(void **state)
 {
-	(void)state;
-	/* the usual shape (fill and completion twice rx and tx), indices from 0 as after mmap */
-	static const struct stress_cfg cfg = {
-		.batch = 1,
-		.nframes = 4096,
-		.rx = 256,
-		.tx = 256,
-		.fill = 512,
-		.comp = 512,
-	};
-
-	stress(&cfg);
+	stress(*state);
 }
 
-static void test_stress_batch_7(void **state)
-{
-	(void)state;
-	/* fewer frames than the rings hold (the pool runs dry), a completion ring that fills */
-	static const struct stress_cfg cfg = {
-		.batch = 7,
-		.nframes = 640,
-		.rx = 256,
-		.tx = 256,
-		.fill = 512,
-		.comp = 128,
-		.base = WRAP_BASE,
-	};
+/*
+ * The stress cases: every ring wraps and fills in one of them.
+ *   batch_1: the usual shape (fill and completion twice rx and tx), indices
+ *     from 0 as after mmap;
+ *   batch_7: fewer frames than the rings hold (the pool runs dry), a
+ *     completion ring that fills;
+ *   batch_64: small fill and completion rings: the kernel finds fill empty,
+ *     completion full;
+ * and the same with multi-buffer:
+ *   chains_batch_1: chains of up to 4, each taken whole, alone;
+ *   chains_batch_7: chains of up to 5 straddling the batch, those of 4 and 5
+ *     too long for B;
+ *   chains_batch_64: chains of up to 20 (copy mode allows 18).
+ */
+static const struct stress_cfg stress_cases[] = {
+	/* name, batch, frames, rx, tx, fill, comp, base, chain, max_chain */
+	{ "test_stress_batch_1", 1, 4096, 256, 256, 512, 512, 0, 0, 0 },
+	{ "test_stress_batch_7", 7, 640, 256, 256, 512, 128, WRAP_BASE, 0, 0 },
+	{ "test_stress_batch_64", 64, 4096, 512, 256, 64, 64, WRAP_BASE + 99, 0, 0 },
+	{ "test_stress_chains_batch_1", 1, 4096, 256, 256, 512, 512, 0, 4, 4 },
+	{ "test_stress_chains_batch_7", 7, 640, 256, 256, 512, 128, WRAP_BASE, 5, 3 },
+	{ "test_stress_chains_batch_64", 64, 4096, 512, 256, 64, 64, WRAP_BASE + 99, 20, 18 },
+};
 
-	stress(&cfg);
-}
-
-static void test_stress_batch_64(void **state)
-{
-	(void)state;
-	/* small fill and completion rings: the kernel finds fill empty, completion full */
-	static const struct stress_cfg cfg = {
-		.batch = 64,
-		.nframes = 4096,
-		.rx = 512,
-		.tx = 256,
-		.fill = 64,
-		.comp = 64,
-		.base = WRAP_BASE + 99,
-	};
-
-	stress(&cfg);
-}
+#define NSTRESS (sizeof(stress_cases) / sizeof(stress_cases[0]))
+#define NSINGLE 5
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[NSINGLE + NSTRESS] = {
 		cmocka_unit_test(test_fill_limits),	cmocka_unit_test(test_rx_to_tx_limits),
 		cmocka_unit_test(test_complete_limits), cmocka_unit_test(test_rx_peek_release),
-		cmocka_unit_test(test_tx_put_spread),	cmocka_unit_test(test_stress_batch_1),
-		cmocka_unit_test(test_stress_batch_7),	cmocka_unit_test(test_stress_batch_64),
+		cmocka_unit_test(test_tx_put_spread),
 	};
+	uint32_t i;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	for (i = 0; i < NSTRESS; i++) {
+		tests[NSINGLE + i].name = stress_cases[i].name;
+		tests[NSINGLE + i].test_func = test_stress;
+		tests[NSINGLE + i].initial_state = (void *)&stress_cases[i];
+	}
+	return _cmocka_run_group_tests("test_rings", tests, NSINGLE + NSTRESS, NULL, NULL);
 }
