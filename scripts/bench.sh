@@ -64,6 +64,8 @@ mkdir -p "$OUT"
 [ "$APPEND" = 1 ] || : >"$OUT/results.jsonl"
 P=${XF_BENCH_PREFIX:-xb-}
 XF=$B/xskfwd
+# shellcheck source=scripts/bench_paths.sh
+source scripts/bench_paths.sh
 
 cleanup() {
 	stop_fwd
@@ -128,39 +130,6 @@ fresh_rig() {
 	DST_MAC=$RIG_SINK_MAC DST_IP=$RIG_SINK_IP
 }
 
-xdp_attach() { # NS DEV OBJ
-	ip -n "$1" link set dev "$2" xdpdrv obj "$B/rig/$3.bpf.o" sec xdp
-}
-
-# The sinks on sink0, chosen per scenario by SINK (default xdp):
-#   xdp  an XDP_DROP program, counted by veth per queue (rx_queue_N_xdp_drops).
-#        Paths that redirect XDP frames into fwd1 need it: veth takes
-#        redirected frames only when the peer runs XDP.
-#   tc   clsact + a BPF program returning TC_ACT_SHOT at tc ingress
-#        (bpf/rig/tc_drop.bpf.c), counted in its per-CPU map. It costs every
-#        skb the same; an XDP program on a veth first copies each skb with
-#        less than 256 bytes of headroom (AF_XDP copy-mode TX skbs have less,
-#        kernel-forwarded skbs do not), so the XDP sink would charge some
-#        skb paths a copy and not others.
-sink_drop() { xdp_attach "$RIG_SINK" "$RIG_SINK_IF" xdp_drop; }
-count_drops() { # NS DEV: sum of rx_queue_*_xdp_drops
-	ip netns exec "$1" ethtool -S "$2" | awk '/rx_queue_[0-9]+_xdp_drops/ { s += $2 } END { print s + 0 }'
-}
-TC_MAP=
-sink_tc() {
-	local prog
-	ip netns exec "$RIG_SINK" tc qdisc add dev "$RIG_SINK_IF" clsact
-	ip netns exec "$RIG_SINK" tc filter add dev "$RIG_SINK_IF" ingress bpf da \
-		obj "$B/rig/tc_drop.bpf.o" sec tc
-	prog=$(ip netns exec "$RIG_SINK" tc filter show dev "$RIG_SINK_IF" ingress |
-		sed -n 's/.* id \([0-9]*\) .*/\1/p' | head -n1)
-	TC_MAP=$(bpftool prog show id "$prog" | sed -n 's/.*map_ids \([0-9]*\).*/\1/p')
-	[ -n "$TC_MAP" ] || { log "bench.sh: the tc sink's map was not found"; return 1; }
-}
-percpu_sum() { # MAP_ID SLOT: the sum over CPUs of a per-CPU array's u64 slot
-	bpftool -j map lookup id "$1" key "$2" 0 0 0 | grep -o '"formatted":.*' |
-		grep -o '"value":[0-9]*' | awk -F: '{ s += $2 } END { print s + 0 }'
-}
 # sink_count [gen]: what the scenario's sink has counted (with "gen", at the
 # tc sink, only the generator's frames: UDP to port 9000).
 sink_count() {
@@ -169,36 +138,6 @@ sink_count() {
 	else
 		count_drops "$SINK_NS" "$SINK_DEV"
 	fi
-}
-
-path_bridge() { # nf: 1 or 0
-	ip -n "$RIG_FWD" link add br0 type bridge
-	ip -n "$RIG_FWD" link set "$RIG_FWD_A" master br0
-	ip -n "$RIG_FWD" link set "$RIG_FWD_B" master br0
-	ip -n "$RIG_FWD" link set br0 up
-	ip netns exec "$RIG_FWD" sysctl -qw net.bridge.bridge-nf-call-iptables="$1" \
-		net.bridge.bridge-nf-call-ip6tables="$1" net.bridge.bridge-nf-call-arptables="$1"
-}
-
-path_route() {
-	ip -n "$RIG_SINK" addr add 198.18.1.2/24 dev "$RIG_SINK_IF"
-	ip netns exec "$RIG_FWD" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0
-	ip -n "$RIG_FWD" neigh replace 198.18.1.2 lladdr "$RIG_SINK_MAC" dev "$RIG_FWD_B" nud permanent
-	DST_MAC=$RIG_FWD_A_MAC DST_IP=198.18.1.2
-}
-
-path_devmap() {
-	# bpffs lives only inside this one `ip netns exec`; the attachments stay.
-	ip netns exec "$RIG_FWD" sh -es "$B" "$RIG_FWD_A" "$RIG_FWD_B" <<'EOF'
-mount -t bpf bpf /sys/fs/bpf
-bpftool prog load "$1/rig/xdp_devmap.bpf.o" /sys/fs/bpf/xf_devmap type xdp pinmaps /sys/fs/bpf/m
-a=$(cat "/sys/class/net/$2/ifindex"); b=$(cat "/sys/class/net/$3/ifindex")
-le() { printf '%d %d %d %d' $(($1 & 255)) $((($1 >> 8) & 255)) $((($1 >> 16) & 255)) $((($1 >> 24) & 255)); }
-bpftool map update pinned /sys/fs/bpf/m/xf_rig_ports key $(le "$a") value $(le "$b")
-bpftool map update pinned /sys/fs/bpf/m/xf_rig_ports key $(le "$b") value $(le "$a")
-bpftool net attach xdpdrv pinned /sys/fs/bpf/xf_devmap dev "$2"
-bpftool net attach xdpdrv pinned /sys/fs/bpf/xf_devmap dev "$3"
-EOF
 }
 
 path_xskfwd() { # [--route] xskfwd forward (or route) options...
@@ -218,23 +157,6 @@ path_xskfwd() { # [--route] xskfwd forward (or route) options...
 	cat "$OUT/fwd.log" >&2
 	log "bench.sh: xskfwd $mode did not start"
 	return 1
-}
-
-# In-kernel XDP routing (bpf/rig/xdp_fib.bpf.c, as xdp-tools' xdp-forward):
-# bpf_fib_lookup over path_route's routes and neighbour, a DEVMAP_HASH of
-# both ports (ifindex -> itself), the program on both.
-path_xdp_fib() {
-	path_route
-	ip netns exec "$RIG_FWD" sh -es "$B" "$RIG_FWD_A" "$RIG_FWD_B" <<'EOF'
-mount -t bpf bpf /sys/fs/bpf
-bpftool prog load "$1/rig/xdp_fib.bpf.o" /sys/fs/bpf/xf_fib type xdp pinmaps /sys/fs/bpf/m
-le() { printf '%d %d %d %d' $(($1 & 255)) $((($1 >> 8) & 255)) $((($1 >> 16) & 255)) $((($1 >> 24) & 255)); }
-for dev in "$2" "$3"; do
-	i=$(cat "/sys/class/net/$dev/ifindex")
-	bpftool map update pinned /sys/fs/bpf/m/xf_rig_ports key $(le "$i") value $(le "$i")
-	bpftool net attach xdpdrv pinned /sys/fs/bpf/xf_fib dev "$dev"
-done
-EOF
 }
 
 # xskfwd route between fwd0 and fwd1 over path_route's set-up (IPv4 and, as

@@ -35,6 +35,8 @@ mkdir -p "$OUT"
 P=xbc-
 XF=$B/xskfwd
 FWD_PID=
+# shellcheck source=scripts/bench_paths.sh
+source scripts/bench_paths.sh
 
 cleanup() {
 	stop_fwd
@@ -50,35 +52,24 @@ stop_fwd() {
 	fi
 }
 
-# rig MODE: a fresh rig for forward, route or xdpfib (as bench.sh sets them up).
+# rig MODE: a fresh rig for forward, route or xdpfib, as bench.sh sets them up
+# (scripts/bench_paths.sh): a tc drop sink, but for xdp_fib's XDP one.
 rig() {
 	bash scripts/rig.sh up --prefix "$P" >/dev/null
 	eval "$(bash scripts/rig.sh env --prefix "$P")"
 	DST_MAC=$RIG_SINK_MAC DST_IP=$RIG_SINK_IP
-	if [ "$1" != forward ]; then
-		ip -n "$RIG_SINK" addr add 198.18.1.2/24 dev "$RIG_SINK_IF"
-		ip netns exec "$RIG_FWD" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
-			net.ipv6.conf.all.forwarding=1
-		ip -n "$RIG_FWD" neigh replace 198.18.1.2 lladdr "$RIG_SINK_MAC" dev "$RIG_FWD_B" nud permanent
-		DST_MAC=$RIG_FWD_A_MAC DST_IP=198.18.1.2
-	fi
-	if [ "$1" = xdpfib ]; then
-		ip -n "$RIG_SINK" link set dev "$RIG_SINK_IF" xdpdrv obj "$B/rig/xdp_drop.bpf.o" sec xdp
-		ip netns exec "$RIG_FWD" sh -es "$B" "$RIG_FWD_A" "$RIG_FWD_B" <<'EOF'
-mount -t bpf bpf /sys/fs/bpf
-bpftool prog load "$1/rig/xdp_fib.bpf.o" /sys/fs/bpf/xf_fib type xdp pinmaps /sys/fs/bpf/m
-le() { printf '%d %d %d %d' $(($1 & 255)) $((($1 >> 8) & 255)) $((($1 >> 16) & 255)) $((($1 >> 24) & 255)); }
-for dev in "$2" "$3"; do
-	i=$(cat "/sys/class/net/$dev/ifindex")
-	bpftool map update pinned /sys/fs/bpf/m/xf_rig_ports key $(le "$i") value $(le "$i")
-	bpftool net attach xdpdrv pinned /sys/fs/bpf/xf_fib dev "$dev"
-done
-EOF
-	else
-		ip netns exec "$RIG_SINK" tc qdisc add dev "$RIG_SINK_IF" clsact
-		ip netns exec "$RIG_SINK" tc filter add dev "$RIG_SINK_IF" ingress bpf da \
-			obj "$B/rig/tc_drop.bpf.o" sec tc
-	fi
+	case $1 in
+	forward) sink_tc ;;
+	route)
+		path_route
+		ip netns exec "$RIG_FWD" sysctl -qw net.ipv6.conf.all.forwarding=1
+		sink_tc
+		;;
+	xdpfib)
+		sink_drop
+		path_xdp_fib
+		;;
+	esac
 }
 
 # fwd MODE [WRAPPER...]: xskfwd forward or route on CPU 1, waits until it runs.
