@@ -824,7 +824,7 @@ static void stress_check_counters(struct stress *st, const struct rl_sock *a,
 }
 
 /* The rings are empty but for A's fill ring; every frame is back. */
-static void stress_check_frames(struct stress *st, const struct rl_sock *a, struct rl_pool *pool)
+static void stress_check_frames(struct stress *st, struct rl_pool *pool)
 {
 	const struct stress_cfg *cfg = st->cfg;
 	uint32_t i, n;
@@ -849,13 +849,12 @@ static void stress_check_frames(struct stress *st, const struct rl_sock *a, stru
 		assert_true(st->tx_full > 0);
 		assert_true(st->rx_full > 0);
 	}
-	if (st->items >= 1000000) {
-		/* timing-dependent, but seen thousands of times in a run this long */
-		if (cfg->comp < cfg->tx)
-			assert_true(st->comp_full > 0);
-		if (cfg->nframes < cfg->rx + cfg->tx + cfg->fill)
-			assert_true(a->stats.fill_starved > 0);
-	}
+	/*
+	 * A full completion ring and a starved fill ring depend on how the two
+	 * threads happen to interleave (a run of 5M descriptors once saw no
+	 * full completion ring at all): they are printed above, not asserted;
+	 * the counters' identities hold either way.
+	 */
 }
 
 static void stress(const struct stress_cfg *cfg)
@@ -903,7 +902,7 @@ static void stress(const struct stress_cfg *cfg)
 			 k_avail(&kb.tx), cfg->comp - k_room(&kb.comp));
 	stress_report(st, a, b, t);
 	stress_check_counters(st, a, b);
-	stress_check_frames(st, a, &pool);
+	stress_check_frames(st, &pool);
 
 	rl_pool_fini(&pool);
 	sock_free(a, &ka);
