@@ -193,7 +193,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(XF_CFLAGS) -Iuser/$(*D) $(XF_LDFLAGS) -o $@ $< $(UNIT_DEPS) -lcmocka -ljansson -lm -lpthread
 
-$(BPF_TEST) $(BPF_ROUTE_TEST): $(BUILD)/tests/%: tests/bpf/%.c $(SKEL) $(BPF_TEST_DEPS)
+$(BPF_TEST) $(BPF_ROUTE_TEST): $(BUILD)/tests/%: tests/bpf/%.c tests/bpf/prog_harness.h $(SKEL) $(BPF_TEST_DEPS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(XF_CFLAGS) $(XF_LDFLAGS) -o $@ $< $(BPF_TEST_DEPS) -lcmocka -lbpf -lelf -lz

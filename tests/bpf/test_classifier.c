@@ -74,6 +74,7 @@
 
 #include "rules.h"
 #include "xskfwd.skel.h"
+#include "prog_harness.h"
 
 /* ---- outcomes and rule sets ------------------------------------------ */
 
@@ -1249,33 +1250,6 @@ static size_t hdr_end(const struct frame *f, enum hdr_end h)
 
 /* ---- the program under test ------------------------------------------ */
 
-struct prog {
-	struct xskfwd_bpf *skel;
-	int prog_fd;
-	int cnt_fd;
-	int ncpus;
-};
-
-/* libbpf's messages, shown only when something fails (or XF_VERBOSE=1). */
-static char libbpf_log[1 << 16];
-static size_t libbpf_log_len;
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	int n;
-
-	if (getenv("XF_VERBOSE"))
-		return vfprintf(stderr, fmt, ap);
-	if (level == LIBBPF_DEBUG || libbpf_log_len >= sizeof(libbpf_log) - 1)
-		return 0;
-	n = vsnprintf(libbpf_log + libbpf_log_len, sizeof(libbpf_log) - libbpf_log_len, fmt, ap);
-	if (n > 0)
-		libbpf_log_len += (size_t)n;
-	if (libbpf_log_len > sizeof(libbpf_log) - 1)
-		libbpf_log_len = sizeof(libbpf_log) - 1;
-	return n;
-}
-
 static void parse_rule(const char *text, struct xf_rule *r)
 {
 	char err[XF_ERRLEN] = "";
@@ -1330,20 +1304,6 @@ static void prog_unload(struct prog *p)
 }
 
 /* Every counter, summed over CPUs. */
-static void counters(const struct prog *p, __u64 sum[XF_CNT_MAX])
-{
-	__u64 vals[p->ncpus];
-	__u32 k;
-	int c;
-
-	for (k = 0; k < XF_CNT_MAX; k++) {
-		if (bpf_map_lookup_elem(p->cnt_fd, &k, vals))
-			fail_msg("reading counter %u: %s", k, strerror(errno));
-		sum[k] = 0;
-		for (c = 0; c < p->ncpus; c++)
-			sum[k] += vals[c];
-	}
-}
 
 /*
  * Run @len bytes (after @meta bytes of XDP metadata) through the program,
