@@ -192,6 +192,12 @@ void rl_sock_destroy(struct rl_sock *s);
  * no AF_XDP at all; -EPERM: no CAP_NET_RAW).
  */
 int rl_sg_probe(void);
+/*
+ * The most descriptors one packet may have in copy mode, received or sent:
+ * MAX_SKB_FRAGS + 1, read as /proc/sys/net/core/max_skb_frags + 1 (the
+ * kernel's default 17 + 1 when unreadable).
+ */
+uint32_t rl_copy_max_chain(void);
 /* Read the kernel's counters for @s. Returns 0 or -errno. */
 int rl_sock_xdp_stats(const struct rl_sock *s, struct rl_xdp_stats *st);
 

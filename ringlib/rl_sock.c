@@ -70,24 +70,29 @@ int rl_sg_probe(void)
 	return err == EINVAL ? -ENOPROTOOPT : 0;
 }
 
-/* The most descriptors one packet sent on @s may have (see the top). */
-static uint32_t max_chain(const struct rl_sock *s, const struct rl_sock_opts *o)
+uint32_t rl_copy_max_chain(void)
 {
 	unsigned int frags = MAX_SKB_FRAGS_DEFAULT;
-	uint32_t n;
-	FILE *f;
+	FILE *f = fopen(MAX_SKB_FRAGS_FILE, "re");
 
-	if (!s->sg)
-		return 1;
-	if (s->zerocopy)
-		return 1; /* the driver's limit, unknown to libbpf 1.1.2 */
-	f = fopen(MAX_SKB_FRAGS_FILE, "re");
 	if (f) {
 		if (fscanf(f, "%u", &frags) != 1)
 			frags = MAX_SKB_FRAGS_DEFAULT;
 		fclose(f);
 	}
-	n = frags + 1;
+	return frags + 1;
+}
+
+/* The most descriptors one packet sent on @s may have (see the top). */
+static uint32_t max_chain(const struct rl_sock *s, const struct rl_sock_opts *o)
+{
+	uint32_t n;
+
+	if (!s->sg)
+		return 1;
+	if (s->zerocopy)
+		return 1; /* the driver's limit, unknown to libbpf 1.1.2 */
+	n = rl_copy_max_chain();
 	return o->tx_size && o->tx_size < n ? o->tx_size : n;
 }
 

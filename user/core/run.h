@@ -111,6 +111,8 @@ struct xf_run {
 	uint32_t nthreads, cap;
 	uint64_t start_ns;
 	uint32_t max_queue;
+	bool sg;	     /* multi-buffer: a port's MTU needs frame chains (xf_check_mtu) */
+	uint32_t chain_need; /* ... of up to this many frames */
 };
 
 /* Run @m with the arguments after the program's name; returns the exit status. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* UMEM, sockets and classifier set-up with their explanations (setup.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "log.h"
@@ -63,9 +64,15 @@ int xf_pool_slice(struct rl_pool *p, const struct rl_umem *u, uint32_t i, uint64
 	return err;
 }
 
-static void explain_bind_error(const struct xf_port *p, uint32_t q, enum rl_bind_mode mode, int err)
+static void explain_bind_error(const struct xf_port *p, uint32_t q, enum rl_bind_mode mode, int err,
+			       bool sg)
 {
-	if (err == -EOPNOTSUPP && mode == RL_MODE_ZEROCOPY)
+	if (err == -EOPNOTSUPP && mode == RL_MODE_ZEROCOPY && sg)
+		xf_err("%s/q%u: zero-copy bind refused: the MTU %u needs multi-buffer frames and "
+		       "driver %s has no zero-copy multi-buffer (use --mode copy, or a frame size "
+		       "or MTU that needs no chains)",
+		       p->name, q, p->mtu, p->driver);
+	else if (err == -EOPNOTSUPP && mode == RL_MODE_ZEROCOPY)
 		xf_err("%s/q%u: zero-copy bind refused: driver %s has no AF_XDP zero-copy "
 		       "support (use --mode auto or --mode copy)",
 		       p->name, q, p->driver);
@@ -93,11 +100,12 @@ int xf_socket_create(const struct xf_run *r, const struct xf_port *p, struct rl_
 		.mode = r->o.bind_mode,
 		.need_wakeup = !r->o.no_need_wakeup,
 		.xdp_skb_mode = r->o.xdp_mode == XDP_MODE_SKB,
+		.sg = r->sg,
 	};
 	int err = rl_sock_create(out, u, &so);
 
 	if (err) {
-		explain_bind_error(p, q->queue, r->o.bind_mode, err);
+		explain_bind_error(p, q->queue, r->o.bind_mode, err, r->sg);
 		return err;
 	}
 	/* Copy-mode TX sends 32 frames per kick unless raised (kernel >= 6.17). */
@@ -129,21 +137,56 @@ int xf_socket_open(const struct xf_run *r, struct xf_port *p, struct rl_umem *u,
 	return xf_port_map_socket(p, q->queue, (*out)->fd);
 }
 
-int xf_check_mtu(const struct xf_port *p, uint32_t frame_size)
+/* Bytes of a packet one UMEM frame holds: the kernel keeps its headroom. */
+static uint32_t frame_room(uint32_t frame_size)
 {
-	uint32_t max_mtu = frame_size - XDP_PACKET_HEADROOM_ - ETH_HLEN_ - VLAN_HLEN_;
+	return frame_size - XDP_PACKET_HEADROOM_;
+}
 
-	if (p->mtu <= max_mtu)
-		return 0;
+static int refuse_mtu(const struct xf_port *p, uint32_t frame_size, const char *why)
+{
+	uint32_t max_mtu = frame_room(frame_size) - ETH_HLEN_ - VLAN_HLEN_;
+
 	if (frame_size < 4096)
-		xf_err("%s: MTU %u does not fit %u-byte frames (at most MTU %u): use "
+		xf_err("%s: MTU %u does not fit %u-byte frames (at most MTU %u) and %s: use "
 		       "--frame-size 4096, or lower the MTU (ip link set dev %s mtu %u)",
-		       p->name, p->mtu, frame_size, max_mtu, p->name, max_mtu);
+		       p->name, p->mtu, frame_size, max_mtu, why, p->name, max_mtu);
 	else
-		xf_err("%s: MTU %u does not fit %u-byte frames (at most MTU %u; multi-buffer "
-		       "frames are not supported): lower the MTU (ip link set dev %s mtu %u)",
-		       p->name, p->mtu, frame_size, max_mtu, p->name, max_mtu);
+		xf_err("%s: MTU %u does not fit %u-byte frames (at most MTU %u) and %s: lower "
+		       "the MTU (ip link set dev %s mtu %u)",
+		       p->name, p->mtu, frame_size, max_mtu, why, p->name, max_mtu);
 	return -EMSGSIZE;
+}
+
+int xf_check_mtu(struct xf_run *r, const struct xf_port *p, bool chains_ok)
+{
+	uint32_t room = frame_room(r->o.frame_size);
+	uint32_t need = (p->mtu + ETH_HLEN_ + VLAN_HLEN_ + room - 1) / room;
+	uint32_t limit = rl_copy_max_chain();
+	char why[128];
+	int err;
+
+	if (need <= 1)
+		return 0;
+	if (!chains_ok)
+		return refuse_mtu(p, r->o.frame_size, "this mode takes no multi-buffer frames");
+	err = rl_sg_probe();
+	if (err == -ENOPROTOOPT)
+		return refuse_mtu(p, r->o.frame_size,
+				  "this kernel has no multi-buffer AF_XDP (XDP_USE_SG, Linux 6.6)");
+	if (err && err != -EPERM && err != -EAFNOSUPPORT)
+		return refuse_mtu(p, r->o.frame_size, strerror(-err));
+	/* -EPERM, -EAFNOSUPPORT: the UMEM's creation says it, in its words */
+	if (need > limit) {
+		snprintf(why, sizeof(why),
+			 "a frame would take %u, more than the kernel's %u (MAX_SKB_FRAGS + 1)",
+			 need, limit);
+		return refuse_mtu(p, r->o.frame_size, why);
+	}
+	r->sg = true;
+	if (need > r->chain_need)
+		r->chain_need = need;
+	return 0;
 }
 
 int xf_run_attach(struct xf_run *r, const struct xf_classifier *c)

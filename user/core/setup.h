@@ -36,7 +36,7 @@ struct xf_sock_req {
 
 /*
  * A socket on @p, queue q->queue, on @u, bound as --mode, --no-need-wakeup,
- * --xdp-mode and --busy-poll say.
+ * --xdp-mode and --busy-poll say, with multi-buffer when r->sg.
  */
 int xf_socket_create(const struct xf_run *r, const struct xf_port *p, struct rl_umem *u,
 		     const struct xf_sock_req *q, struct rl_sock **out);
@@ -50,11 +50,15 @@ int xf_socket_open(const struct xf_run *r, struct xf_port *p, struct rl_umem *u,
 		   const struct xf_sock_req *q, struct rl_pool *pool, struct rl_sock **out);
 
 /*
- * The largest frame @p receives (MTU + Ethernet + one VLAN tag) must fit a
- * @frame_size UMEM frame after the kernel's 256 bytes of headroom: -EMSGSIZE
+ * The largest frame @p receives (MTU + Ethernet + one VLAN tag) must fit
+ * --frame-size UMEM frames after the kernel's 256 bytes of headroom: in one
+ * frame, or, when @chains_ok (the mode handles multi-buffer packets) and the
+ * kernel has multi-buffer AF_XDP (6.6), in a chain of at most MAX_SKB_FRAGS + 1
+ * frames. A chain turns r->sg on (every socket of the run is then bound with
+ * XDP_USE_SG) and raises r->chain_need to the frames it takes. -EMSGSIZE
  * otherwise, after a line saying what to change.
  */
-int xf_check_mtu(const struct xf_port *p, uint32_t frame_size);
+int xf_check_mtu(struct xf_run *r, const struct xf_port *p, bool chains_ok);
 
 const char *xf_bind_mode_name(enum rl_bind_mode m);
 

@@ -81,7 +81,7 @@ int fwd_setup(struct xf_run *r, enum fwd_steer steer)
 
 	f->steer = steer;
 	for (k = 0; k < r->nports; k++) {
-		err = xf_check_mtu(&r->port[k], r->o.frame_size);
+		err = xf_check_mtu(r, &r->port[k], true);
 		if (err)
 			return err;
 	}
@@ -120,6 +120,10 @@ void fwd_start(struct xf_run *r, struct xf_out *o)
 			xo_str(o, "bind_mode", "bind %s",
 			       fp->sock[k]->zerocopy ? "zero-copy" : "copy");
 			xo_bool(o, "need_wakeup", ", need_wakeup %s", fp->sock[k]->need_wakeup);
+			xo_bool(o, "multi_buffer", ", multi-buffer %s", fp->sock[k]->sg);
+			if (fp->sock[k]->sg)
+				xo_u64(o, "max_chain", " (up to %llu frames)",
+				       fp->sock[k]->max_chain);
 			xo_bool(o, "busy_poll", ", busy_poll %s", fp->busy_poll);
 			xo_i64(o, "cpu", ", cpu %lld\n", fp->th.cpu);
 			xo_obj_close(o);

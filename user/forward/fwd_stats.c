@@ -14,6 +14,10 @@ static void queue_totals_add(struct xf_queue_totals *t, const struct rl_sock *s)
 	t->tx_packets += rl_stat_read(s->stats.tx_packets);
 	t->tx_bytes += rl_stat_read(s->stats.tx_bytes);
 	t->tx_completed += rl_stat_read(s->stats.tx_completed);
+	t->rx_descs += rl_stat_read(s->stats.rx_descs);
+	t->tx_descs += rl_stat_read(s->stats.tx_descs);
+	t->tx_chain_too_long += rl_stat_read(s->stats.tx_chain_too_long);
+	t->sg |= s->sg;
 	t->rx_left += rl_rx_left(s);
 	if (!rl_sock_xdp_stats(s, &k))
 		rl_xdp_stats_add(&t->k, &k);
@@ -26,6 +30,10 @@ static void queue_totals_sum(struct xf_queue_totals *into, const struct xf_queue
 	into->tx_packets += q->tx_packets;
 	into->tx_bytes += q->tx_bytes;
 	into->tx_completed += q->tx_completed;
+	into->rx_descs += q->rx_descs;
+	into->tx_descs += q->tx_descs;
+	into->tx_chain_too_long += q->tx_chain_too_long;
+	into->sg |= q->sg;
 	into->rx_left += q->rx_left;
 	rl_xdp_stats_add(&into->k, &q->k);
 }
@@ -50,7 +58,7 @@ void xf_fwd_collect(const struct xf_port *p, const struct fwd_poller *pollers, u
 uint64_t xf_port_drops(const struct xf_port_totals *t)
 {
 	return t->sum.k.rx_dropped + t->sum.k.rx_ring_full + t->sum.k.tx_invalid_descs +
-	       t->xdp[XF_CNT_DROP_MALFORMED];
+	       t->sum.tx_chain_too_long + t->xdp[XF_CNT_DROP_MALFORMED];
 }
 
 /* The route flavour's frames left to the kernel (every XF_CNT_SLOW_*). */
@@ -101,7 +109,16 @@ static void print_moved(struct xf_out *o, const struct xf_queue_totals *q)
 		{ "tx_bytes", q->tx_bytes },	 { "tx_completed", q->tx_completed },
 	};
 
+	/* Multi-buffer: packets and frames (descriptors) differ. */
+	const struct xo_field chains[] = {
+		{ "rx_descs", q->rx_descs },
+		{ "tx_descs", q->tx_descs },
+		{ "tx_chain_too_long", q->tx_chain_too_long },
+	};
+
 	xo_u64_fields(o, f, XO_NFIELDS(f), '=');
+	if (q->sg)
+		xo_u64_fields(o, chains, XO_NFIELDS(chains), '=');
 	xf_sock_stats_out(o, &q->k, true);
 }
 

@@ -32,7 +32,10 @@
 #include "xskfwd_shared.h"
 
 struct xf_queue_totals {
-	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, tx_completed;
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+	uint64_t tx_completed; /* descriptors (frames), as rx_descs and tx_descs */
+	uint64_t rx_descs, tx_descs, tx_chain_too_long;
+	bool sg;	  /* multi-buffer: the three above are printed */
 	uint64_t rx_left; /* on the rx ring, not taken by the poller (yet) */
 	struct rl_xdp_stats k;
 };

@@ -228,7 +228,7 @@ static int setup(struct xf_run *r)
 		xf_err("serve: session table: %s", strerror(-err));
 		return err;
 	}
-	err = xf_check_mtu(sv->port, r->o.frame_size);
+	err = xf_check_mtu(r, sv->port, false);
 	if (err)
 		return err;
 	if (!sv->o.naddrs && default_addrs(&sv->o, sv->port->name))

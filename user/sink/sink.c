@@ -168,7 +168,7 @@ static int setup(struct xf_run *r)
 	struct sink *k = r->ctx;
 	int err;
 
-	err = xf_check_mtu(&r->port[0], r->o.frame_size);
+	err = xf_check_mtu(r, &r->port[0], false);
 	if (!err)
 		err = xf_run_attach(r,
 				    &(struct xf_classifier){ .rules = r->o.rules,
