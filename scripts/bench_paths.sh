@@ -7,8 +7,10 @@
 # DST_IP (where gen sends) and TC_MAP as they say.
 # shellcheck disable=SC2034 # DST_MAC, DST_IP: read by the caller
 
-xdp_attach() { # NS DEV OBJ: bpf/rig/OBJ.bpf.c's program, natively
-	ip -n "$1" link set dev "$2" xdpdrv obj "$B/rig/$3.bpf.o" sec xdp
+# xdp_attach NS DEV OBJ: bpf/rig/OBJ.bpf.c's program (xdp_drop, xdp_pass: both
+# frags-aware, so a 9000-MTU veth takes them), natively.
+xdp_attach() {
+	ip -n "$1" link set dev "$2" xdpdrv obj "$B/rig/$3.bpf.o" sec xdp.frags
 }
 
 # The sinks on sink0, chosen per scenario:

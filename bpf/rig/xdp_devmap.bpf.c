@@ -4,6 +4,8 @@
  * frame through a devmap to the port given for its ingress interface
  * (xf_rig_ports: ingress ifindex -> egress ifindex, written by the
  * benchmark with bpftool). One loaded instance serves both directions.
+ * Frags-aware (xdp.frags): a 9000-byte frame is redirected whole, as a
+ * multi-buffer xdp_frame, which veth's ndo_xdp_xmit takes.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -15,7 +17,7 @@ struct {
 	__type(value, __u32);
 } xf_rig_ports SEC(".maps");
 
-SEC("xdp")
+SEC("xdp.frags")
 int rig_devmap(struct xdp_md *ctx)
 {
 	return bpf_redirect_map(&xf_rig_ports, ctx->ingress_ifindex, XDP_DROP);

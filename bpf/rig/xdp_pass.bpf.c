@@ -4,11 +4,12 @@
  * program without deciding anything: a veth accepts frames redirected into
  * it (ndo_xdp_xmit) only when its peer runs XDP. The tests also use it as a
  * "foreign" program that xskfwd must never remove.
+ * Frags-aware (xdp.frags), so it attaches to a veth of any MTU (9000 too).
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-SEC("xdp")
+SEC("xdp.frags")
 int foreign_pass(struct xdp_md *ctx)
 {
 	(void)ctx;

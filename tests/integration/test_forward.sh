@@ -321,7 +321,7 @@ PY
 
 test_foreign_program_kept() {
 	local rc=0
-	ip -n "$RIG_FWD" link set dev "$RIG_FWD_A" xdpdrv obj "$XF_BIN/rig/xdp_pass.bpf.o" sec xdp
+	ip -n "$RIG_FWD" link set dev "$RIG_FWD_A" xdpdrv obj "$XF_BIN/rig/xdp_pass.bpf.o" sec xdp.frags
 	ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" \
 		--duration 1 >/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
 	cat "$XF_TEST_TMP/err"

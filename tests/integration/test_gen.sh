@@ -278,7 +278,7 @@ test_gen_live_through_a_router() {
 	ip netns exec "$RIG_FWD" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0
 	ip -n "$RIG_FWD" neigh replace 198.18.1.2 lladdr "$RIG_SINK_MAC" dev "$RIG_FWD_B" nud permanent
 	# live frames need an XDP program on the receiving peer
-	ip -n "$RIG_FWD" link set dev "$RIG_FWD_A" xdpdrv obj "$XF_BIN/rig/xdp_pass.bpf.o" sec xdp
+	ip -n "$RIG_FWD" link set dev "$RIG_FWD_A" xdpdrv obj "$XF_BIN/rig/xdp_pass.bpf.o" sec xdp.frags
 	GEN_DST_MAC=$RIG_FWD_A_MAC
 	gen --engine live --count 1 --dst-ip 198.18.1.2
 	if grep -q "does not support BPF_F_TEST_XDP_LIVE_FRAMES" "$GEN_ERR"; then
