@@ -24,7 +24,8 @@
 # the XDP sink), and zero-loss throughput (bisection on the paced rate) for
 # route and the kernel's forwarding; serving files: xskfwd serve against
 # tftpd-hpa (TFTP goodput with 1, 8 and 64 clients, windowsize 1 and 16, CPU
-# per GB). Results:
+# per GB); 9000-byte frames on a 9000-MTU rig: xskfwd (descriptor chains),
+# the Linux bridge and the frags-aware devmap, in Gbit/s and pps. Results:
 # build/bench/results.jsonl (every run), summary.txt, summary.json and
 # bench.png (gnuplot).
 #
@@ -122,10 +123,11 @@ stop_server() {
 	fi
 }
 
-# fresh_rig QUEUES: every scenario starts from a rebuilt rig (about 0.5 s).
+# fresh_rig QUEUES: every scenario starts from a rebuilt rig (about 0.5 s),
+# with the MTU BENCH_MTU when it is set (the jumbo section).
 fresh_rig() {
 	stop_fwd
-	bash scripts/rig.sh up --prefix "$P" --queues "$1" >/dev/null
+	bash scripts/rig.sh up --prefix "$P" --queues "$1" ${BENCH_MTU:+--mtu "$BENCH_MTU"} >/dev/null
 	eval "$(bash scripts/rig.sh env --prefix "$P")"
 	DST_MAC=$RIG_SINK_MAC DST_IP=$RIG_SINK_IP
 }
@@ -735,6 +737,17 @@ done
 # frames at its 256-entry ring from about 80 kpps on: cross-CPU wake-ups.)
 zero_loss route-zeroloss-kernel-64 path_route xsk0 64
 zero_loss route-zeroloss-xskfwd-64 path_xskroute xsk0+fwd1 64
+
+log "== 9000-byte frames: MTU 9000 on the whole rig, the AF_XDP generator (live frames take one page at most)"
+# Frames of 9014 bytes (MTU 9000 + Ethernet): xskfwd carries each as a chain of
+# 3 descriptors (4096-byte UMEM frames), the bridge as one skb, the devmap as a
+# multi-buffer xdp_frame. skb paths into the tc sink, the devmap (XDP frames)
+# into the XDP sink, as in the routing section.
+BENCH_MTU=9000
+K=xsk0,xsk1,xsk0+napi1 F=xsk0+fwd1,xsk1+fwd0
+rounds "jumbo-bridge 9014 bridge_nf_off tc $K" "jumbo-devmap 9014 path_devmap xdp $K" \
+	"jumbo-xskfwd 9014 set_fwd tc $F"
+BENCH_MTU=
 
 log "== serving files: xskfwd serve against tftpd-hpa (16 MiB file, blksize 1468)"
 serve_bench

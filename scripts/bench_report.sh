@@ -5,7 +5,8 @@
 # measured in the same invocation, the placement used and the CPU use of the
 # median run; latency percentiles; routing (route against forward and the
 # kernel's forwarding, both sinks, the zero-loss searches); serving files (xskfwd serve against
-# tftpd-hpa: goodput, windowsize granted, CPU per GB, ratio). Writes
+# tftpd-hpa: goodput, windowsize granted, CPU per GB, ratio); 9000-byte frames
+# (xskfwd, bridge, devmap: Mpps, Gbit/s, ratios). Writes
 # DIR/summary.txt, DIR/summary.json and, when gnuplot is there, DIR/bench.png.
 set -euo pipefail
 dir=${1:?usage: bench_report.sh DIR}
@@ -104,6 +105,33 @@ if grep -q '"scenario":"route-' "$res"; then
 				printf "%-26s %5s %12s %12s %-12s %12s  %s\n", get("scenario"), get("size"), get("zero_loss_pps"),
 					get("failed_pps"), get("failed_by"), get("unpaced_pps"), get("placement")
 			}
+		}
+	}' >>"$dir/summary.txt"
+fi
+if grep -q '"scenario":"jumbo-' "$res"; then
+	# 9000-byte frames: Mpps and Gbit/s (frame bytes without FCS, x 8) of
+	# each path's median run, and xskfwd's ratios to the bridge and devmap.
+	{ grep '"scenario":"jumbo-' "$res" || true; } | awk '
+	function get(key) {
+		if (!match($0, "\"" key "\":(\"[^\"]*\"|[0-9.]+)")) return ""
+		v = substr($0, RSTART + length(key) + 3, RLENGTH - length(key) - 3); gsub(/"/, "", v); return v
+	}
+	function med(list,   a, n, i, j, t) {
+		n = split(list, a, " ")
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return n ? a[int((n + 1) / 2)] : 0
+	}
+	get("pps") != "" { sc = get("scenario"); runs[sc] = runs[sc] " " get("pps"); size[sc] = get("size"); sink[sc] = get("sink") }
+	END {
+		print "\n9000-byte frames (MTU 9000; medians; Gbit/s = pps x frame bytes x 8)"
+		printf "%-14s %6s %9s %9s %5s %10s %10s\n", "path", "bytes", "Mpps", "Gbit/s", "sink", "xskfwd/it", ""
+		x = ("jumbo-xskfwd" in runs) ? med(runs["jumbo-xskfwd"]) : 0
+		for (i = 1; i <= 3; i++) {
+			sc = (i == 1) ? "jumbo-bridge" : (i == 2) ? "jumbo-devmap" : "jumbo-xskfwd"
+			if (!(sc in runs)) continue
+			m = med(runs[sc])
+			printf "%-14s %6s %9.3f %9.2f %5s %10s\n", sc, size[sc], m / 1e6, m * size[sc] * 8 / 1e9, sink[sc],
+				(i < 3 && m > 0 && x > 0) ? sprintf("%.2fx", x / m) : "-"
 		}
 	}' >>"$dir/summary.txt"
 fi
