@@ -63,13 +63,13 @@ count() {
 }
 
 echo "== unit tests"
-make --no-print-directory unit 2>&1 | tee "$logdir/unit.log"
+make --no-print-directory -j"$(nproc)" unit 2>&1 | tee "$logdir/unit.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 count "$logdir/unit.log"
 
 if [ "$tsan" = 1 ]; then
 	echo "== unit tests under ThreadSanitizer"
-	make --no-print-directory SAN=thread unit 2>&1 | tee "$logdir/unit-tsan.log"
+	make --no-print-directory -j"$(nproc)" SAN=thread unit 2>&1 | tee "$logdir/unit-tsan.log"
 	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 	count "$logdir/unit-tsan.log"
 fi
@@ -83,17 +83,19 @@ if [ "$san" = 1 ]; then
 	echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 	ASAN_OPTIONS=halt_on_error=1:exitcode=66:detect_leaks=1 \
 		UBSAN_OPTIONS=halt_on_error=1:exitcode=67:print_stacktrace=1 \
-		make --no-print-directory SAN=address,undefined unit 2>&1 | tee "$logdir/unit-asan.log"
+		make --no-print-directory -j"$(nproc)" SAN=address,undefined unit 2>&1 | tee "$logdir/unit-asan.log"
 	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 	count "$logdir/unit-asan.log"
 
 	echo "== integration tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 	if make -j"$(nproc)" SAN=address,undefined all >"$logdir/build-asan.log" 2>&1; then
 		# The classifier's random frames run in the kernel, sanitized or not:
-		# the full 100000 per rule set ran above; the tables run in full here.
+		# the full 100000 per rule set ran above. Here the tables run in full
+		# and 1000 random frames per rule set put the test's own generator
+		# and checks under the sanitizers.
 		ASAN_OPTIONS=halt_on_error=1:exitcode=66:detect_leaks=1 \
 			UBSAN_OPTIONS=halt_on_error=1:exitcode=67:print_stacktrace=1 \
-			XF_RANDOM_FRAMES=20000 \
+			XF_RANDOM_FRAMES=1000 \
 			XF_BIN="$PWD/build/san-address+undefined" XF_TEST_LOGDIR="$PWD/$logdir/asan" \
 			bash tests/integration/run.sh "${SAN_TESTS[@]}" 2>&1 | tee "$logdir/integration-asan.log"
 		[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
@@ -120,7 +122,7 @@ fi
 
 if [ "${CI:-}" = true ]; then
 	echo "== fuzzing, ${FUZZ_SECONDS:-20} s per target"
-	make --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}" 2>&1 | tee "$logdir/fuzz.log"
+	make --no-print-directory -j"$(nproc)" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}" 2>&1 | tee "$logdir/fuzz.log"
 	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 	count "$logdir/fuzz.log"
 else
