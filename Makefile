@@ -4,7 +4,8 @@
 #   make unit       unit tests only (no root)
 #   make demo       the forwarder on the veth test rig for a few seconds
 #   make bench      xskfwd against the kernel's paths (build/bench/; ~27 min)
-#   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60) s
+#   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60) s, FUZZ_JOBS (default:
+#                   the CPUs) at once
 #   make format     clang-format the C sources in place
 #   make clean
 # Variables: V=1 (echo commands), SAN=address|thread|undefined|address,undefined,

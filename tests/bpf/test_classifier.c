@@ -1295,12 +1295,34 @@ static void prog_load(struct prog *p, const struct ruleset *rs)
 		if (err)
 			fail_msg("writing rule %u: %s", i, strerror(-err));
 	}
+	prog_counters_reset(p);
 }
 
 static void prog_unload(struct prog *p)
 {
 	xskfwd_bpf__destroy(p->skel);
 	p->skel = NULL;
+}
+
+/*
+ * The instance for @rs, loaded by the first of its tests and kept for the
+ * others (the rule set's four tests run in a row; the verifier's work is
+ * done once per rule set), its counters read afresh for counter_moved().
+ */
+static struct prog cached;
+static const struct ruleset *cached_rs;
+
+static struct prog *ruleset_prog(const struct ruleset *rs)
+{
+	if (cached_rs != rs) {
+		if (cached_rs)
+			prog_unload(&cached);
+		cached_rs = NULL;
+		prog_load(&cached, rs);
+		cached_rs = rs;
+	}
+	prog_counters_reset(&cached);
+	return &cached;
 }
 
 /* Every counter, summed over CPUs. */
@@ -1334,49 +1356,31 @@ static int run_meta(const struct prog *p, const uint8_t *data, size_t meta, size
 	return run_ctx(p, data, meta, len, len, ret, seen);
 }
 
-/* Which counter moved, by exactly one; -1 if none did or more than one moved. */
-static int moved(const __u64 before[XF_CNT_MAX], const __u64 after[XF_CNT_MAX])
-{
-	int k, which = -1;
-
-	for (k = 0; k < XF_CNT_MAX; k++) {
-		if (after[k] == before[k])
-			continue;
-		if (after[k] != before[k] + 1 || which != -1)
-			return -1;
-		which = k;
-	}
-	return which;
-}
-
 /*
  * Run one frame with a first buffer of @lin bytes (the rest in fragments;
  * @lin >= f->len: all of it, as far as a page holds it); its verdict and
  * the counter that moved (-1: not exactly one, by one).
  */
-static void run_split(const struct prog *p, const struct frame *f, size_t lin, __u32 *verdict,
+static void run_split(struct prog *p, const struct frame *f, size_t lin, __u32 *verdict,
 		      int *counter)
 {
-	__u64 before[XF_CNT_MAX], after[XF_CNT_MAX];
 	size_t seen = 0;
 	int err;
 
 	if (lin > f->len)
 		lin = f->len;
-	counters(p, before);
 	err = run_ctx(p, f->b, 0, f->len, lin, verdict, &seen);
 	if (err)
 		fail_msg("test_run of a %zu-byte frame (first buffer %zu): %s", f->len, lin,
 			 strerror(-err));
-	counters(p, after);
-	*counter = moved(before, after);
+	*counter = counter_moved(p);
 	if (seen != lin && seen != max_len)
 		fail_msg("a %zu-byte frame: asked for a first buffer of %zu bytes, the program saw "
 			 "%zu",
 			 f->len, lin, seen);
 }
 
-static void run_frame(const struct prog *p, const struct frame *f, __u32 *verdict, int *counter)
+static void run_frame(struct prog *p, const struct frame *f, __u32 *verdict, int *counter)
 {
 	run_split(p, f, f->len, verdict, counter);
 }
@@ -1415,12 +1419,12 @@ static void test_kernel_limits(void **state)
 	__u64 before[XF_CNT_MAX], after[XF_CNT_MAX];
 	static struct frame big;
 	struct frame *f = &big;
-	struct prog p;
+	struct prog *p;
 	size_t len, seen = 0;
 	__u32 v;
 
 	(void)state;
-	prog_load(&p, &rulesets[0]);
+	p = ruleset_prog(&rulesets[0]);
 	/*
 	 * Less than an Ethernet header: refused, also behind metadata (the
 	 * kernel checks what follows it). Ethernet drivers do not deliver
@@ -1429,20 +1433,20 @@ static void test_kernel_limits(void **state)
 	 */
 	memset(buf, 0, sizeof(buf));
 	for (len = 0; len < ETH_HLEN; len++) {
-		assert_int_equal(run_meta(&p, buf, 0, len, &v, NULL), -EINVAL);
-		assert_int_equal(run_meta(&p, buf, 32, len, &v, NULL), -EINVAL);
+		assert_int_equal(run_meta(p, buf, 0, len, &v, NULL), -EINVAL);
+		assert_int_equal(run_meta(p, buf, 32, len, &v, NULL), -EINVAL);
 	}
-	assert_int_equal(run_meta(&p, buf, 0, ETH_HLEN, &v, NULL), 0);
-	assert_int_equal(run_meta(&p, buf, 32, ETH_HLEN, &v, NULL), 0);
+	assert_int_equal(run_meta(p, buf, 0, ETH_HLEN, &v, NULL), 0);
+	assert_int_equal(run_meta(p, buf, 32, ETH_HLEN, &v, NULL), 0);
 
 	/* The linear part of a page is all the program can see. */
-	assert_int_equal(run_meta(&p, buf, 0, sizeof(buf), &v, &seen), 0);
+	assert_int_equal(run_meta(p, buf, 0, sizeof(buf), &v, &seen), 0);
 	max_len = seen;
 	printf("test_run limits: frames of 0..13 bytes refused (EINVAL); the program sees at most "
 	       "%zu bytes (page %ld - headroom 256 - tailroom %ld)\n",
 	       max_len, page, page - 256 - (long)max_len);
 	assert_true(max_len >= 1514 + 8 && max_len <= (size_t)page - 256);
-	assert_int_equal(run_meta(&p, buf, 0, max_len, &v, &seen), 0);
+	assert_int_equal(run_meta(p, buf, 0, max_len, &v, &seen), 0);
 	assert_int_equal(seen, max_len);
 
 	/*
@@ -1454,9 +1458,9 @@ static void test_kernel_limits(void **state)
 	ipv4(f, IPPROTO_UDP);
 	udp(f, 1234, 5000, max_len + 1 - 42);
 	fin(f);
-	counters(&p, before);
-	assert_int_equal(run_meta(&p, f->b, 0, f->len, &v, &seen), 0);
-	counters(&p, after);
+	counters(p, before);
+	assert_int_equal(run_meta(p, f->b, 0, f->len, &v, &seen), 0);
+	counters(p, after);
 	printf("test_run takes a %zu-byte frame; the program sees %zu bytes in its first buffer "
 	       "and returns %s\n",
 	       f->len, seen, verdict_name(v));
@@ -1469,11 +1473,10 @@ static void test_kernel_limits(void **state)
 	 * much, fragments the rest (kernel 6.18; older ones put as much as a
 	 * page holds in the first buffer). The split tests need it.
 	 */
-	assert_int_equal(run_ctx(&p, f->b, 0, f->len, ETH_HLEN, &v, &seen), 0);
+	assert_int_equal(run_ctx(p, f->b, 0, f->len, ETH_HLEN, &v, &seen), 0);
 	split_ctl = seen == ETH_HLEN;
 	printf("test_run %s the first buffer's length from ctx.data_end (asked %d, got %zu)\n",
 	       split_ctl ? "takes" : "does not take", ETH_HLEN, seen);
-	prog_unload(&p);
 }
 
 static void print_notes(void)
@@ -1493,13 +1496,13 @@ static void test_ruleset(void **state)
 	const struct ruleset *rs = *state;
 	unsigned int bad = 0, ran = 0;
 	struct frame f;
-	struct prog p;
+	struct prog *p;
 	size_t i;
 	int a;
 
 	if (!max_len)
 		fail_msg("test_kernel_limits must run first (it finds the largest frame)");
-	prog_load(&p, rs);
+	p = ruleset_prog(rs);
 	for (i = 0; i < NR_ROWS; i++) {
 		const struct row *r = &frames[i];
 
@@ -1509,7 +1512,7 @@ static void test_ruleset(void **state)
 
 			r->build(&f, a);
 			expect(r->want[rs->col], &want_v, &want_c);
-			run_frame(&p, &f, &got_v, &got_c);
+			run_frame(p, &f, &got_v, &got_c);
 			ran++;
 			if (got_v == want_v && got_c == want_c)
 				continue;
@@ -1521,7 +1524,6 @@ static void test_ruleset(void **state)
 		}
 	}
 	printf("[%s] %u frames, %u mismatches\n", rs->name, ran, bad);
-	prog_unload(&p);
 	if (bad)
 		fail_msg("[%s]: %u of %u frames got a verdict or counter other than expected",
 			 rs->name, bad, ran);
@@ -1533,7 +1535,7 @@ static void test_ruleset(void **state)
  * as long as a page allows (only that when test_run cannot be asked for a
  * shorter one). Prints each mismatch; returns their number.
  */
-static unsigned int jumbo_row(const struct prog *p, const struct ruleset *rs, const struct jrow *r,
+static unsigned int jumbo_row(struct prog *p, const struct ruleset *rs, const struct jrow *r,
 			      int size, unsigned int *ran)
 {
 	static struct frame f;
@@ -1567,17 +1569,16 @@ static void test_jumbo(void **state)
 {
 	const struct ruleset *rs = *state;
 	unsigned int bad = 0, ran = 0;
-	struct prog p;
+	struct prog *p;
 	size_t i, k;
 
 	if (!max_len)
 		fail_msg("test_kernel_limits must run first (it finds the largest frame)");
-	prog_load(&p, rs);
+	p = ruleset_prog(rs);
 	for (i = 0; i < NR_JUMBO; i++)
 		for (k = 0; k < NR_JUMBO_SIZES; k++)
-			bad += jumbo_row(&p, rs, &jumbo[i], jumbo_sizes[k], &ran);
+			bad += jumbo_row(p, rs, &jumbo[i], jumbo_sizes[k], &ran);
 	printf("[%s] %u multi-buffer runs, %u mismatches\n", rs->name, ran, bad);
-	prog_unload(&p);
 	if (bad)
 		fail_msg("[%s]: %u of %u multi-buffer runs got a verdict or counter other than "
 			 "expected",
@@ -1631,10 +1632,12 @@ static void random_frame(struct frame *f, size_t max)
 	};
 	static const uint8_t v4_src[] = { 198, 18 }, v6_dst[] = { 0x20, 0x01, 0x0d, 0xb8 };
 	size_t i, off;
+	uint64_t r;
 
 	f->len = ETH_HLEN + rnd() % (max + 1 - ETH_HLEN);
-	for (i = 0; i < f->len; i++)
-		f->b[i] = (uint8_t)rnd();
+	for (i = 0; i < f->len; i += 8) /* FRAME_MAX > max + 8: room for the last 8 */
+		for (r = rnd(), off = i; off < i + 8; off++, r >>= 8)
+			f->b[off] = (uint8_t)r;
 	if (rnd() % 4 == 0)
 		return;
 	off = 12;
@@ -1698,10 +1701,10 @@ static void random_run(const struct ruleset *rs, int frags)
 	unsigned long seen[XF_CNT_MAX] = { 0 };
 	uint64_t seed = env_ul("XF_RANDOM_SEED", 1);
 	static struct frame f;
-	struct prog p;
+	struct prog *p;
 
 	rnd_state = seed * 0x9e3779b97f4a7c15ull + rs->col + 1 + (frags ? 0x100 : 0);
-	prog_load(&p, rs);
+	p = ruleset_prog(rs);
 	for (i = 0; i < n; i++) {
 		size_t lin;
 		__u32 v;
@@ -1709,7 +1712,7 @@ static void random_run(const struct ruleset *rs, int frags)
 
 		random_frame(&f, frags ? 9014 : 1514);
 		lin = frags && split_ctl ? random_split(f.len) : f.len;
-		run_split(&p, &f, lin, &v, &c);
+		run_split(p, &f, lin, &v, &c);
 		if (c < 0 || c == XF_CNT_REDIRECTED || c > XF_CNT_PASS_SPLIT ||
 		    (v == XDP_DROP) != (c == XF_CNT_DROP_MALFORMED) ||
 		    (v != XDP_DROP && v != XDP_PASS))
@@ -1724,7 +1727,6 @@ static void random_run(const struct ruleset *rs, int frags)
 	       rs->name, n, frags ? " of up to 9014 bytes, split at random" : "",
 	       (unsigned long)seed, seen[XF_CNT_PASS_NOMATCH], seen[XF_CNT_PASS_NOSOCK],
 	       seen[XF_CNT_DROP_MALFORMED], seen[XF_CNT_PASS_SPLIT]);
-	prog_unload(&p);
 	if (!frags && seen[XF_CNT_PASS_SPLIT])
 		fail_msg("[%s] single-buffer frames counted as split", rs->name);
 }
@@ -1747,6 +1749,7 @@ static void test_random_frags(void **state)
 
 int main(void)
 {
+	int rc;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kernel_limits),
 		RULESET_TESTS(0),
@@ -1764,5 +1767,8 @@ int main(void)
 	libbpf_set_print(libbpf_print);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	print_notes();
-	return cmocka_run_group_tests_name("classifier under BPF_PROG_TEST_RUN", tests, NULL, NULL);
+	rc = cmocka_run_group_tests_name("classifier under BPF_PROG_TEST_RUN", tests, NULL, NULL);
+	if (cached_rs)
+		prog_unload(&cached);
+	return rc;
 }

@@ -486,29 +486,13 @@ static void prog_load(struct prog *p, int route, enum ifc port, const char *rule
 		if (err)
 			fail_msg("writing the rule: %s", strerror(-err));
 	}
+	prog_counters_reset(p);
 }
 
 static void prog_unload(struct prog *p)
 {
 	xskfwd_bpf__destroy(p->skel);
 	p->skel = NULL;
-}
-
-/* Every counter, summed over CPUs. */
-
-/* Which counter moved, by exactly one; -1 if none did or more than one moved. */
-static int moved(const __u64 before[XF_CNT_MAX], const __u64 after[XF_CNT_MAX])
-{
-	int k, which = -1;
-
-	for (k = 0; k < XF_CNT_MAX; k++) {
-		if (after[k] == before[k])
-			continue;
-		if (after[k] != before[k] + 1 || which != -1)
-			return -1;
-		which = k;
-	}
-	return which;
 }
 
 /* What one run of a frame gave. */
@@ -524,27 +508,24 @@ struct result {
  * Run @f once, arriving on @in, with a first buffer of @lin bytes (the rest
  * in fragments; 0 or more than the frame: all of it in one buffer).
  */
-static void run_split(const struct prog *p, const struct frame *f, enum ifc in, size_t lin,
+static void run_split(struct prog *p, const struct frame *f, enum ifc in, size_t lin,
 		      struct result *r)
 {
 	static uint8_t out[FRAME_MAX + 256];
 	struct xdp_md ctx_in = { .data_end = lin && lin < f->len ? lin : f->len,
 				 .ingress_ifindex = ifs[in].index };
 	struct xdp_md ctx_out = { 0 };
-	__u64 before[XF_CNT_MAX], after[XF_CNT_MAX];
 	LIBBPF_OPTS(bpf_test_run_opts, o, .repeat = 1, .data_in = f->b, .data_size_in = f->len,
 		    .data_out = out, .data_size_out = sizeof(out), .ctx_in = &ctx_in,
 		    .ctx_size_in = sizeof(ctx_in), .ctx_out = &ctx_out,
 		    .ctx_size_out = sizeof(ctx_out));
 
 	memset(r, 0, sizeof(*r));
-	counters(p, before);
 	if (bpf_prog_test_run_opts(p->prog_fd, &o))
 		fail_msg("test_run of a %zu-byte frame from %s: %s", f->len, ifs[in].name,
 			 strerror(errno));
-	counters(p, after);
 	r->verdict = o.retval;
-	r->counter = moved(before, after);
+	r->counter = counter_moved(p);
 	r->meta_len = ctx_out.data;
 	r->intact = o.data_size_out == ctx_out.data + f->len &&
 		    ctx_out.data_end == ctx_out.data + ctx_in.data_end &&
@@ -554,7 +535,7 @@ static void run_split(const struct prog *p, const struct frame *f, enum ifc in, 
 		memcpy(&r->meta, out, sizeof(r->meta));
 }
 
-static void run_frame(const struct prog *p, const struct frame *f, enum ifc in, struct result *r)
+static void run_frame(struct prog *p, const struct frame *f, enum ifc in, struct result *r)
 {
 	run_split(p, f, in, 0, r);
 }

@@ -7,8 +7,9 @@
 # prefixes.
 #
 # Namespaces: the rig with prefix xtc- (one queue per veth), a 4-queue rig
-# xtd- made by the tests that need it, and xtc-q for interfaces with quotes
-# and backslashes in their names. All removed by teardown_file.
+# xtd- made by the tests that need it, and xtc-q-MODE (one per mode) for
+# interfaces with quotes and backslashes in their names. All removed by
+# teardown_file.
 
 RIG_PREFIX=xtc-
 QRIG_PREFIX=xtd-
@@ -35,7 +36,9 @@ setup_file() {
 teardown_file() {
 	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null 2>&1 || true
 	"$XF_RIG" down --prefix "$QRIG_PREFIX" >/dev/null 2>&1 || true
-	ip netns del "$QNS" 2>/dev/null || true
+	for mode in "${MODES[@]}"; do
+		ip netns del "$QNS-$mode" 2>/dev/null || true
+	done
 	rm -rf "${SERVE_ROOT:?}"
 }
 
@@ -156,29 +159,48 @@ test_sighup_clean_every_mode() {
 	done
 }
 
+# json_run MODE OUT: MODE for 2 s (gen: 15 frames at 10/s) on $QA (and $QB)
+# in the namespace $QNS-MODE, its --json output to OUT.
+json_run() {
+	local -a in_ns=(ip netns exec "$QNS-$1")
+	case $1 in
+	forward | route) "${in_ns[@]}" "$XF_BIN/xskfwd" "$1" "$QA" "$QB" --match 'udp dport 9' \
+		--json --duration 2 >"$2" ;;
+	sink) "${in_ns[@]}" "$XF_BIN/xskfwd" sink "$QA" --json --duration 2 >"$2" ;;
+	serve) "${in_ns[@]}" "$XF_BIN/xskfwd" serve "$QA" --root "$SERVE_ROOT" --json \
+		--duration 2 >"$2" ;;
+	gen) "${in_ns[@]}" "$XF_BIN/xskfwd" gen "$QA" --dst-mac 02:58:46:00:00:02 \
+		--engine xsk --count 15 --rate 10 --json >"$2" ;;
+	esac
+}
+
+json_done() { ! bg_running "json-$1"; }
+
 # Every mode's --json output is valid JSON with an interface named x"a\1,
-# and every record has exactly the keys docs/output.md lists for it.
+# and every record has exactly the keys docs/output.md lists for it. The
+# modes run at once, each in its own namespace (a rate record needs a
+# second of running: 2 s in all, not 10).
 test_json_quoted_iface_every_mode() {
-	local mode log
-	ip netns add "$QNS"
-	ip -n "$QNS" link add "$QA" type veth peer name "$QB"
-	ip -n "$QNS" link set "$QA" up
-	ip -n "$QNS" link set "$QB" up
-	ip -n "$QNS" addr add 198.18.4.1/24 dev "$QA"
-	ip netns exec "$QNS" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	local mode log ns
 	for mode in "${MODES[@]}"; do
+		ns=$QNS-$mode
+		ip netns add "$ns"
+		ip -n "$ns" link add "$QA" type veth peer name "$QB"
+		ip -n "$ns" link set "$QA" up
+		ip -n "$ns" link set "$QB" up
+		ip -n "$ns" addr add 198.18.4.1/24 dev "$QA"
+		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	done
+	for mode in "${MODES[@]}"; do
+		bg_start "json-$mode" json_run "$mode" "$XF_TEST_TMP/$mode.json"
+	done
+	for mode in "${MODES[@]}"; do
+		wait_until 30 json_done "$mode" || fail "$mode: still running after 30 s"
+		log=$(bg_log "json-$mode")
+		bg_stop "json-$mode"
+		cat "$log"
+		assert_eq 0 "$BG_STATUS" "$mode: exit status"
 		log=$XF_TEST_TMP/$mode.json
-		case $mode in
-		forward) ip netns exec "$QNS" "$XF_BIN/xskfwd" forward "$QA" "$QB" \
-			--match 'udp dport 9' --json --duration 2 >"$log" ;;
-		route) ip netns exec "$QNS" "$XF_BIN/xskfwd" route "$QA" "$QB" \
-			--match 'udp dport 9' --json --duration 2 >"$log" ;;
-		sink) ip netns exec "$QNS" "$XF_BIN/xskfwd" sink "$QA" --json --duration 2 >"$log" ;;
-		serve) ip netns exec "$QNS" "$XF_BIN/xskfwd" serve "$QA" --root "$SERVE_ROOT" \
-			--json --duration 2 >"$log" ;;
-		gen) ip netns exec "$QNS" "$XF_BIN/xskfwd" gen "$QA" --dst-mac 02:58:46:00:00:02 \
-			--engine xsk --count 15 --rate 10 --json >"$log" ;;
-		esac
 		cat "$log"
 		python3 - "$log" "$QA" "$mode" "$XF_ROOT/docs/output.md" <<'PY' || fail "$mode: --json output"
 import json, re, sys
@@ -201,7 +223,9 @@ assert sys.argv[2] in ports, ports
 assert sys.argv[2] in [r["port"] for r in recs if r["type"] == "summary"], recs
 PY
 	done
-	ip netns del "$QNS"
+	for mode in "${MODES[@]}"; do
+		ip netns del "$QNS-$mode"
+	done
 }
 
 # Four pollers see their interface go at once: one line says so.

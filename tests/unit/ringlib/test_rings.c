@@ -20,21 +20,22 @@
  * while it is still on the rx/tx path, and it stops serving tx now and then
  * until both the tx and rx rings are full, so the back-pressure paths run.
  * The test's thread is the poller: rl_complete(B), rl_fill(A),
- * rl_rx_to_tx(A, B, batch), until XF_RINGS_ITEMS (default RINGS_ITEMS)
- * descriptors have gone round. Three cases, batch 1, 7 and 64, with small
- * rings of different shapes so that every ring wraps and fills in one of
- * them (a completion ring smaller than tx, a fill ring smaller than rx, a
- * pool smaller than the rings), and indices that start from 0 or just below
- * 2^32; and the same three with multi-buffer on: the kernel receives
- * packets of 1 to 4, 5 or 20 descriptors, each whole (XDP_PKT_CONTD on all
- * but the last), checks that they leave on B whole, in order, with the
- * flag carried, and expects none of those longer than B's max_chain (the
- * poller returns their frames to the pool; the kernel loses sight of them,
- * so its frame tracking does not cover them). At the end every counter
- * (packets and descriptors) must match the kernel's totals and the pool
- * must hold every frame again. A run that makes no progress for
- * NO_PROGRESS_S seconds fails instead of hanging. Under ThreadSanitizer
- * this also checks the ring accesses for data races.
+ * rl_rx_to_tx(A, B, batch), until XF_RINGS_ITEMS (default RINGS_ITEMS: 5M,
+ * 500k under ThreadSanitizer) descriptors have gone round. Three cases,
+ * batch 1, 7 and 64, with small rings of different shapes so that every
+ * ring wraps and fills in one of them (a completion ring smaller than tx, a
+ * fill ring smaller than rx, a pool smaller than the rings), and indices
+ * that start from 0 or just below 2^32; and the same three with
+ * multi-buffer on: the kernel receives packets of 1 to 4, 5 or 20
+ * descriptors, each whole (XDP_PKT_CONTD on all but the last), checks that
+ * they leave on B whole, in order, with the flag carried, and expects none
+ * of those longer than B's max_chain (the poller returns their frames to
+ * the pool; the kernel loses sight of them, so its frame tracking does not
+ * cover them). At the end every counter (packets and descriptors) must
+ * match the kernel's totals and the pool must hold every frame again. A run
+ * that makes no progress for NO_PROGRESS_S seconds fails instead of
+ * hanging. Under ThreadSanitizer this also checks the ring accesses for
+ * data races.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -53,9 +54,26 @@
 
 #include "fake_rings.h"
 
-#define RINGS_ITEMS 5000000ull /* descriptors per stress case; env XF_RINGS_ITEMS */
-#define STALL_EVERY 20000u     /* the kernel stops serving tx every this many packets */
-#define HIST_SIZE 8192u	       /* > frames in flight: addresses remembered per sequence number */
+/*
+ * Descriptors per stress case (env XF_RINGS_ITEMS). ThreadSanitizer makes
+ * every ring access about 25 times slower (31 s for the six cases): a tenth
+ * as many there still gives 24 stalls per case, and every ring still wraps
+ * and fills; the interleavings are the same kind, only fewer of them.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define XF_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define XF_TSAN 1
+#endif
+#endif
+#ifdef XF_TSAN
+#define RINGS_ITEMS 500000ull
+#else
+#define RINGS_ITEMS 5000000ull
+#endif
+#define STALL_EVERY 20000u /* the kernel stops serving tx every this many packets */
+#define HIST_SIZE 8192u	   /* > frames in flight: addresses remembered per sequence number */
 #define NO_PROGRESS_S 10
 
 _Static_assert(!(HIST_SIZE & (HIST_SIZE - 1)), "history size");
