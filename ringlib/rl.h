@@ -195,7 +195,8 @@ int rl_sg_probe(void);
 /*
  * The most descriptors one packet may have in copy mode, received or sent:
  * MAX_SKB_FRAGS + 1, read as /proc/sys/net/core/max_skb_frags + 1 (the
- * kernel's default 17 + 1 when unreadable).
+ * kernel's default 17 + 1 when unreadable: the sysctl exists only in the
+ * initial network namespace).
  */
 uint32_t rl_copy_max_chain(void);
 /* Read the kernel's counters for @s. Returns 0 or -errno. */

@@ -16,7 +16,8 @@
  *   copy mode: MAX_SKB_FRAGS + 1 (the first buffer is the skb's linear part,
  *     the rest its frags; xsk_build_skb refuses more). The sysctl
  *     net.core.max_skb_frags is MAX_SKB_FRAGS unless lowered, which only
- *     makes us stricter; without it, the kernel's default 17.
+ *     makes us stricter; without it (it exists only in the initial
+ *     network namespace), the kernel's default 17.
  *   zero-copy: the driver's xdp_zc_max_segs (NETDEV_A_DEV_XDP_ZC_MAX_SEGS).
  *     libbpf reads it in bpf_xdp_query() from 1.3 on; Debian 12's libbpf
  *     1.1.2 has no such field in struct bpf_xdp_query_opts, so until we
