@@ -16,23 +16,29 @@
 # namespace's own kernel stack.
 #
 # Usage (as root):
-#   scripts/rig.sh up     [--queues N] [--prefix P]  build the rig (rebuilds if present)
-#   scripts/rig.sh down   [--prefix P]               remove it (fine if absent)
-#   scripts/rig.sh status [--prefix P]               show it; exit 1 if not up
-#   scripts/rig.sh env    [--prefix P]               print KEY=value lines, for
-#                                                    eval "$(scripts/rig.sh env)"
+#   scripts/rig.sh up     [--queues N] [--mtu M] [--prefix P]
+#                                          build the rig (rebuilds if present)
+#   scripts/rig.sh down   [--prefix P]     remove it (fine if absent)
+#   scripts/rig.sh status [--prefix P]     show it; exit 1 if not up
+#   scripts/rig.sh env    [--prefix P]     print KEY=value lines, for
+#                                          eval "$(scripts/rig.sh env)"
 #   scripts/rig.sh --help
 #
 # P (default "xf-", or $XF_RIG_PREFIX) must match [a-z0-9-]{1,8}; namespaces
 # are ${P}gen, ${P}fwd, ${P}sink. N (default 1, 1..16) is the number of rx and
-# tx queues of every veth end. Each veth is created with both ends directly in
-# their namespaces, so nothing ever appears in the host namespace. `down` only
-# ever deletes those three exact namespace names.
+# tx queues of every veth end. M (default 1500, 1280..65535: IPv6's minimum,
+# for the rig's IPv6 addresses) is the MTU of all four veth ends, e.g. 9000
+# for jumbo frames; `status` shows it and `env` prints it as RIG_MTU (read
+# from fwd0; empty when the rig is not up). Each veth is created with both
+# ends directly in their namespaces, so nothing ever appears in the host
+# namespace. `down` only ever deletes those three exact namespace names. A
+# bad argument is one line on stderr and exit status 2; a failure, one line
+# and exit status 1.
 #
 # On all four veth ends tx checksum offload is off (veth senders otherwise emit
 # CHECKSUM_PARTIAL frames whose UDP/TCP checksums are wrong after an AF_XDP
 # hop), as are all hardware segmentation offloads (TSO etc.; software GSO still
-# segments before the driver, so no frame exceeds the 1500 MTU) and tx VLAN
+# segments before the driver, so no frame exceeds the MTU) and tx VLAN
 # offload (so VLAN tags are in the frame an XDP program sees). IPv6 DAD and
 # router solicitations are disabled so addresses are usable at once and the
 # wire stays quiet (MLD/ND traffic from the kernel can still appear).
@@ -57,6 +63,7 @@ readonly IP6_GEN=2001:db8::1 IP6_SINK=2001:db8::2 IP6_FWD=2001:db8::fe IP6_FWD_B
 
 PREFIX=${XF_RIG_PREFIX:-xf-}
 QUEUES=1
+MTU=1500
 NS_GEN='' NS_FWD='' NS_SINK=''
 
 # Namespaces created by this invocation of `up` (removed again if it fails).
@@ -70,6 +77,12 @@ usage() {
 die() {
 	echo "rig: error: $*" >&2
 	exit 1
+}
+
+# bad_arg MSG: a bad argument, one line, exit status 2.
+bad_arg() {
+	echo "rig: error: $*" >&2
+	exit 2
 }
 
 # run CMD...: run a command; on failure exit with one line naming the command
@@ -87,7 +100,7 @@ ns_exists() {
 }
 
 set_names() {
-	[[ "$PREFIX" =~ ^[a-z0-9-]{1,8}$ ]] || die "invalid prefix '$PREFIX': must match [a-z0-9-]{1,8}"
+	[[ "$PREFIX" =~ ^[a-z0-9-]{1,8}$ ]] || bad_arg "invalid prefix '$PREFIX': must match [a-z0-9-]{1,8}"
 	NS_GEN=${PREFIX}gen
 	NS_FWD=${PREFIX}fwd
 	NS_SINK=${PREFIX}sink
@@ -144,11 +157,13 @@ ns_setup() {
 	run ip -n "$ns" link set lo up
 }
 
-# veth_pair NAME1 NS1 MAC1 NAME2 NS2 MAC2: one veth, each end in its namespace.
+# veth_pair NAME1 NS1 MAC1 NAME2 NS2 MAC2: one veth, each end in its
+# namespace, with the rig's queue count and MTU.
 veth_pair() {
 	local q=$QUEUES
-	run ip link add "$1" netns "$2" numtxqueues "$q" numrxqueues "$q" address "$3" type veth \
-		peer name "$4" netns "$5" numtxqueues "$q" numrxqueues "$q" address "$6"
+	run ip link add "$1" netns "$2" mtu "$MTU" numtxqueues "$q" numrxqueues "$q" address "$3" \
+		type veth peer name "$4" netns "$5" mtu "$MTU" numtxqueues "$q" numrxqueues "$q" \
+		address "$6"
 }
 
 # tune_offloads NS DEV: tx checksum off, no hardware segmentation, no tx
@@ -206,7 +221,12 @@ rig_up() {
 
 	UP_DONE=1
 	trap - EXIT INT TERM
-	echo "rig: up (prefix $PREFIX, $QUEUES queue(s))"
+	echo "rig: up (prefix $PREFIX, $QUEUES queue(s), MTU $MTU)"
+}
+
+# link_mtu NS DEV: DEV's MTU (nothing if it cannot be read).
+link_mtu() {
+	ip -n "$1" -o link show dev "$2" 2>/dev/null | sed -n 's/.* mtu \([0-9]*\) .*/\1/p'
 }
 
 # queue_count NS DEV rx|tx
@@ -236,8 +256,9 @@ rig_status() {
 		read -r _ state mac flags <<<"$line"
 		[[ "$flags" == *,UP* || "$flags" == *"<UP"* ]] || ok=0
 		addr=$(ip -n "$ns" -br addr show dev "$dev" 2>/dev/null | awk '{$1=""; $2=""; print}' | xargs)
-		printf '  %-6s %-4s %-8s %s rxq %s txq %s  %s\n' "$dev" "${ns#"$PREFIX"}" "$state" "$mac" \
-			"$(queue_count "$ns" "$dev" rx)" "$(queue_count "$ns" "$dev" tx)" "$addr"
+		printf '  %-6s %-4s %-8s %s mtu %s rxq %s txq %s  %s\n' "$dev" "${ns#"$PREFIX"}" "$state" \
+			"$mac" "$(link_mtu "$ns" "$dev")" "$(queue_count "$ns" "$dev" rx)" \
+			"$(queue_count "$ns" "$dev" tx)" "$addr"
 	done
 	if ((ok)); then
 		echo "rig: up"
@@ -268,7 +289,25 @@ RIG_GEN_IP6=$IP6_GEN
 RIG_SINK_IP6=$IP6_SINK
 RIG_FWD_IP6=$IP6_FWD
 RIG_FWD_B_IP6=$IP6_FWD_B
+RIG_MTU=$(link_mtu "$NS_FWD" fwd0)
 EOF
+}
+
+# number_in VALUE MIN MAX: VALUE is a decimal number in MIN..MAX.
+number_in() {
+	[[ "$1" =~ ^[0-9]{1,6}$ ]] && ((10#$1 >= $2 && 10#$1 <= $3))
+}
+
+# up_value OPTION VALUE: --queues or --mtu of `up`, checked.
+up_value() {
+	case "$1" in
+	--queues)
+		number_in "$2" 1 16 || bad_arg "invalid --queues '$2': must be 1..16"
+		QUEUES=$((10#$2)) ;;
+	--mtu)
+		number_in "$2" 1280 65535 || bad_arg "invalid --mtu '$2': must be 1280..65535"
+		MTU=$((10#$2)) ;;
+	esac
 }
 
 main() {
@@ -276,33 +315,29 @@ main() {
 	case "$cmd" in
 	-h | --help | help) usage; exit 0 ;;
 	up | down | status | env) shift ;;
-	"") die "missing command: up, down, status or env (see --help)" ;;
-	*) die "unknown command '$cmd' (see --help)" ;;
+	"") bad_arg "missing command: up, down, status or env (see --help)" ;;
+	*) bad_arg "unknown command '$cmd' (see --help)" ;;
 	esac
 
 	while (($#)); do
 		case "$1" in
 		--prefix)
-			[[ $# -ge 2 ]] || die "--prefix needs a value"
+			[[ $# -ge 2 ]] || bad_arg "--prefix needs a value"
 			PREFIX=$2; shift ;;
 		--prefix=*) PREFIX=${1#*=} ;;
-		--queues)
-			[[ "$cmd" == up ]] || die "--queues only applies to 'up'"
-			[[ $# -ge 2 ]] || die "--queues needs a value"
-			QUEUES=$2; shift ;;
-		--queues=*)
-			[[ "$cmd" == up ]] || die "--queues only applies to 'up'"
-			QUEUES=${1#*=} ;;
+		--queues | --mtu)
+			[[ "$cmd" == up ]] || bad_arg "$1 only applies to 'up'"
+			[[ $# -ge 2 ]] || bad_arg "$1 needs a value"
+			up_value "$1" "$2"; shift ;;
+		--queues=* | --mtu=*)
+			[[ "$cmd" == up ]] || bad_arg "${1%%=*} only applies to 'up'"
+			up_value "${1%%=*}" "${1#*=}" ;;
 		-h | --help) usage; exit 0 ;;
-		*) die "unknown argument '$1' (see --help)" ;;
+		*) bad_arg "unknown argument '$1' (see --help)" ;;
 		esac
 		shift
 	done
 	set_names
-	if ! [[ "$QUEUES" =~ ^[0-9]+$ ]] || ((10#$QUEUES < 1 || 10#$QUEUES > 16)); then
-		die "invalid --queues '$QUEUES': must be 1..16"
-	fi
-	QUEUES=$((10#$QUEUES))
 
 	case "$cmd" in
 	up) need_root; take_lock; rig_up ;;

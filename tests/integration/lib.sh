@@ -31,6 +31,8 @@
 #   require_root / require_cmd CMD...  skip unless satisfied
 #   assert_no_xdp NS DEV             no XDP program left on DEV
 #   summary_field PORT FIELD         a counter of the forwarder summary in $FWD_LOG
+#   assert_redirects_accounted PORT  redirected = received + left + socket drops
+#   umem_frames SIZE FRAME_SIZE      UMEM frames (descriptors) a frame of SIZE takes
 #   assert_no_lock NS DEV            xskfwd's lock file for DEV removed
 #   xdp_socks NS                     AF_XDP sockets open in NS
 #   assert_bad_args [PREFIX...] <LIST  each "EXPECTED|ARGS": exit 2, one line, nothing else
@@ -42,6 +44,9 @@
 #   ft_field REPORT NAME             a number from a frametool report line
 #   assert_delivered SENT RECEIVED LOST WHAT [MAX_MISSING]
 #                                    SENT - LOST <= RECEIVED <= SENT, missing bounded
+#   assert_classifier_saw SENT LOST0 CHATTER_MAX
+#                                    fwd0's classifier saw every frame gen0 sent
+#   tcp_transfer FROM_NS TO_NS ADDR PORT   10 MB over TCP, sha256 compared
 
 # BG_STATUS/BG_KILLED are set for the tests to read.
 # shellcheck disable=SC2034
@@ -360,6 +365,28 @@ summary_field() {
 	sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$line"
 }
 
+# assert_redirects_accounted PORT[/qN]: every frame PORT's classifier
+# redirected (in the summary in $FWD_LOG) was received by a socket, is still
+# on its rx ring (rx_left: what the bounded exit drain did not take under
+# overload) or was dropped by it and counted by the kernel (rx_dropped,
+# rx_ring_full, rx_invalid_descs).
+assert_redirects_accounted() {
+	local p=$1 redir got
+	redir=$(summary_field "$p" xdp_redirected)
+	got=$(($(summary_field "$p" rx_packets) + $(summary_field "$p" rx_left) +
+		$(summary_field "$p" rx_dropped) + $(summary_field "$p" rx_ring_full) +
+		$(summary_field "$p" rx_invalid_descs)))
+	echo "$p: redirected $redir, received, left on the ring or dropped by the socket $got"
+	assert_eq "$redir" "$got" "$p redirected = received + left + socket drops"
+}
+
+# umem_frames SIZE FRAME_SIZE: the UMEM frames (descriptors of a chain) a
+# frame of SIZE bytes takes at least with --frame-size FRAME_SIZE, each
+# holding FRAME_SIZE less the kernel's 256 bytes of headroom.
+umem_frames() {
+	echo $((($1 + $2 - 256 - 1) / ($2 - 256)))
+}
+
 # assert_no_lock NS DEV: xskfwd's lock file for DEV in NS
 # (/run/xskfwd/<netns inode>-<ifindex>.lock) has been removed.
 assert_no_lock() {
@@ -448,6 +475,27 @@ rig_lost() {
 	fi
 }
 
+# assert_classifier_saw SENT LOST0 CHATTER_MAX: the classifier on the rig's
+# fwd0 (the summary in $FWD_LOG) saw the SENT frames gen0 sent it, each
+# moving exactly one of its counters, short of at most what the kernel
+# counted lost before it (veth_lost gen0 -> fwd0 since LOST0, less the
+# failed redirects the forwarder's sockets counted as theirs) and beyond by
+# at most CHATTER_MAX (gen0's own stack's frames: IPv6 ND/MLD).
+assert_classifier_saw() {
+	local sent=$1 lost0=$2 chatter=$3 seen=0 c k lost p=$RIG_FWD_A
+	for c in xdp_redirected xdp_pass_nomatch xdp_pass_nosock xdp_drop_malformed xdp_pass_split; do
+		k=$(summary_field "$p" "$c")
+		assert_ge "$k" 0 "$p $c"
+		seen=$((seen + k))
+	done
+	lost=$(($(veth_lost "$RIG_GEN:$RIG_GEN_IF" "$RIG_FWD:$p") - lost0 -
+		$(summary_field "$p" rx_dropped) - $(summary_field "$p" rx_ring_full)))
+	assert_ge "$lost" 0 "$p drops the kernel counted, less the socket's own"
+	echo "$p: classifier saw $seen frames, $sent sent, $lost counted lost before it"
+	assert_ge "$((seen + lost))" "$sent" "$p frames seen by the classifier"
+	assert_ge "$((sent + chatter))" "$seen" "$p frames seen (at most sent + chatter)"
+}
+
 # assert_delivered SENT RECEIVED LOST WHAT [MAX_MISSING]: SENT - LOST <=
 # RECEIVED <= SENT, where LOST is what the kernel counted as lost on the way
 # (it may include other traffic's frames); and at most MAX_MISSING (default:
@@ -460,4 +508,31 @@ assert_delivered() {
 	assert_ge "$sent" "$got" "$what (at most what was sent)"
 	assert_ge "$max" $((sent - got)) "$what: frames missing (at most $max)"
 	((got == sent)) || echo "NOTE: $what: $((sent - got)) frames missing, within the $lost the kernel counted lost"
+}
+
+# --- TCP ----------------------------------------------------------------------
+
+# tcp_listening NS PORT: a TCP socket listens on PORT in namespace NS.
+tcp_listening() {
+	ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .
+}
+
+# tcp_transfer FROM_NS TO_NS ADDR PORT: 10 MB of random bytes (made once per
+# test, $XF_TEST_TMP/tcp_send) from FROM_NS over TCP to ADDR:PORT (IPv4 or
+# IPv6), where socat listens in TO_NS; the file received has the same sha256.
+tcp_transfer() {
+	local from=$1 to=$2 addr=$3 port=$4 listen=TCP-LISTEN connect=TCP
+	local send=$XF_TEST_TMP/tcp_send recv=$XF_TEST_TMP/tcp_recv$port
+	[[ -f "$send" ]] || head -c 10000000 /dev/urandom >"$send"
+	if [[ "$addr" == *:* ]]; then
+		listen=TCP6-LISTEN connect=TCP6
+		addr="[$addr]"
+	fi
+	bg_start "tcp$port" ip netns exec "$to" \
+		socat -u "$listen:$port,reuseaddr,bind=$addr" OPEN:"$recv",creat,trunc
+	wait_until 5 tcp_listening "$to" "$port" || fail "socat did not listen on $addr:$port"
+	timeout 60 ip netns exec "$from" socat -u OPEN:"$send" "$connect:$addr:$port"
+	wait_until 10 eval "! bg_running tcp$port" || fail "the receiver of $addr:$port did not finish"
+	bg_stop "tcp$port" >/dev/null
+	assert_eq "$(sha256sum <"$send")" "$(sha256sum <"$recv")" "sha256 of 10 MB $from -> $addr"
 }

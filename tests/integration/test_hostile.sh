@@ -48,8 +48,7 @@ vm_kb() {
 }
 
 test_hostile_flood_while_forwarding() {
-	local pid hwm1 hwm2 hwm t1 rate flood_log flood_sent xfer_sent seen sent c k
-	local lost0 lost1 fwd_lost0 out
+	local pid hwm1 hwm2 hwm t1 rate flood_log flood_sent xfer_sent lost0 fwd_lost0 out
 	bg_start fwd ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" \
 		--match "udp dport 5000"
 	FWD_LOG=$(bg_log fwd)
@@ -107,31 +106,10 @@ test_hostile_flood_while_forwarding() {
 	bg_stop fwd INT
 	assert_eq 0 "$BG_STATUS" "forwarder exit status after SIGINT"
 	grep '^summary' "$FWD_LOG"
-	# Every frame the classifier saw on fwd0 moved exactly one counter.
-	seen=0
-	for c in xdp_redirected xdp_pass_nomatch xdp_pass_nosock xdp_drop_malformed xdp_pass_split; do
-		k=$(summary_field "$RIG_FWD_A" "$c")
-		assert_ge "$k" 0 "fwd0 $c"
-		seen=$((seen + k))
-	done
-	sent=$((flood_sent + xfer_sent))
-	# Lost before the classifier: fwd0's rx_queue_0_drops that are not
-	# the socket's (and gen0's tx drops, which frametool sent again).
-	lost1=$(($(veth_lost "$RIG_GEN:$RIG_GEN_IF" "$RIG_FWD:$RIG_FWD_A") - fwd_lost0 -
-		$(summary_field "$RIG_FWD_A" rx_dropped) - $(summary_field "$RIG_FWD_A" rx_ring_full)))
-	assert_ge "$lost1" 0 "fwd0 drops the kernel counted, less the socket's own"
-	echo "fwd0: classifier saw $seen frames, $sent sent, $lost1 counted lost before it"
-	assert_ge "$((seen + lost1))" "$sent" "fwd0 frames seen by the classifier"
-	assert_ge "$((sent + CHATTER_MAX))" "$seen" "fwd0 frames seen (at most sent + chatter)"
+	# Every frame the classifier saw on fwd0 moved exactly one counter;
+	# lost before it: fwd0's rx_queue_0_drops that are not the socket's
+	# (and gen0's tx drops, which frametool sent again).
+	assert_classifier_saw $((flood_sent + xfer_sent)) "$fwd_lost0" "$CHATTER_MAX"
 	assert_ge "$(summary_field "$RIG_FWD_A" xdp_drop_malformed)" 1 "fwd0 malformed drops"
-	# Every redirected frame was received by a socket, dropped by one
-	# (rx_dropped, rx_ring_full, rx_invalid_descs), or is still on its rx
-	# ring (rx_left: what the bounded exit drain did not take under overload).
-	local redir got
-	redir=$(summary_field "$RIG_FWD_A" xdp_redirected)
-	got=$(($(summary_field "$RIG_FWD_A" rx_packets) + $(summary_field "$RIG_FWD_A" rx_left) +
-		$(summary_field "$RIG_FWD_A" rx_dropped) + $(summary_field "$RIG_FWD_A" rx_ring_full) +
-		$(summary_field "$RIG_FWD_A" rx_invalid_descs)))
-	echo "fwd0: redirected $redir, received, left on the ring or dropped by the socket $got"
-	assert_eq "$redir" "$got" "fwd0 redirected = received + left + socket drops"
+	assert_redirects_accounted "$RIG_FWD_A"
 }

@@ -10,6 +10,7 @@ RIG_TEST_PREFIX=xt-
 # Per-test timeouts, read by run.sh.
 TIMEOUT_test_rig_up_down=60
 TIMEOUT_test_rig_queues=60
+TIMEOUT_test_rig_mtu=60
 TIMEOUT_test_rig_idempotent=60
 TIMEOUT_test_rig_no_path_without_forwarder=30
 TIMEOUT_test_rig_fwd_reachable=30
@@ -38,12 +39,13 @@ links_of() {
 	ip -n "$1" -o link show | awk -F': ' '{sub(/@.*/, "", $2); print $2}' | grep -vx lo | sort | xargs
 }
 
-# check_end NS DEV MAC IP4/LEN IP6/LEN: one veth end is as the rig promises.
+# check_end NS DEV MAC IP4/LEN IP6/LEN [MTU]: one veth end is as the rig
+# promises (MTU: default 1500).
 check_end() {
-	local ns=$1 dev=$2 mac=$3 ip4=$4 ip6=$5 out
+	local ns=$1 dev=$2 mac=$3 ip4=$4 ip6=$5 mtu=${6:-1500} out
 	out=$(ip -n "$ns" -o link show dev "$dev") || fail "$dev missing in $ns"
 	assert_contains "$out" "state UP" "$ns/$dev state"
-	assert_contains "$out" "mtu 1500 " "$ns/$dev mtu"
+	assert_contains "$out" "mtu $mtu " "$ns/$dev mtu"
 	assert_eq "$mac" "$(in_ns "$ns" cat "/sys/class/net/$dev/address")" "$ns/$dev MAC"
 	out=$(ip -n "$ns" -o addr show dev "$dev")
 	assert_contains "$out" "inet $ip4 " "$ns/$dev IPv4 address"
@@ -107,6 +109,7 @@ test_rig_up_down() {
 	assert_eq "${p}gen" "$RIG_GEN" "RIG_GEN from env"
 	assert_eq 02:58:46:00:00:02 "$RIG_SINK_MAC" "RIG_SINK_MAC from env"
 	assert_eq 2001:db8::fe "$RIG_FWD_IP6" "RIG_FWD_IP6 from env"
+	assert_eq 1500 "$RIG_MTU" "RIG_MTU from env"
 
 	rig down
 	assert_eq "" "$(ns_names | xargs)" "namespaces after down"
@@ -127,6 +130,48 @@ test_rig_queues() {
 	! rig up --queues 17 || fail "up --queues 17 succeeded"
 	! rig up --queues 0 || fail "up --queues 0 succeeded"
 	assert_eq "" "$(ns_names | xargs)" "namespaces after refused up"
+}
+
+# rig_refused ARGS...: `rig ARGS` is a bad argument: exit status 2, one
+# line on stderr naming the problem, nothing on stdout.
+rig_refused() {
+	local rc=0
+	rig "$@" >"$XF_TEST_TMP/out" 2>"$XF_TEST_TMP/err" || rc=$?
+	cat "$XF_TEST_TMP/err"
+	assert_eq 2 "$rc" "exit status of rig $*"
+	assert_eq 1 "$(wc -l <"$XF_TEST_TMP/err")" "error lines of rig $*"
+	assert_eq 0 "$(wc -c <"$XF_TEST_TMP/out")" "stdout of rig $*"
+}
+
+test_rig_mtu() {
+	local p=$RIG_TEST_PREFIX ip6=2001:db8 out
+	rig up --mtu 9000
+	check_end "${p}gen" gen0 02:58:46:00:00:01 198.18.0.1/24 $ip6::1/64 9000
+	check_end "${p}sink" sink0 02:58:46:00:00:02 198.18.0.2/24 $ip6::2/64 9000
+	check_end "${p}fwd" fwd0 02:58:46:00:00:10 198.18.0.254/24 $ip6::fe/64 9000
+	check_end "${p}fwd" fwd1 02:58:46:00:00:11 198.18.1.254/24 $ip6:1::fe/64 9000
+	out=$(rig status)
+	echo "$out"
+	assert_eq 4 "$(grep -c ' mtu 9000 ' <<<"$out")" "veth ends with mtu 9000 in status"
+	eval "$(rig env)"
+	assert_eq 9000 "$RIG_MTU" "RIG_MTU from env"
+	# A 9000-byte IP packet with DF reaches fwd0's own stack.
+	in_ns "${p}gen" ping -c 1 -W 2 -s 8972 -M "do" 198.18.0.254 || fail "ping of 9000 bytes to fwd0"
+	# Out-of-range or misplaced MTUs are bad arguments; the rig stays.
+	rig_refused up --mtu 1279
+	assert_file_contains "$XF_TEST_TMP/err" "rig: error: invalid --mtu '1279': must be 1280..65535"
+	rig_refused up --mtu=65536
+	rig_refused up --mtu 9k
+	rig_refused up --mtu
+	rig_refused down --mtu 9000
+	assert_file_contains "$XF_TEST_TMP/err" "rig: error: --mtu only applies to 'up'"
+	rig status >/dev/null || fail "the rig is not up after refused arguments"
+	rig up --mtu 65535
+	eval "$(rig env)"
+	assert_eq 65535 "$RIG_MTU" "RIG_MTU after up --mtu 65535"
+	rig down
+	eval "$(rig env)"
+	assert_eq "" "$RIG_MTU" "RIG_MTU without a rig"
 }
 
 test_rig_idempotent() {

@@ -109,6 +109,16 @@ tr_forwarding_on() {
 	done
 }
 
+# tr_mtu MTU: the MTU of every veth end, the router's and the hosts'
+# (teardown puts 1500 back).
+tr_mtu() {
+	local i
+	for i in 0 1 2; do
+		in_rt ip link set "${TR_PORTS[i]}" mtu "$1"
+		ip -n "${TR_HOSTS[i]}" link set eth0 mtu "$1"
+	done
+}
+
 # tr_routes: the routes every test starts with (restored by teardown).
 tr_routes() {
 	in_rt ip route replace "$TR_SVC4/32" via "$(h_ip4 1)"
@@ -175,8 +185,8 @@ teardown() {
 	local i
 	_xf_bg_stop_all >/dev/null
 	tr_forwarding_on
+	tr_mtu 1500
 	for i in 0 1 2; do
-		in_rt ip link set "${TR_PORTS[i]}" mtu 1500
 		ip -n "${TR_HOSTS[i]}" route flush cache
 		ip -n "${TR_HOSTS[i]}" -6 route flush cache
 	done
@@ -207,10 +217,11 @@ route_start() {
 # route_stop: SIGINT; exit status 0, no XDP program and no lock file left on
 # any port, and the summary adds up: per port, every frame the classifier
 # redirected was received by the socket, left on its ring or dropped by it
-# and counted; every frame put on a tx ring was sent; no invalid descriptor,
-# no malformed drop; over all ports, frames in = frames out.
+# and counted; every descriptor put on a tx ring was sent (tx_completed =
+# tx_descs, or tx_packets without multi-buffer); no invalid descriptor, no
+# malformed drop, no chain too long; over all ports, frames in = frames out.
 route_stop() {
-	local p rx=0 tx=0
+	local p rx=0 tx=0 descs
 	xsk || return 0
 	bg_running fwd || { cat "$FWD_LOG"; fail "xskfwd route exited before it was stopped"; }
 	bg_stop fwd INT
@@ -219,12 +230,14 @@ route_stop() {
 	for p in "${TR_PORTS[@]}"; do
 		assert_no_xdp "$TR_RT" "$p"
 		assert_no_lock "$TR_RT" "$p"
-		assert_eq "$(counter "$p" xdp_redirected)" \
-			"$(($(counter "$p" rx_packets) + $(counter "$p" rx_left) +
-				$(counter "$p" rx_dropped) + $(counter "$p" rx_ring_full)))" \
-			"$p: redirected = received + left + socket drops"
-		assert_eq "$(counter "$p" tx_packets)" "$(counter "$p" tx_completed)" \
-			"$p: tx_packets = tx_completed"
+		assert_redirects_accounted "$p"
+		descs=$(summary_field "$p" tx_descs)
+		if [[ -n "$descs" ]]; then
+			assert_eq 0 "$(counter "$p" tx_chain_too_long)" "$p tx_chain_too_long"
+		else
+			descs=$(counter "$p" tx_packets)
+		fi
+		assert_eq "$descs" "$(counter "$p" tx_completed)" "$p: tx_completed = tx_descs"
 		assert_eq 0 "$(counter "$p" tx_invalid_descs)" "$p tx_invalid_descs"
 		assert_eq 0 "$(counter "$p" xdp_drop_malformed)" "$p xdp_drop_malformed"
 		rx=$((rx + $(counter "$p" rx_packets)))
@@ -407,26 +420,6 @@ test_udp_each_host_to_each_other() {
 	done
 }
 
-tcp_rx_listening() { in_h "$1" ss -Hltn "sport = :$2" | grep -q .; }
-
-# tcp_transfer FROM TO_HOST TO_ADDR PORT: 10 MB over TCP, sha256 compared.
-tcp_transfer() {
-	local from=$1 to=$2 addr=$3 port=$4 listen=TCP-LISTEN connect=TCP
-	if [[ "$addr" == *:* ]]; then
-		listen=TCP6-LISTEN connect=TCP6
-		addr="[$addr]"
-	fi
-	bg_start "tcp$port" ip netns exec "${TR_HOSTS[to]}" \
-		socat -u "$listen:$port,reuseaddr,bind=$addr" OPEN:"$XF_TEST_TMP/recv$port",creat,trunc
-	wait_until 5 tcp_rx_listening "$to" "$port" || fail "socat did not listen on $addr:$port"
-	timeout 60 ip netns exec "${TR_HOSTS[from]}" socat -u OPEN:"$XF_TEST_TMP/send" \
-		"$connect:$addr:$port"
-	wait_until 10 eval "! bg_running tcp$port" || fail "the receiver of $addr:$port did not finish"
-	bg_stop "tcp$port" >/dev/null
-	assert_eq "$(sha256sum <"$XF_TEST_TMP/send")" "$(sha256sum <"$XF_TEST_TMP/recv$port")" \
-		"sha256 of 10 MB h$from -> $addr"
-}
-
 # Done when 1: ping between every two hosts, and 10 MB over TCP (IPv4 and
 # IPv6) with matching sha256; with xskfwd, the data took the fast path.
 test_ping_and_tcp_cross() {
@@ -441,9 +434,8 @@ test_ping_and_tcp_cross() {
 			in_h "$s" ping -6 -c 1 -W 2 "$(h_ip6 "$d")"
 		done
 	done
-	head -c 10000000 /dev/urandom >"$XF_TEST_TMP/send"
-	tcp_transfer 0 1 "$(h_ip4 1)" 5001
-	tcp_transfer 2 0 "$(h_ip6 0)" 5002
+	tcp_transfer "${TR_HOSTS[0]}" "${TR_HOSTS[1]}" "$(h_ip4 1)" 5001
+	tcp_transfer "${TR_HOSTS[2]}" "${TR_HOSTS[0]}" "$(h_ip6 0)" 5002
 	route_stop
 	xsk || return 0
 	# At least 10 MB / 1460 bytes of segments each way took the fast path:
@@ -656,48 +648,49 @@ test_route_change_followed() {
 	assert_ge "$(counter rt0 xdp_slow_unreachable)" 2 "rt0 xdp_slow_unreachable (prohibit, both families)"
 }
 
-# Done when 5: rt2's MTU lowered to 1280 while xskfwd runs: a datagram that
-# fits exactly crosses with DF set, one byte more gets Fragmentation Needed
-# / Packet Too Big with the MTU from the router's kernel, and tracepath
-# reports the path MTU.
-test_mtu_too_big_answered() {
-	local n=5 out r lost0 ff tb
+# mtu_too_big_answered MTU [BIG]: rt2's MTU lowered to MTU while xskfwd
+# runs: a datagram that fits exactly crosses with DF set, one of BIG bytes
+# (IP header included; default: one byte more) gets Fragmentation Needed /
+# Packet Too Big with the MTU from the router's kernel, and tracepath reports
+# the path MTU.
+mtu_too_big_answered() {
+	local n=5 mtu=$1 big=${2:-$(($1 + 1))} out r lost0 ff tb
 	resolve_neighbours
 	route_start
 	lost0=$(tr_lost)
 	ff=$(snmp "$TR_RT" Ip:FragFails)
 	tb=$(snmp "$TR_RT" Ip6InTooBigErrors)
-	in_rt ip link set rt2 mtu 1280
+	in_rt ip link set rt2 mtu "$mtu"
 	out=$(in_h 0 tracepath -4 -n -m 5 "$(h_ip4 2)")
 	echo "$out"
 	grep -qE "^ *2: +$(h_ip4 2) .*reached" <<<"$out" || fail "tracepath -4 did not reach $(h_ip4 2)"
-	assert_contains "$out" "Resume: pmtu 1280 " "tracepath -4: path MTU"
+	assert_contains "$out" "Resume: pmtu $mtu " "tracepath -4: path MTU"
 	out=$(in_h 0 tracepath -6 -n -m 5 "$(h_ip6 2)")
 	echo "$out"
 	grep -qE "^ *2: +$(h_ip6 2) .*reached" <<<"$out" || fail "tracepath -6 did not reach $(h_ip6 2)"
-	assert_contains "$out" "Resume: pmtu 1280 " "tracepath -6: path MTU"
+	assert_contains "$out" "Resume: pmtu $mtu " "tracepath -6: path MTU"
 
 	rx_start rx 2 6002 --count $((2 * n)) --timeout-ms 10000
-	# 20 + 8 + 1252 and 40 + 8 + 1232 bytes: the MTU exactly.
-	r=$(send 0 --to "$(h_ip4 2)" --port 6002 --size 1252 --df --count "$n" --flow 4)
-	assert_contains "$r" "sent $n failed 0 icmp 0" "IPv4 datagrams of 1280 bytes"
-	r=$(send 0 --to "$(h_ip6 2)" --port 6002 --size 1232 --df --count "$n" --flow 6)
-	assert_contains "$r" "sent $n failed 0 icmp 0" "IPv6 datagrams of 1280 bytes"
+	# 20 + 8 and 40 + 8 bytes of headers: the MTU exactly.
+	r=$(send 0 --to "$(h_ip4 2)" --port 6002 --size $((mtu - 28)) --df --count "$n" --flow 4)
+	assert_contains "$r" "sent $n failed 0 icmp 0" "IPv4 datagrams of $mtu bytes"
+	r=$(send 0 --to "$(h_ip6 2)" --port 6002 --size $((mtu - 48)) --df --count "$n" --flow 6)
+	assert_contains "$r" "sent $n failed 0 icmp 0" "IPv6 datagrams of $mtu bytes"
 	r=$(rx_report rx)
 	echo "h2: $r"
 	assert_intact "$r" $((2 * n)) $(($(tr_lost) - lost0)) "h2, datagrams of the MTU"
-	# One byte more: the router's kernel answers (the sender goes on
-	# until it has the answer, at most 2 s).
-	r=$(send 0 --to "$(h_ip4 2)" --port 6002 --size 1253 --df --count 100 --interval-us 20000 \
-		--stop-on-icmp --flow 40)
+	# Too big: the router's kernel answers (the sender goes on until it
+	# has the answer, at most 2 s).
+	r=$(send 0 --to "$(h_ip4 2)" --port 6002 --size $((big - 28)) --df --count 100 \
+		--interval-us 20000 --stop-on-icmp --flow 40)
 	echo "$r"
-	assert_contains "$r" "icmp type 3 code 4 from $(rt_ip4 0) info 1280 " \
-		"Fragmentation Needed, MTU 1280, from the router"
-	r=$(send 0 --to "$(h_ip6 2)" --port 6002 --size 1233 --df --count 100 --interval-us 20000 \
-		--stop-on-icmp --flow 60)
+	assert_contains "$r" "icmp type 3 code 4 from $(rt_ip4 0) info $mtu " \
+		"Fragmentation Needed for $big bytes, MTU $mtu, from the router"
+	r=$(send 0 --to "$(h_ip6 2)" --port 6002 --size $((big - 48)) --df --count 100 \
+		--interval-us 20000 --stop-on-icmp --flow 60)
 	echo "$r"
-	assert_contains "$r" "icmp6 type 2 code 0 from $(rt_ip6 0) info 1280 " \
-		"Packet Too Big, MTU 1280, from the router"
+	assert_contains "$r" "icmp6 type 2 code 0 from $(rt_ip6 0) info $mtu " \
+		"Packet Too Big for $big bytes, MTU $mtu, from the router"
 	assert_ge $(($(snmp "$TR_RT" Ip:FragFails) - ff)) 1 "the router's IPv4 FragFails"
 	assert_ge $(($(snmp "$TR_RT" Ip6InTooBigErrors) - tb)) 1 "the router's Ip6InTooBigErrors"
 	route_stop
@@ -705,6 +698,12 @@ test_mtu_too_big_answered() {
 	assert_ge "$(counter rt0 xdp_slow_too_big)" 2 "rt0 xdp_slow_too_big"
 	# The datagrams of exactly the MTU took the fast path.
 	assert_ge "$(counter rt2 tx_packets)" $((2 * n)) "rt2 tx_packets"
+}
+
+# Done when 5: rt2's MTU lowered to 1280: exactly 1280 bytes cross, 1281
+# get the router kernel's answer.
+test_mtu_too_big_answered() {
+	mtu_too_big_answered 1280
 }
 
 # Done when 6: with --match 'udp dport 5000', UDP to 5000 takes the fast
@@ -823,4 +822,52 @@ test_four_queues_all_serve() {
 		assert_ge "$(counter rt0/q$q rx_packets)" 1 "rt0/q$q rx_packets"
 		assert_ge "$(counter rt1/q$q tx_packets)" 1 "rt1/q$q tx_packets"
 	done
+}
+
+# Issue 11, jumbo frames: every port and host at MTU 9000. With 2048- and
+# 4096-byte UMEM frames, a ping of 9000 bytes crosses the router (IPv4 and
+# IPv6), and UDP datagrams in frames of 8193 and 9014 bytes reach h1 intact,
+# with xskfwd on the fast path as descriptor chains (in at rt0 and out at
+# rt1, at least as many descriptors as the frames need), and 10 MB over TCP
+# with its sha256 compared.
+test_jumbo_route_frames_intact() {
+	local n=5 fs size fam hdr r lost0 descs
+	require_cmd socat sha256sum
+	tr_mtu 9000
+	resolve_neighbours
+	for fs in 2048 4096; do
+		route_start --frame-size "$fs"
+		lost0=$(tr_lost)
+		in_h 0 ping -c 2 -i 0.2 -W 2 -s 8972 -M "do" "$(h_ip4 1)"
+		in_h 0 ping -6 -c 2 -i 0.2 -W 2 -s 8952 -M "do" "$(h_ip6 1)"
+		rx_start rx 1 6003 --count $((4 * n)) --timeout-ms 10000
+		descs=0
+		for size in 8193 9014; do
+			for fam in 4 6; do
+				# Ethernet, IP and UDP headers: 42 or 62 bytes.
+				hdr=$((fam == 4 ? 42 : 62))
+				r=$(send 0 --to "$(h_ip$fam 1)" --port 6003 --size $((size - hdr)) --df \
+					--count "$n" --flow $((size + fam)))
+				assert_contains "$r" "sent $n failed 0 icmp 0" "IPv$fam, frames of $size bytes"
+				descs=$((descs + n * $(umem_frames "$size" "$fs")))
+			done
+		done
+		r=$(rx_report rx)
+		echo "h1: $r"
+		assert_intact "$r" $((4 * n)) $(($(tr_lost) - lost0)) "h1, jumbo datagrams"
+		tcp_transfer "${TR_HOSTS[0]}" "${TR_HOSTS[1]}" "$(h_ip4 1)" 5003
+		route_stop
+		xsk || continue
+		assert_ge "$(counter rt0 xdp_redirected)" $((4 * n + 4)) "rt0 xdp_redirected (fast path)"
+		assert_eq 0 "$(counter rt0 xdp_slow_too_big)" "rt0 xdp_slow_too_big"
+		assert_ge "$(counter rt0 rx_descs)" "$descs" "rt0 rx_descs ($fs-byte frames)"
+		assert_ge "$(counter rt1 tx_descs)" "$descs" "rt1 tx_descs ($fs-byte frames)"
+	done
+}
+
+# Issue 11: every port at MTU 9000 but rt2 at 1500: 1500 bytes cross to h2,
+# a 9000-byte datagram gets the router kernel's answer (slow path).
+test_jumbo_route_egress_mtu_lower() {
+	tr_mtu 9000
+	mtu_too_big_answered 1500 9000
 }

@@ -8,10 +8,18 @@
  * flood sends malformed frames only (nothing is received or checked): random
  * bytes, truncated IPv4/IPv6/UDP headers, IP/UDP lengths that disagree with
  * the frame, bogus VLAN stacks, IPv4/IPv6 fragments, runts of 14..59 bytes
- * whose headers claim more than they hold. Where
+ * whose headers claim more than they hold, and (with --max-size above 1514)
+ * jumbo UDP frames, whole or cut at a random byte. Where
  * a frame has a UDP port it is --dport, so a classifier matching that port
  * has to look at the damage to decide. Frames are paced by an absolute
- * schedule (--interval-us) and come from a PRNG seeded by the run id.
+ * schedule (--interval-us) and come from a PRNG seeded by the run id. The
+ * random lengths go up to --max-size (default 1514), so a flood with
+ * --max-size 9014 mixes jumbo frames with small ones and truncations.
+ *
+ * Sizes. A frame may be as long as the tx interface's MTU allows: MTU + 14
+ * bytes, MTU + 18 for an 802.1Q frame (whose tag the MTU does not count).
+ * The options take sizes up to 65535 + 18 and the check against the MTU is
+ * made once the interface is known.
  *
  * Design
  * ------
@@ -111,7 +119,8 @@
 #define MARKER_LEN 12	/* magic, run id, sequence number */
 #define MARKER_ID_LEN 8 /* magic, run id */
 #define MIN_SIZE 14
-#define MAX_SIZE 1518
+#define MAX_SIZE (65535 + 18) /* the largest MTU, with an 802.1Q header */
+#define STD_SIZE 1514	      /* the largest frame at MTU 1500 */
 #define MAX_TYPES 4
 #define MAX_SIZES 64
 #define MAX_SHAPES (MAX_TYPES * MAX_SIZES)
@@ -120,7 +129,7 @@
 #define SPORT_BASE 10000
 #define VLAN_ID 100
 #define VLAN_HLEN 4
-#define RXBUF_SIZE 65536
+#define RXBUF_SIZE MAX_SIZE
 #define RCVBUF_BYTES (64 << 20)
 #define DRAIN_BATCH 1024
 #define SEND_RETRY_NS 100000LL /* 100 us between send retries */
@@ -181,7 +190,8 @@ struct config {
 	enum expect expect;
 	bool json;
 	bool quiet;
-	int kind; /* flood: enum gkind, -1 if not given */
+	int kind;	 /* flood: enum gkind, -1 if not given */
+	size_t max_size; /* flood: the longest frame (0: not given) */
 };
 
 struct shape {
@@ -222,7 +232,7 @@ static volatile sig_atomic_t stop_requested;
 static const char usage_text[] =
 	"Usage: frametool xfer --tx NS:IF --rx NS:IF [options]\n"
 	"       frametool flood --tx NS:IF --kind KIND [--count N] [--interval-us U]\n"
-	"                       [--dport P] [--dst-mac MAC]\n"
+	"                       [--dport P] [--dst-mac MAC] [--max-size N]\n"
 	"       frametool --help | frametool xfer --help\n"
 	"\n"
 	"Send crafted Ethernet frames from interface IF in network namespace NS (--tx)\n"
@@ -237,9 +247,9 @@ static const char usage_text[] =
 	"                        arp (ARP request), vlan (802.1Q VID 100, IPv4/UDP)\n"
 	"                        (default: ipv4,ipv6,arp,vlan)\n"
 	"  --sizes LIST          frame sizes in bytes, Ethernet header included, no FCS,\n"
-	"                        14..1518 (default: 60,61,64,128,1000,1514); pairs below\n"
-	"                        a type's minimum (ipv4 42, arp 42, vlan 46, ipv6 62)\n"
-	"                        are skipped\n"
+	"                        14..MTU + 14 of --tx, vlan 14..MTU + 18 (default:\n"
+	"                        60,61,64,128,1000,1514); pairs below a type's minimum\n"
+	"                        (ipv4 42, arp 42, vlan 46, ipv6 62) are skipped\n"
 	"  --count N             frames per (type,size) pair (default: 1)\n"
 	"  --flows N             cycle the UDP source port over N values from 10000\n"
 	"                        (default: 1)\n"
@@ -264,8 +274,11 @@ static const char usage_text[] =
 	"the MACs), truncated (IPv4/IPv6/UDP cut inside a header), badlen (IP or UDP\n"
 	"lengths that disagree with the frame, bad IHL), vlan (stacks of 1..8 tags,\n"
 	"cut short or with a random inner type), frag (IPv4 and IPv6 fragments),\n"
-	"runt (14..59 bytes whose headers claim more) or\n"
-	"mixed (all of them in turn). Report: flood sent N seconds S rate R\n"
+	"runt (14..59 bytes whose headers claim more), jumbo (IPv4/IPv6/VLAN UDP of\n"
+	"1515..--max-size bytes, half of them cut at a random byte) or mixed (all of\n"
+	"them in turn; jumbo only with --max-size above 1514). --max-size N: the\n"
+	"longest frame, and the top of every random length (1514, the default, up\n"
+	"to the MTU of --tx + 14). Report: flood sent N seconds S rate R\n"
 	"\n"
 	"Report (stdout): sent N received N intact N corrupt N duplicate N missing N other N\n"
 	"Exit status: 0 expectation met, 1 expectation not met, 2 usage error,\n"
@@ -468,13 +481,14 @@ static int parse_mac(const char *opt, const char *s, uint8_t *mac)
 	return 0;
 }
 
-enum gkind { GK_RANDOM, GK_TRUNCATED, GK_BADLEN, GK_VLAN, GK_FRAG, GK_RUNT, GK_MIXED };
-#define GK_N GK_MIXED /* the kinds mixed cycles through */
+enum gkind { GK_RANDOM, GK_TRUNCATED, GK_BADLEN, GK_VLAN, GK_FRAG, GK_RUNT, GK_JUMBO, GK_MIXED };
+/* The kinds mixed cycles through: GK_JUMBO too when --max-size allows it. */
+#define GK_N GK_JUMBO
 
 static const char *const kind_names[] = {
 	[GK_RANDOM] = "random", [GK_TRUNCATED] = "truncated", [GK_BADLEN] = "badlen",
 	[GK_VLAN] = "vlan",	[GK_FRAG] = "frag",	      [GK_RUNT] = "runt",
-	[GK_MIXED] = "mixed",
+	[GK_JUMBO] = "jumbo",	[GK_MIXED] = "mixed",
 };
 
 static int parse_kind(const char *opt, const char *s, int *kind)
@@ -487,8 +501,9 @@ static int parse_kind(const char *opt, const char *s, int *kind)
 			return 0;
 		}
 	}
-	return usage_error("%s: '%s' is not random, truncated, badlen, vlan, frag, runt or mixed",
-			   opt, s);
+	return usage_error(
+		"%s: '%s' is not random, truncated, badlen, vlan, frag, runt, jumbo or mixed", opt,
+		s);
 }
 
 static int parse_expect(const char *opt, const char *s, enum expect *e)
@@ -523,6 +538,7 @@ enum {
 	OPT_JSON,
 	OPT_QUIET,
 	OPT_KIND,
+	OPT_MAX_SIZE,
 };
 
 static const struct option long_opts[] = {
@@ -544,6 +560,7 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "kind", required_argument, NULL, OPT_KIND },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -568,6 +585,9 @@ static void set_defaults(struct config *cfg)
 
 static int apply_option(struct config *cfg, int opt, const char *name, const char *arg)
 {
+	unsigned long v;
+	int ret;
+
 	switch (opt) {
 	case OPT_TX:
 		cfg->have_tx = true;
@@ -612,6 +632,11 @@ static int apply_option(struct config *cfg, int opt, const char *name, const cha
 		return 0;
 	case OPT_KIND:
 		return parse_kind(name, arg, &cfg->kind);
+	case OPT_MAX_SIZE:
+		ret = parse_ulong(name, arg, STD_SIZE, MAX_SIZE, &v);
+		if (!ret)
+			cfg->max_size = v;
+		return ret;
 	}
 	return usage_error("internal error: option %d", opt);
 }
@@ -665,10 +690,16 @@ static int parse_xfer(int argc, char **argv, struct config *cfg)
 			return usage_error("missing --kind");
 		if (cfg->have_rx)
 			return usage_error("flood receives nothing: no --rx");
+		if (!cfg->max_size)
+			cfg->max_size = STD_SIZE;
+		if (cfg->kind == GK_JUMBO && cfg->max_size <= STD_SIZE)
+			return usage_error("--kind jumbo needs --max-size above %d", STD_SIZE);
 		return 0;
 	}
 	if (cfg->kind >= 0)
 		return usage_error("--kind is for flood only");
+	if (cfg->max_size)
+		return usage_error("--max-size is for flood only");
 	if (!cfg->have_rx)
 		return usage_error("missing --rx NS:IF");
 	return 0;
@@ -1528,7 +1559,7 @@ static void fl_ip_udp(struct flood *fl, size_t l2, size_t len, bool v6)
 static size_t fl_random(struct flood *fl)
 {
 	static const uint16_t types[] = { ETH_P_IP, ETH_P_IPV6, ETH_P_8021Q, ETH_P_8021AD };
-	size_t len = rnd_range(fl, ETH_HLEN, 1514);
+	size_t len = rnd_range(fl, ETH_HLEN, fl->cfg->max_size);
 	uint32_t t = rnd(fl) % 5;
 
 	fill_random(fl, fl->buf, len);
@@ -1546,27 +1577,54 @@ static size_t fl_random(struct flood *fl)
 	return len;
 }
 
-/* A good IPv4, IPv6 or VLAN+IPv4 UDP frame cut inside its headers. */
-static size_t fl_truncated(struct flood *fl)
+/* Headers before the UDP payload of a frame of shape t (0 IPv4, 1 IPv6,
+ * 2 802.1Q + IPv4). */
+static size_t fl_udp_hdr_len(uint32_t t)
 {
-	uint32_t t = rnd(fl) % 3;
-	size_t l2 = t == 2 ? 18 : 14, hdr = l2 + (t == 1 ? 40 : 20) + 8;
+	return (t == 2 ? 18 : 14) + (t == 1 ? 40 : 20) + 8;
+}
 
-	l2 = fl_eth(fl, t == 1 ? ETH_P_IPV6 : t == 2 ? ETH_P_8021Q : ETH_P_IP);
+/* A good UDP frame of shape t (see fl_udp_hdr_len) and len bytes. */
+static void fl_udp_frame(struct flood *fl, uint32_t t, size_t len)
+{
+	size_t l2 = fl_eth(fl, t == 1 ? ETH_P_IPV6 : t == 2 ? ETH_P_8021Q : ETH_P_IP);
+
 	if (t == 2) {
 		put_be16(fl->buf + 14, VLAN_ID);
 		put_be16(fl->buf + 16, ETH_P_IP);
 		l2 = 18;
 	}
-	fl_ip_udp(fl, l2, hdr + 64, t == 1);
+	fl_ip_udp(fl, l2, len, t == 1);
+}
+
+/* A good IPv4, IPv6 or VLAN+IPv4 UDP frame cut inside its headers. */
+static size_t fl_truncated(struct flood *fl)
+{
+	uint32_t t = rnd(fl) % 3;
+	size_t hdr = fl_udp_hdr_len(t);
+
+	fl_udp_frame(fl, t, hdr + 64);
 	return rnd_range(fl, ETH_HLEN, hdr - 1);
+}
+
+/* A good IPv4, IPv6 or VLAN+IPv4 UDP frame longer than 1514 bytes, sent
+ * whole or (half of them) cut at a random byte, its lengths claiming all. */
+static size_t fl_jumbo(struct flood *fl)
+{
+	uint32_t t = rnd(fl) % 3;
+	size_t len = rnd_range(fl, STD_SIZE + 1, fl->cfg->max_size);
+
+	fl_udp_frame(fl, t, len);
+	return rnd(fl) & 1 ? len : rnd_range(fl, ETH_HLEN, len - 1);
 }
 
 /* Complete headers whose lengths disagree with the frame. */
 static size_t fl_badlen(struct flood *fl)
 {
 	bool v6 = rnd(fl) % 3 == 0;
-	size_t len = rnd_range(fl, v6 ? 62 : 60, 1514), iph = v6 ? 40 : 20;
+	/* below IPv4's longest length, so that a longer one can be claimed */
+	size_t top = fl->cfg->max_size < ETH_HLEN + 65535 ? fl->cfg->max_size : ETH_HLEN + 65534;
+	size_t len = rnd_range(fl, v6 ? 62 : 60, top), iph = v6 ? 40 : 20;
 	uint8_t *ip = fl->buf + ETH_HLEN, *udp = ip + iph;
 
 	fl_eth(fl, v6 ? ETH_P_IPV6 : ETH_P_IP);
@@ -1618,7 +1676,7 @@ static size_t fl_vlan(struct flood *fl)
 					       : v6	    ? ETH_P_IPV6
 							    : ETH_P_IP);
 	}
-	len = rnd_range(fl, l2 + (v6 ? 48 : 28), 1514);
+	len = rnd_range(fl, l2 + (v6 ? 48 : 28), fl->cfg->max_size);
 	fl_ip_udp(fl, l2, len, v6);
 	/* bogus: cut inside the stack or the IP header, or a damaged tag */
 	switch (rnd(fl) % 3) {
@@ -1635,7 +1693,7 @@ static size_t fl_vlan(struct flood *fl)
 /* IPv4 first and later fragments, IPv6 with a fragment header, all to --dport. */
 static size_t fl_frag(struct flood *fl)
 {
-	size_t len = rnd_range(fl, 70, 1514);
+	size_t len = rnd_range(fl, 70, fl->cfg->max_size);
 	uint8_t *ip = fl->buf + ETH_HLEN;
 
 	switch (rnd(fl) % 3) {
@@ -1678,7 +1736,8 @@ static size_t fl_runt(struct flood *fl)
 
 static size_t flood_frame(struct flood *fl, uint64_t i)
 {
-	int kind = fl->cfg->kind == GK_MIXED ? (int)(i % GK_N) : fl->cfg->kind;
+	uint64_t nkinds = GK_N + (fl->cfg->max_size > STD_SIZE);
+	int kind = fl->cfg->kind == GK_MIXED ? (int)(i % nkinds) : fl->cfg->kind;
 
 	switch (kind) {
 	case GK_RANDOM:
@@ -1691,6 +1750,8 @@ static size_t flood_frame(struct flood *fl, uint64_t i)
 		return fl_vlan(fl);
 	case GK_FRAG:
 		return fl_frag(fl);
+	case GK_JUMBO:
+		return fl_jumbo(fl);
 	default:
 		return fl_runt(fl);
 	}
@@ -1708,6 +1769,9 @@ static int flood(struct config *cfg)
 	if (!cfg->have_dst_mac)
 		parse_mac("", "02:00:00:00:00:01", cfg->dst_mac);
 	ret = open_sockets(cfg);
+	if (!ret && cfg->max_size > (size_t)cfg->tx.mtu + ETH_HLEN)
+		ret = ep_error(&cfg->tx, "frames of %zu bytes (--max-size) do not fit the MTU %d",
+			       cfg->max_size, cfg->tx.mtu);
 	fl = calloc(1, sizeof(*fl));
 	if (!ret && (!fl || install_signals())) {
 		fprintf(stderr, "frametool: out of memory or signals unavailable\n");
