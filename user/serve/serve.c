@@ -258,7 +258,7 @@ static void start(struct xf_run *r, struct xf_out *o)
 	uint32_t i;
 
 	xo_arr_open(o, "ports");
-	xf_port_out(o, p);
+	xf_port_out(o, p, r->sg);
 	for (i = 0; i < sv->npollers; i++) {
 		const struct serve_poller *sp = &sv->pollers[i];
 
