@@ -2,14 +2,15 @@
 # test_forward.sh - xskfwd forward on the veth rig: gen -- fwd -- sink.
 #
 # Every test runs the real classifier and real AF_XDP sockets on veth pairs
-# in namespaces made by setup_file (prefix xtf-, or xtq- for the 4-queue rig)
-# and removed by teardown_file. The forwarder is started per test and
+# in namespaces made by setup_file (prefix xtf-, or xtq- for the 4-queue rig,
+# xzf- for the 9000-MTU one) and removed by teardown_file. The forwarder is started per test and
 # stopped by SIGINT, so each test also checks a clean exit. What is asserted
 # is what a user checks: frames arrive byte-for-byte (frametool), ping and TCP
 # work, counters add up, the errors read right, nothing is left attached.
 
 RIG_PREFIX=xtf-
 QRIG_PREFIX=xtq-
+ZRIG_PREFIX=xzf-
 
 setup_file() {
 	require_root
@@ -22,6 +23,7 @@ setup_file() {
 teardown_file() {
 	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null 2>&1 || true
 	"$XF_RIG" down --prefix "$QRIG_PREFIX" >/dev/null 2>&1 || true
+	"$XF_RIG" down --prefix "$ZRIG_PREFIX" >/dev/null 2>&1 || true
 }
 
 frames() { # frametool xfer with the rig's names; extra args pass through
@@ -204,6 +206,54 @@ test_mtu_too_large_refused() {
 	assert_file_contains "$XF_TEST_TMP/err" \
 		"$RIG_FWD_A: MTU 2000 does not fit 2048-byte frames (at most MTU 1774): use --frame-size 4096"
 	assert_no_xdp "$RIG_FWD" "$RIG_FWD_A"
+}
+
+# At MTU 9000 multi-buffer is on, and the start record says, per port, what
+# the kernel's netdev family gave for the driver's zero-copy chain limit
+# (xdp_zc_max_segs): the same as an independent reading of the family
+# (tests/tools/netdev_dev_get.py, as ynl reads it). veth has no zero-copy,
+# so the kernel reports none: JSON null, and the text says why. A forced
+# zero-copy bind is refused, naming what the driver lacks.
+test_jumbo_start_record_zc_max_segs() {
+	local rc=0 want
+	"$XF_RIG" up --prefix "$ZRIG_PREFIX" >/dev/null
+	eval "$("$XF_RIG" env --prefix "$ZRIG_PREFIX")"
+	ip -n "$RIG_FWD" link set dev "$RIG_FWD_A" mtu 9000
+	ip -n "$RIG_FWD" link set dev "$RIG_FWD_B" mtu 9000
+	ip netns exec "$RIG_FWD" python3 "$XF_ROOT/tests/tools/netdev_dev_get.py" \
+		"$RIG_FWD_A" "$RIG_FWD_B" | tee "$XF_TEST_TMP/kernel"
+	fwd_start --json
+	fwd_stop
+	head -n 1 "$FWD_LOG"
+	# The JSON checked; the text lines the same values give, into want.
+	python3 - "$FWD_LOG" "$XF_TEST_TMP/kernel" >"$XF_TEST_TMP/want" <<'PY'
+import json, sys
+start = next(r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "start")
+kernel = {d["ifname"]: d["xdp-zc-max-segs"] for d in map(json.loads, open(sys.argv[2]))}
+assert sorted(p["port"] for p in start["ports"]) == sorted(kernel), (start["ports"], kernel)
+for p in start["ports"]:
+    assert all(q["multi_buffer"] is True for q in p["queues"]), p
+    assert "xdp_zc_max_segs" in p, p
+    got, want = p["xdp_zc_max_segs"], kernel[p["port"]]
+    assert got == want, f'{p["port"]}: xdp_zc_max_segs {got}, the kernel says {want}'
+    assert got is None or (isinstance(got, int) and got >= 1), got
+    said = "not reported (no AF_XDP zero-copy)" if got is None else f"{got} (its zero-copy chain limit)"
+    print(f'{p["port"]}: driver {p["driver"]}, xdp_zc_max_segs {said}')
+PY
+	fwd_start
+	fwd_stop
+	while read -r want; do
+		assert_file_contains "$FWD_LOG" "$want"
+	done <"$XF_TEST_TMP/want"
+	ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" \
+		--mode zero-copy --duration 1 >/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
+	cat "$XF_TEST_TMP/err"
+	assert_eq 1 "$rc" "exit status of a refused zero-copy bind"
+	assert_eq 1 "$(wc -l <"$XF_TEST_TMP/err")" "lines of error output"
+	assert_file_contains "$XF_TEST_TMP/err" \
+		"$RIG_FWD_A/q0: zero-copy bind refused: driver veth has no AF_XDP zero-copy support"
+	assert_no_xdp "$RIG_FWD" "$RIG_FWD_A"
+	"$XF_RIG" down --prefix "$ZRIG_PREFIX" >/dev/null
 }
 
 test_bad_arguments() {
