@@ -12,6 +12,8 @@
  *            one pair per (netdev, queue) on a shared UMEM).
  *   rl_pool  the free frames of one poller (rl_pool.h).
  *   rl_idle  the one idle policy every poller follows (rl_idle.h).
+ * And rl_netdev.h: what a device's driver says of its XDP (the kernel's
+ * "netdev" netlink family), for the zero-copy chain limit.
  *
  * Ring verbs use the kernel's and libxdp's names: reserve/put/submit on
  * producer rings, peek/release on consumer rings. Pollers use only these
