@@ -51,7 +51,7 @@ $(shell mkdir -p $(BUILD) && printf '$(XF_VERSION_TEXT)\n' | cmp -s - $(BUILD)/v
 CFLAGS   ?= -O2 -g
 XF_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
 	     -I$(BUILD) -Ibpf -Iringlib -Iuser/core -Iuser/net $(CFLAGS)
-XF_LDLIBS := -lxdp -lbpf -lelf -lz -ljansson -lm -lpthread
+XF_LDLIBS := -lxdp -lbpf -lelf -lz -ljansson -lmnl -lm -lpthread
 # The test tools (frametool, gencheck, payload_send, reply_send, tftp_hostile, tftpbench,
 # udpcheck) get the sanitizers too.
 TOOL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
@@ -73,8 +73,10 @@ RINGLIB_OBJ := $(RINGLIB_SRC:%.c=$(BUILD)/%.o)
 USER_OBJ    := $(USER_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Pure-logic objects the unit tests link against (no libbpf/libxdp calls;
-# rl_idle.o and rl_chain.o use only system calls and libxdp's inline ring helpers).
-UNIT_DEPS   := $(addprefix $(BUILD)/,ringlib/rl_pool.o ringlib/rl_idle.o ringlib/rl_chain.o user/core/args.o \
+# rl_idle.o and rl_chain.o use only system calls and libxdp's inline ring helpers,
+# rl_netdev.o libmnl).
+UNIT_DEPS   := $(addprefix $(BUILD)/,ringlib/rl_pool.o ringlib/rl_idle.o ringlib/rl_chain.o \
+	       ringlib/rl_netdev.o user/core/args.o \
 	       user/core/rules.o user/core/opt.o user/core/out.o user/core/shared_opts.o \
 	       user/core/log.o user/net/gen_payload.o user/net/pkt_walk.o user/net/hdr_tmpl.o \
 	       user/gen/gen_frame.o user/sink/lat_hist.o user/forward/fwd_route.o \
@@ -192,7 +194,7 @@ $(BUILD)/udpcheck: tests/tools/udpcheck.c
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(XF_CFLAGS) -Iuser/$(*D) $(XF_LDFLAGS) -o $@ $< $(UNIT_DEPS) -lcmocka -ljansson -lm -lpthread
+	$(Q)$(CC) $(XF_CFLAGS) -Iuser/$(*D) $(XF_LDFLAGS) -o $@ $< $(UNIT_DEPS) -lcmocka -ljansson -lmnl -lm -lpthread
 
 $(BPF_TEST) $(BPF_ROUTE_TEST): $(BUILD)/tests/%: tests/bpf/%.c tests/bpf/prog_harness.h $(SKEL) $(BPF_TEST_DEPS)
 	$(call msg,CC,$@)

@@ -12,6 +12,8 @@
  *            one pair per (netdev, queue) on a shared UMEM).
  *   rl_pool  the free frames of one poller (rl_pool.h).
  *   rl_idle  the one idle policy every poller follows (rl_idle.h).
+ * And rl_netdev.h: what a device's driver says of its XDP (the kernel's
+ * "netdev" netlink family), for the zero-copy chain limit.
  *
  * Ring verbs use the kernel's and libxdp's names: reserve/put/submit on
  * producer rings, peek/release on consumer rings. Pollers use only these
@@ -180,7 +182,9 @@ int rl_umem_destroy(struct rl_umem *u);
  * s->sg says whether it is on. s->max_chain is the most descriptors a packet
  * sent on @s may have: 1 without sg; in copy mode MAX_SKB_FRAGS + 1 (read as
  * /proc/sys/net/core/max_skb_frags + 1; 18 by default); in zero-copy mode
- * the driver's limit (see rl_sock.c); never more than the tx ring holds.
+ * the driver's xdp_zc_max_segs, read from the kernel's "netdev" netlink
+ * family (rl_netdev.h; 1 when it cannot be read); never more than the tx
+ * ring holds.
  */
 int rl_sock_create(struct rl_sock **out, struct rl_umem *u, const struct rl_sock_opts *o);
 void rl_sock_destroy(struct rl_sock *s);

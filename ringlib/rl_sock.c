@@ -18,11 +18,16 @@
  *     net.core.max_skb_frags is MAX_SKB_FRAGS unless lowered, which only
  *     makes us stricter; without it (it exists only in the initial
  *     network namespace), the kernel's default 17.
- *   zero-copy: the driver's xdp_zc_max_segs (NETDEV_A_DEV_XDP_ZC_MAX_SEGS).
- *     libbpf reads it in bpf_xdp_query() from 1.3 on; Debian 12's libbpf
- *     1.1.2 has no such field in struct bpf_xdp_query_opts, so until we
- *     read the netdev netlink family ourselves we take 1: no chains sent in
- *     zero-copy mode (each is dropped and counted, never sent half).
+ *   zero-copy: the driver's xdp_zc_max_segs (NETDEV_A_DEV_XDP_ZC_MAX_SEGS),
+ *     the limit the kernel checks each zero-copy tx packet against. libbpf
+ *     reads it in bpf_xdp_query() from 1.3 on; Debian 12's libbpf 1.1.2
+ *     cannot, so rl_netdev_xdp_info() asks the "netdev" netlink family
+ *     (rl_netdev.c). The kernel refuses a zero-copy XDP_USE_SG bind when it
+ *     is 1 (auto mode then falls back to copy), so a zero-copy multi-buffer
+ *     socket has a limit above 1. When it cannot be read (no netdev family,
+ *     or not reported) we take 1: no chains sent in zero-copy mode (each is
+ *     dropped and counted, never sent half).
+ * Either way never more than the tx ring holds.
  */
 #include <linux/if_xdp.h>
 #include <stdio.h>
@@ -31,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rl_netdev.h"
 #include "rl_priv.h"
 
 #ifndef XDP_MAX_TX_SKB_BUDGET
@@ -87,13 +93,17 @@ uint32_t rl_copy_max_chain(void)
 /* The most descriptors one packet sent on @s may have (see the top). */
 static uint32_t max_chain(const struct rl_sock *s, const struct rl_sock_opts *o)
 {
+	struct rl_netdev_xdp info;
 	uint32_t n;
 
 	if (!s->sg)
 		return 1;
 	if (s->zerocopy)
-		return 1; /* the driver's limit, unknown to libbpf 1.1.2 */
-	n = rl_copy_max_chain();
+		n = rl_netdev_xdp_info((int)if_nametoindex(s->ifname), &info) || !info.zc_max_segs
+			    ? 1
+			    : info.zc_max_segs;
+	else
+		n = rl_copy_max_chain();
 	return o->tx_size && o->tx_size < n ? o->tx_size : n;
 }
 

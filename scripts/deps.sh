@@ -21,9 +21,11 @@ set -euo pipefail
 # the kernel-socket TFTP server the serve benchmark compares with (its
 # postinst would start a daemon on the host: see no_daemons_during_install).
 # iputils-tracepath: test_route checks the router's hop and the path MTU with it.
+# libmnl-dev: ringlib asks the kernel's "netdev" netlink family for a driver's
+# zero-copy chain limit (libbpf 1.1.2 cannot).
 PACKAGES=(
 	clang clang-19 libclang-rt-14-dev llvm libxdp-dev libbpf-dev bpftool libelf-dev
-	zlib1g-dev libjansson-dev pkg-config make gcc libc6-dev libcmocka-dev iproute2 ethtool
+	zlib1g-dev libjansson-dev libmnl-dev pkg-config make gcc libc6-dev libcmocka-dev iproute2 ethtool
 	iputils-ping socat procps coreutils libcap2-bin
 	curl atftp tftp-hpa tftpd-hpa iputils-tracepath
 )

@@ -175,3 +175,46 @@ test_jumbo_mtu_too_big_for_chains() {
 	assert_no_xdp "$RIG_FWD" "$RIG_FWD_B"
 	assert_no_lock "$RIG_FWD" "$RIG_FWD_A"
 }
+
+# At MTU 9000 multi-buffer is on, and the start record says, per port, what
+# the kernel's netdev family gave for the driver's zero-copy chain limit
+# (xdp_zc_max_segs): the same as an independent reading of the family
+# (tests/tools/netdev_dev_get.py, as ynl reads it). veth has no zero-copy,
+# so the kernel reports none: JSON null, and the text says why. A forced
+# zero-copy bind is refused, naming what the driver lacks.
+test_jumbo_start_record_zc_max_segs() {
+	local rc=0 want
+	ip netns exec "$RIG_FWD" python3 "$XF_ROOT/tests/tools/netdev_dev_get.py" \
+		"$RIG_FWD_A" "$RIG_FWD_B" | tee "$XF_TEST_TMP/kernel"
+	fwd_start --json
+	fwd_stop
+	head -n 1 "$FWD_LOG"
+	# The JSON checked; the text lines the same values give, into want.
+	python3 - "$FWD_LOG" "$XF_TEST_TMP/kernel" >"$XF_TEST_TMP/want" <<'PY'
+import json, sys
+start = next(r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "start")
+kernel = {d["ifname"]: d["xdp-zc-max-segs"] for d in map(json.loads, open(sys.argv[2]))}
+assert sorted(p["port"] for p in start["ports"]) == sorted(kernel), (start["ports"], kernel)
+for p in start["ports"]:
+    assert all(q["multi_buffer"] is True for q in p["queues"]), p
+    assert "xdp_zc_max_segs" in p, p
+    got, want = p["xdp_zc_max_segs"], kernel[p["port"]]
+    assert got == want, f'{p["port"]}: xdp_zc_max_segs {got}, the kernel says {want}'
+    assert got is None or (isinstance(got, int) and got >= 1), got
+    said = "not reported (no AF_XDP zero-copy)" if got is None else f"{got} (its zero-copy chain limit)"
+    print(f'{p["port"]}: driver {p["driver"]}, xdp_zc_max_segs {said}')
+PY
+	fwd_start
+	fwd_stop
+	while read -r want; do
+		assert_file_contains "$FWD_LOG" "$want"
+	done <"$XF_TEST_TMP/want"
+	ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" forward "$RIG_FWD_A" "$RIG_FWD_B" \
+		--mode zero-copy --duration 1 >/dev/null 2>"$XF_TEST_TMP/err" || rc=$?
+	cat "$XF_TEST_TMP/err"
+	assert_eq 1 "$rc" "exit status of a refused zero-copy bind"
+	assert_eq 1 "$(wc -l <"$XF_TEST_TMP/err")" "lines of error output"
+	assert_file_contains "$XF_TEST_TMP/err" \
+		"$RIG_FWD_A/q0: zero-copy bind refused: driver veth has no AF_XDP zero-copy support"
+	assert_no_xdp "$RIG_FWD" "$RIG_FWD_A"
+}

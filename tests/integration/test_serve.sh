@@ -4,8 +4,9 @@
 #
 # The server runs in the rig's fwd namespace on fwd0 (198.18.0.254,
 # 2001:db8::fe); the clients run in the gen namespace (gen0, 198.18.0.1,
-# 2001:db8::1). The rig (prefix xtt-; test_sink owns xts-) is made by
-# setup_file and removed by teardown_file. Every test starts its own server
+# 2001:db8::1). The rig (prefix xtt-; test_sink owns xts-; the 9000-MTU
+# test makes its own, xzs-) is made by setup_file and removed by
+# teardown_file. Every test starts its own server
 # and stops it with SIGINT, so each also checks a clean exit, the exit
 # summary's session counters (sessions_completed = the good fetches the test
 # made, sessions_refused = the requests answered with an ERROR,
@@ -21,6 +22,7 @@
 # the reason, or noted in the test's log.
 
 RIG_PREFIX=xtt-
+JRIG_PREFIX=xzs-
 SRV_KIND=${XF_TFTP_SERVER:-xskfwd}
 
 # Client-side loss: test_lossy_clients attaches this to gen0.
@@ -38,6 +40,7 @@ TIMEOUT_test_truncated_during_transfer=120
 TIMEOUT_test_client_gone_mid_transfer=90
 TIMEOUT_test_replaced_during_transfer=120
 TIMEOUT_test_two_queues_64_clients=240
+TIMEOUT_test_jumbo_mtu_9000=180
 
 # The files served, by name: size-N holds N random bytes. Every client
 # fetches SIZES; 65536 and 262144 are for the lossy test.
@@ -73,6 +76,7 @@ setup_file() {
 
 teardown_file() {
 	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null 2>&1 || true
+	"$XF_RIG" down --prefix "$JRIG_PREFIX" >/dev/null 2>&1 || true
 	if [[ -n "${SRV_ROOT:-}" && "$SRV_ROOT" == /tmp/xf-serve-root.* ]]; then
 		rm -rf "$SRV_ROOT"
 	fi
@@ -182,6 +186,7 @@ srv_field() {
 # Clients, each a name for client_get:
 #   curl          curl, default blksize (512; curl asks tsize and blksize)
 #   curl-b1468    curl --tftp-blksize 1468
+#   curl-b8192    curl --tftp-blksize 8192 (the 9000-MTU test)
 #   curl-ascii    curl -B (netascii)
 #   curl-noopt    curl --tftp-no-options (a plain RFC 1350 request)
 #   curl-t1       curl asking blksize 1468 and timeout 1 (--connect-timeout 5;
@@ -206,9 +211,10 @@ client_get() {
 	fi
 	rm -f "$out"
 	case "$client" in
-	curl | curl-b1468 | curl-ascii | curl-noopt | curl-t1)
+	curl | curl-b1468 | curl-b8192 | curl-ascii | curl-noopt | curl-t1)
 		local opts=()
 		[[ "$client" == curl-b1468 ]] && opts=(--tftp-blksize 1468)
+		[[ "$client" == curl-b8192 ]] && opts=(--tftp-blksize 8192)
 		[[ "$client" == curl-ascii ]] && opts=(-B)
 		[[ "$client" == curl-noopt ]] && opts=(--tftp-no-options)
 		# curl asks timeout = its connect timeout / 3 for short ones
@@ -905,6 +911,53 @@ test_summary_counters() {
 	# the 3 ERRORs besides.
 	assert_eq 721 "$(srv_field data_packets)" "data_packets"
 	assert_eq 728 "$(srv_field packets_sent)" "packets_sent"
+}
+
+# --- MTU 9000 ------------------------------------------------------------------
+
+# On a 9000-MTU port (a rig of its own, xzs-) the server starts with
+# multi-buffer on and says so, with what the kernel reported of the driver's
+# zero-copy chain limit. Replies stay one frame each: blksize is capped by the
+# 4096-byte frame (4026) below what the MTU allows, and files arrive intact.
+# A datagram too long for one frame (a 6016-byte read request: two
+# descriptors) is dropped whole and counted as rx_bad, never parsed: no
+# request is counted and nothing is sent back.
+test_jumbo_mtu_9000() {
+	local big=$XF_TEST_TMP/big-rrq
+	is_xskfwd || skip "multi-buffer is xskfwd's (tftpd-hpa uses kernel sockets)"
+	"$XF_RIG" up --prefix "$JRIG_PREFIX" >/dev/null
+	eval "$("$XF_RIG" env --prefix "$JRIG_PREFIX")"
+	ip -n "$RIG_GEN" link set dev "$RIG_GEN_IF" mtu 9000
+	ip -n "$RIG_FWD" link set dev "$RIG_FWD_A" mtu 9000
+	srv_start
+	head -n 3 "$SRV_LOG"
+	assert_file_contains "$SRV_LOG" \
+		"$RIG_FWD_A: driver veth, xdp_zc_max_segs not reported (no AF_XDP zero-copy)"
+	assert_file_contains "$SRV_LOG" "$RIG_FWD_A/q0: driver veth, xdp native"
+	assert_file_contains "$SRV_LOG" "bind copy, multi-buffer on"
+	assert_file_contains "$SRV_LOG" "blksize up to 4026 (IPv4) / 4026 (IPv6)"
+	assert_eq "received OACK <blksize: 4026>" "$(atftp_oack "$RIG_FWD_IP" "blksize 8192")" "OACK"
+	assert_eq "received OACK <blksize: 4026>" "$(atftp_oack "$RIG_FWD_IP6" "blksize 8192")" "OACK"
+	SRV_OK=$((SRV_OK + 2)) # counted in $(...) subshells
+	fetch_ok curl-b8192 size-4194304
+	fetch_ok curl-b8192 size-1048576 "$RIG_FWD_IP6"
+	# A read request of a served file, padded to 6016 bytes: one datagram
+	# (socat reads the file at once), one 6058-byte frame on the wire. The
+	# fetch after it comes on the same queue, so once it is done the big
+	# one has been handled.
+	{
+		printf '\0\1size-513\0octet\0'
+		head -c 6000 /dev/zero
+	} >"$big"
+	in_gen socat -u "OPEN:$big" "UDP4-SENDTO:$RIG_FWD_IP:69"
+	fetch_ok curl size-513
+	srv_stop
+	assert_eq 1 "$(srv_field rx_bad)" "rx_bad (the 2-frame datagram)"
+	assert_eq 5 "$(srv_field requests)" "requests (the fetches only)"
+	assert_eq "$(srv_field xdp_redirected)" \
+		"$(($(srv_field rx_frames) + $(srv_field rx_dropped)))" \
+		"xdp_redirected = rx_frames + rx_dropped (packets: a chain is one)"
+	"$XF_RIG" down --prefix "$JRIG_PREFIX" >/dev/null
 }
 
 # --- two queues (last: it rebuilds the rig) -------------------------------------

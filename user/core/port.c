@@ -41,7 +41,29 @@ const char *xf_attach_mode_name(enum xdp_attach_mode mode)
 										    : "unspec";
 }
 
-void xf_port_out(struct xf_out *o, const struct xf_port *p)
+/*
+ * The driver's zero-copy chain limit as read (NETDEV_A_DEV_XDP_ZC_MAX_SEGS):
+ * JSON xdp_zc_max_segs, the number, or null when the kernel gave none; the
+ * text says what was read, or why there was nothing to read.
+ */
+static void zc_max_segs_out(struct xf_out *o, const struct xf_port *p)
+{
+	xo_text(o, "%s: driver %s, xdp_zc_max_segs ", p->name, p->driver);
+	if (p->xdp.zc_max_segs) {
+		xo_u64(o, "xdp_zc_max_segs", "%llu (its zero-copy chain limit)\n",
+		       p->xdp.zc_max_segs);
+		return;
+	}
+	if (p->xdp_err)
+		xo_text(o, "unknown (netdev netlink: %s)\n", strerror(-p->xdp_err));
+	else if (!(p->xdp.xdp_features & RL_XDP_ACT_XSK_ZEROCOPY))
+		xo_text(o, "not reported (no AF_XDP zero-copy)\n");
+	else
+		xo_text(o, "not reported (a kernel before 6.6)\n");
+	xo_null(o, "xdp_zc_max_segs", NULL);
+}
+
+void xf_port_out(struct xf_out *o, const struct xf_port *p, bool sg)
 {
 	xo_obj_open(o, NULL);
 	xo_str(o, "port", NULL, p->name);
@@ -50,6 +72,8 @@ void xf_port_out(struct xf_out *o, const struct xf_port *p)
 		xo_str(o, "xdp_mode", NULL, xf_attach_mode_name(p->mode));
 		xo_bool(o, "dispatcher", NULL, p->dispatcher);
 	}
+	if (sg)
+		zc_max_segs_out(o, p);
 	xo_arr_open(o, "queues");
 }
 
@@ -200,6 +224,7 @@ int xf_port_facts(struct xf_port *p, const char *name)
 	snprintf(p->driver, sizeof(p->driver), "%s",
 		 ethtool_ioctl(name, &info) ? "unknown" : info.driver);
 	p->nqueues = count_queues(name);
+	p->xdp_err = rl_netdev_xdp_info(p->ifindex, &p->xdp);
 	return 0;
 }
 

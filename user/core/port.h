@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <xdp/libxdp.h>
 
+#include "rl_netdev.h"
 #include "xskfwd_shared.h"
 
 struct xskfwd_bpf;
@@ -32,6 +33,11 @@ struct xf_port {
 	uint8_t mac[6];
 	uint32_t nqueues; /* rx queues (channels) the device reports */
 	char driver[32];
+	/* What the kernel's "netdev" netlink family says of the driver's XDP
+	 * (xdp_features, the zero-copy chain limit); xdp_err: 0 when read,
+	 * else -errno and xdp zeroed. */
+	struct rl_netdev_xdp xdp;
+	int xdp_err;
 	int lock_fd;
 	char lock_path[64];
 	struct xskfwd_bpf *skel;
@@ -44,8 +50,10 @@ struct xf_port {
 };
 
 /*
- * Look up @name and read its facts: index, MTU, MAC, driver, queue count.
- * Nothing is held. Returns 0, -ENODEV (no such interface) or -errno.
+ * Look up @name and read its facts: index, MTU, MAC, driver, queue count,
+ * and the driver's XDP facts (xdp, xdp_err: not being able to read those is
+ * no error here). Nothing is held. Returns 0, -ENODEV (no such interface)
+ * or -errno.
  */
 int xf_port_facts(struct xf_port *p, const char *name);
 
@@ -84,12 +92,14 @@ int xf_port_counters(const struct xf_port *p, uint64_t *out);
 struct xf_out;
 
 /*
- * In the start record's "ports" list: open @p's object (port, driver, and
- * with a classifier attached xdp_mode and dispatcher) and its "queues" list;
- * xf_port_queue_out() opens one queue's object there, with its text line's
- * start, "PORT/qN: driver D, xdp M (how), "; xf_port_out_close() ends both.
+ * In the start record's "ports" list: open @p's object (port, driver, with
+ * a classifier attached xdp_mode and dispatcher, and when the run's sockets
+ * are multi-buffer (@sg) xdp_zc_max_segs, with a text line of its own) and
+ * its "queues" list; xf_port_queue_out() opens one queue's object there,
+ * with its text line's start, "PORT/qN: driver D, xdp M (how), ";
+ * xf_port_out_close() ends both.
  */
-void xf_port_out(struct xf_out *o, const struct xf_port *p);
+void xf_port_out(struct xf_out *o, const struct xf_port *p, bool sg);
 void xf_port_queue_out(struct xf_out *o, const struct xf_port *p, uint32_t queue);
 void xf_port_out_close(struct xf_out *o);
 

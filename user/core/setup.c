@@ -64,14 +64,33 @@ int xf_pool_slice(struct rl_pool *p, const struct rl_umem *u, uint32_t i, uint64
 	return err;
 }
 
+/*
+ * A zero-copy multi-buffer bind refused (-EOPNOTSUPP) by a driver with
+ * zero-copy: the kernel refuses it when the driver's zero-copy chain limit
+ * (xdp_zc_max_segs) is 1 frame. Cites the limit the kernel's netdev family
+ * gave at start (p->xdp), when it gave one.
+ */
+static void explain_zc_sg_refused(const struct xf_port *p, uint32_t q)
+{
+	char why[128] = "has no zero-copy multi-buffer";
+
+	if (p->xdp.zc_max_segs)
+		snprintf(why, sizeof(why),
+			 "takes zero-copy packets of at most %u frame%s (its xdp_zc_max_segs, read "
+			 "from the kernel)",
+			 p->xdp.zc_max_segs, p->xdp.zc_max_segs == 1 ? "" : "s");
+	xf_err("%s/q%u: zero-copy bind refused: the MTU %u needs multi-buffer frames and driver "
+	       "%s %s (use --mode copy, or a frame size or MTU that needs no chains)",
+	       p->name, q, p->mtu, p->driver, why);
+}
+
 static void explain_bind_error(const struct xf_port *p, uint32_t q, enum rl_bind_mode mode, int err,
 			       bool sg)
 {
-	if (err == -EOPNOTSUPP && mode == RL_MODE_ZEROCOPY && sg)
-		xf_err("%s/q%u: zero-copy bind refused: the MTU %u needs multi-buffer frames and "
-		       "driver %s has no zero-copy multi-buffer (use --mode copy, or a frame size "
-		       "or MTU that needs no chains)",
-		       p->name, q, p->mtu, p->driver);
+	bool no_zc = !p->xdp_err && !(p->xdp.xdp_features & RL_XDP_ACT_XSK_ZEROCOPY);
+
+	if (err == -EOPNOTSUPP && mode == RL_MODE_ZEROCOPY && sg && !no_zc)
+		explain_zc_sg_refused(p, q);
 	else if (err == -EOPNOTSUPP && mode == RL_MODE_ZEROCOPY)
 		xf_err("%s/q%u: zero-copy bind refused: driver %s has no AF_XDP zero-copy "
 		       "support (use --mode auto or --mode copy)",

@@ -112,7 +112,7 @@ void fwd_start(struct xf_run *r, struct xf_out *o)
 	xo_arr_close(o);
 	xo_arr_open(o, "ports");
 	for (k = 0; k < r->nports; k++) {
-		xf_port_out(o, &r->port[k]);
+		xf_port_out(o, &r->port[k], r->sg);
 		for (i = 0; i < f->npollers; i++) {
 			const struct fwd_poller *fp = &f->pollers[i];
 

@@ -343,7 +343,7 @@ static void start(struct xf_run *r, struct xf_out *o)
 	xo_str(o, "auto_reason", NULL, g->auto_reason);
 	xo_str(o, "frame", NULL, what);
 	xo_arr_open(o, "ports");
-	xf_port_out(o, g->port);
+	xf_port_out(o, g->port, r->sg);
 	for (i = 0; i < g->nth; i++) {
 		const struct gen_thread *t = &g->th[i];
 

@@ -8,7 +8,10 @@
  * ARP, ICMP, other ports and other addresses go to the kernel, so the host
  * stays reachable. The lifecycle (core/run.h) checks the arguments
  * (serve_opts.c; the root is opened then), locks the port and runs this
- * mode's callbacks. Set-up, each step undone in reverse: session table ->
+ * mode's callbacks. An MTU above one UMEM frame turns multi-buffer on
+ * (xf_check_mtu): the socket may then receive chains, which the pollers
+ * drop (no TFTP message is that long); every reply is still one frame, as
+ * blksize is capped by the frame size as well as by the MTU. Set-up, each step undone in reverse: session table ->
  * MTU check -> classifier with the rules -> one UMEM -> per queue a socket,
  * a pool slice, the fill ring primed, the socket entered into the map ->
  * pollers (serve_poller.h). At stop, the pollers send an ERROR ("server
@@ -228,7 +231,7 @@ static int setup(struct xf_run *r)
 		xf_err("serve: session table: %s", strerror(-err));
 		return err;
 	}
-	err = xf_check_mtu(r, sv->port, false);
+	err = xf_check_mtu(r, sv->port, true);
 	if (err)
 		return err;
 	if (!sv->o.naddrs && default_addrs(&sv->o, sv->port->name))
@@ -258,12 +261,13 @@ static void start(struct xf_run *r, struct xf_out *o)
 	uint32_t i;
 
 	xo_arr_open(o, "ports");
-	xf_port_out(o, p);
+	xf_port_out(o, p, r->sg);
 	for (i = 0; i < sv->npollers; i++) {
 		const struct serve_poller *sp = &sv->pollers[i];
 
 		xf_port_queue_out(o, p, sp->queue);
 		xo_str(o, "bind_mode", "bind %s", sp->sock->zerocopy ? "zero-copy" : "copy");
+		xo_bool(o, "multi_buffer", ", multi-buffer %s", sp->sock->sg);
 		xo_i64(o, "cpu", ", cpu %lld\n", sp->th.cpu);
 		xo_obj_close(o);
 	}

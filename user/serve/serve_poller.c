@@ -336,25 +336,38 @@ static void on_frame(struct ctx *c, const uint8_t *frame, uint32_t len)
 		on_session_msg(c, &p);
 }
 
-/* Take up to a batch of frames from the rx ring; handle them, or (a
- * stopping poller) only count them. Their frames go back to the pool. */
+/*
+ * Take up to a batch of packets from the rx ring; handle them, or (a
+ * stopping poller) only count them. Their frames go back to the pool. With
+ * multi-buffer on (an MTU above one frame) a packet may come as a chain: no
+ * TFTP message we take is that long (a request fits 512 bytes, an ACK 4),
+ * so a chain is dropped whole and counted as rx_bad; replies are always
+ * built in one frame (blksize is capped so).
+ */
 static uint32_t do_rx(struct ctx *c, bool handle)
 {
 	struct rl_sock *s = c->sp->sock;
-	uint32_t idx, i, n = rl_rx_peek(s, c->sp->batch, &idx);
+	uint32_t idx, i, len, pkts = 0, n = rl_rx_peek_pkts(s, c->sp->batch, &idx);
 	uint64_t bytes = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i += len, pkts++) {
 		const struct xdp_desc *d = rl_rx_desc(s, idx + i);
 
+		len = rl_rx_pkt_len(s, idx + i, n - i);
+		if (len > 1) {
+			bytes += rl_pkt_to_pool(s, idx + i, len, &c->sp->pool);
+			if (handle)
+				count(c, rx_bad, 1);
+			continue;
+		}
 		if (handle)
 			on_frame(c, rl_data(c->sh->umem_area, d->addr), d->len);
 		bytes += d->len;
 		rl_pool_put(&c->sp->pool, d->addr);
 	}
 	if (n) {
-		rl_rx_release(s, n, bytes);
-		count(c, rx_frames, n);
+		rl_rx_release_pkts(s, n, pkts, bytes);
+		count(c, rx_frames, pkts);
 	}
 	return n;
 }

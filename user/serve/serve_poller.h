@@ -17,6 +17,8 @@
  *   rx: each frame parsed and handled at once (a request opens a session and
  *       sends its OACK or first window; an ACK moves its session's window and
  *       sends what the window allows), the rx frame goes back to the pool;
+ *       with multi-buffer on (an MTU above one frame), a packet that came
+ *       in more than one frame is no TFTP message we take: dropped whole;
  *   timers: about once a millisecond, every slot whose wake time has passed
  *       (retransmission, or a window left unsent for want of frames);
  *   the queued frames go to the tx ring; kick.
@@ -55,8 +57,8 @@ struct serve_shared {
 
 /* Counters of one poller: written by it (relaxed), read by the reporter. */
 struct serve_stats {
-	uint64_t rx_frames;
-	uint64_t rx_bad;	     /* malformed frames, fragments, bad checksums */
+	uint64_t rx_frames;	     /* packets (a chain of descriptors is one) */
+	uint64_t rx_bad;	     /* malformed frames, fragments, bad checksums, chains */
 	uint64_t rx_other;	     /* not UDP: the classifier should not send those */
 	uint64_t requests;	     /* read/write requests received */
 	uint64_t requests_malformed; /* ... that did not parse: ERROR 4 */

@@ -197,7 +197,7 @@ static void start(struct xf_run *r, struct xf_out *o)
 		xo_str(o, NULL, NULL, r->o.rule_text[i]);
 	xo_arr_close(o);
 	xo_arr_open(o, "ports");
-	xf_port_out(o, p);
+	xf_port_out(o, p, r->sg);
 	for (i = 0; i < k->npollers; i++) {
 		const struct sink_poller *sp = &k->pollers[i];
 
