@@ -48,7 +48,7 @@ done
 # rebuild, which run no sanitized binary), and those that run threads under TSan.
 # test_serve: about 53 s, as without sanitizers (the clients set the pace).
 SAN_TESTS=(test_classifier_test_run test_core: test_forward: test_gen: test_sink: test_hostile: test_serve:
-	test_serve_hostile: test_route:)
+	test_serve_hostile: test_route: test_jumbo:)
 TSAN_TESTS=(test_four_queues_all_used test_gen_xsk_through_forwarder
 	test_gen_live_two_cpus_ipv6_flows test_stream_split_over_queues test_gen_to_sink_exact
 	test_two_queues_64_clients test_acks_on_another_queue test_went_away_once_four_queues
