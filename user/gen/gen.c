@@ -350,8 +350,7 @@ static void start(struct xf_run *r, struct xf_out *o)
 		if (g->engine == ENGINE_XSK) {
 			xf_port_queue_out(o, g->port, t->queue);
 			xo_text(o, "engine xsk, ");
-			xo_str(o, "bind_mode", "bind %s", t->sock->zerocopy ? "zero-copy" : "copy");
-			xo_bool(o, "need_wakeup", ", need_wakeup %s", t->sock->need_wakeup);
+			xf_sock_out(o, t->sock);
 			xo_u64(o, "tx_budget", ", tx budget %llu",
 			       g->budget_set ? g->o.tx_budget : 32);
 		} else {
