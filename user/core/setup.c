@@ -167,10 +167,16 @@ static int refuse_mtu(const struct xf_port *p, uint32_t frame_size, const char *
 	return -EMSGSIZE;
 }
 
+uint32_t xf_mtu_frames(uint32_t mtu, uint32_t frame_size)
+{
+	uint32_t room = xf_frame_room(frame_size);
+
+	return (mtu + ETH_HLEN_ + VLAN_HLEN_ + room - 1) / room;
+}
+
 int xf_check_mtu(struct xf_run *r, const struct xf_port *p, bool chains_ok)
 {
-	uint32_t room = xf_frame_room(r->o.frame_size);
-	uint32_t need = (p->mtu + ETH_HLEN_ + VLAN_HLEN_ + room - 1) / room;
+	uint32_t need = xf_mtu_frames(p->mtu, r->o.frame_size);
 	uint32_t limit = rl_copy_max_chain();
 	char why[128];
 	int err;

@@ -69,6 +69,10 @@ const char *xf_bind_mode_name(enum rl_bind_mode m);
  */
 uint32_t xf_frame_room(uint32_t frame_size);
 
+/* UMEM frames of @frame_size bytes the largest frame of an @mtu takes
+ * (MTU + Ethernet + one VLAN tag): 1, or the length of its chain. */
+uint32_t xf_mtu_frames(uint32_t mtu, uint32_t frame_size);
+
 struct xf_out;
 /*
  * A socket in a start record, the same in every mode: "bind copy,
