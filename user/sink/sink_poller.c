@@ -35,42 +35,15 @@ void sink_poller_fini(struct sink_poller *sp)
 	sp->latency = NULL;
 }
 
-/* Read up to @max frames off the rx ring and give them back. Returns how many. */
+/* Read up to @max descriptors (whole packets) off the rx ring and give
+ * their frames back. Returns how many descriptors. */
 static uint32_t receive(struct sink_poller *sp, uint32_t max)
 {
-	struct rl_sock *s = sp->sock;
-	uint64_t now, bytes = 0, ours = 0, ours_bytes = 0, untimed = 0;
-	struct xf_gen_payload pl;
-	enum xf_gen_verdict v;
-	uint32_t idx, n, i;
+	uint32_t idx, n = rl_rx_peek_pkts(sp->sock, max, &idx);
 
-	n = rl_rx_peek(s, max, &idx);
-	if (!n)
-		return 0;
-	now = xf_now_ns(); /* once per batch: latency is at receive time */
-	for (i = 0; i < n; i++) {
-		const struct xdp_desc *d = rl_rx_desc(s, idx + i);
-
-		v = xf_gen_parse(rl_data(sp->area, d->addr), d->len, &pl);
-		bytes += d->len;
-		if (v == XF_GEN_OURS) {
-			xf_seq_add(&sp->streams[pl.stream], pl.seq);
-			if (pl.tx_ns && pl.tx_ns <= now)
-				xf_hist_add(sp->latency, now - pl.tx_ns);
-			else
-				untimed++;
-			ours++;
-			ours_bytes += d->len;
-		} else {
-			rl_stat_add(sp->c.other[v], 1);
-		}
-		/* Straight back: the pool hands it to the fill ring below. */
-		rl_pool_put(&sp->pool, d->addr);
-	}
-	rl_rx_release(s, n, bytes);
-	rl_stat_add(sp->c.ours, ours);
-	rl_stat_add(sp->c.ours_bytes, ours_bytes);
-	rl_stat_add(sp->c.untimed, untimed);
+	/* The clock once per batch: latency is at receive time. */
+	if (n)
+		sink_rx_batch(sp, idx, n, xf_now_ns());
 	return n;
 }
 
