@@ -1,39 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The sink poller loop (design in sink_poller.h). */
-#include <stdlib.h>
-
 #include "sink_poller.h"
 #include "run.h"
 
 #define SPIN_ROUNDS 256 /* empty iterations before the clock is looked at */
-
-int sink_poller_init(struct sink_poller *sp)
-{
-	uint32_t i;
-
-	sp->streams = calloc(XF_GEN_MAX_STREAMS, sizeof(*sp->streams));
-	/* calloc of this size maps fresh zero pages: untouched, they cost nothing */
-	sp->stream_bits = calloc((size_t)XF_GEN_MAX_STREAMS * XF_SEQ_WORDS, sizeof(uint64_t));
-	sp->latency = malloc(sizeof(*sp->latency));
-	if (!sp->streams || !sp->stream_bits || !sp->latency) {
-		sink_poller_fini(sp);
-		return -ENOMEM;
-	}
-	for (i = 0; i < XF_GEN_MAX_STREAMS; i++)
-		xf_seq_init(&sp->streams[i], sp->stream_bits + (size_t)i * XF_SEQ_WORDS);
-	xf_hist_init(sp->latency);
-	return 0;
-}
-
-void sink_poller_fini(struct sink_poller *sp)
-{
-	free(sp->streams);
-	free(sp->stream_bits);
-	free(sp->latency);
-	sp->streams = NULL;
-	sp->stream_bits = NULL;
-	sp->latency = NULL;
-}
 
 /* Read up to @max descriptors (whole packets) off the rx ring and give
  * their frames back. Returns how many descriptors. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * The sink poller's accounting of one rx batch (see sink_poller.h): each
- * packet parsed, counted, and its frames given back to the pool.
+ * The sink poller's accounting (see sink_poller.h): its trackers and
+ * histogram, and one rx batch: each packet parsed, counted, and its frames
+ * given back to the pool.
  *
  * A packet is one descriptor, or with multi-buffer a chain of them
  * (rl_chain.h): the batch holds whole packets only (rl_rx_peek_pkts), the
@@ -15,7 +16,37 @@
  * No system call and no clock read (the caller passes the time): the unit
  * tests run it against the ring stand-in of tests/unit/ringlib.
  */
+#include <stdlib.h>
+
 #include "sink_poller.h"
+
+int sink_poller_init(struct sink_poller *sp)
+{
+	uint32_t i;
+
+	sp->streams = calloc(XF_GEN_MAX_STREAMS, sizeof(*sp->streams));
+	/* calloc of this size maps fresh zero pages: untouched, they cost nothing */
+	sp->stream_bits = calloc((size_t)XF_GEN_MAX_STREAMS * XF_SEQ_WORDS, sizeof(uint64_t));
+	sp->latency = malloc(sizeof(*sp->latency));
+	if (!sp->streams || !sp->stream_bits || !sp->latency) {
+		sink_poller_fini(sp);
+		return -ENOMEM;
+	}
+	for (i = 0; i < XF_GEN_MAX_STREAMS; i++)
+		xf_seq_init(&sp->streams[i], sp->stream_bits + (size_t)i * XF_SEQ_WORDS);
+	xf_hist_init(sp->latency);
+	return 0;
+}
+
+void sink_poller_fini(struct sink_poller *sp)
+{
+	free(sp->streams);
+	free(sp->stream_bits);
+	free(sp->latency);
+	sp->streams = NULL;
+	sp->stream_bits = NULL;
+	sp->latency = NULL;
+}
 
 void sink_rx_batch(struct sink_poller *sp, uint32_t idx, uint32_t n, uint64_t now)
 {
