@@ -131,9 +131,9 @@ const struct xf_opt gen_opts[] = {
 	{ "count", 0, XF_OPT_FN, "N", G(count), .min = 1, .parse = parse_count,
 	  .def_help = "until stopped", .help = "stop after N frames in all (k, M, G allowed)" },
 	{ "engine", 0, XF_OPT_CHOICE, NULL, G(engine), .choices = engines, .def = "auto",
-	  .help = "auto: live if the kernel and IFACE can, and no xsk option (--queues, "
-		  "--mode, --tx-budget) is given; xsk: AF_XDP TX, one thread per queue; live: "
-		  "BPF_PROG_RUN live frames, one thread per CPU" },
+	  .help = "auto: live if the kernel and IFACE can, the frames fit a live frame, and no "
+		  "xsk option (--queues, --mode, --tx-budget, --frame-size) is given; xsk: AF_XDP "
+		  "TX, one thread per queue; live: BPF_PROG_RUN live frames, one thread per CPU" },
 	{ "tx-budget", 0, XF_OPT_U32, "N", G(tx_budget), .max = GEN_RING_SIZE, .def = "2048",
 	  .help = "xsk copy mode: frames one sendto() may send, 32..2048 (0: the kernel's "
 		  "default, 32)" },
@@ -183,7 +183,7 @@ int gen_check(struct xf_run *r)
 	struct gen *g = r->ctx;
 	struct gen_opts *o = &g->o;
 	bool xsk_only = xf_opt_given(&r->opts, "queues") || xf_opt_given(&r->opts, "mode") ||
-			xf_opt_given(&r->opts, "tx-budget");
+			xf_opt_given(&r->opts, "tx-budget") || xf_opt_given(&r->opts, "frame-size");
 	uint32_t min;
 	int err;
 
@@ -214,8 +214,9 @@ int gen_check(struct xf_run *r)
 		return xf_bad_arg("gen", "--batch", "%u is out of range (1..%u)", r->o.batch,
 				  GEN_LIVE_MAX_BATCH);
 	if (o->engine == ENGINE_LIVE && xsk_only)
-		return xf_bad_arg("gen", "--engine",
-				  "live does not use --queues, --mode or --tx-budget");
+		return xf_bad_arg(
+			"gen", "--engine",
+			"live does not use --queues, --mode, --tx-budget or --frame-size");
 	if (xsk_only)
 		o->engine = ENGINE_XSK;
 	err = check_live_size(g);
