@@ -79,7 +79,8 @@ UNIT_DEPS   := $(addprefix $(BUILD)/,ringlib/rl_pool.o ringlib/rl_idle.o ringlib
 	       ringlib/rl_netdev.o user/core/args.o \
 	       user/core/rules.o user/core/opt.o user/core/out.o user/core/shared_opts.o \
 	       user/core/log.o user/net/gen_payload.o user/net/pkt_walk.o user/net/hdr_tmpl.o \
-	       user/gen/gen_frame.o user/sink/lat_hist.o user/forward/fwd_route.o \
+	       user/gen/gen_frame.o user/gen/gen_umem.o user/sink/lat_hist.o \
+	       user/sink/sink_rx.o user/forward/fwd_route.o \
 	       user/sink/seq_track.o user/serve/serve_files.o user/serve/serve_frame.o \
 	       user/serve/tftp.o user/serve/tftp_session.o user/serve/serve_sessions.o)
 # The classifier under BPF_PROG_TEST_RUN (root): the skeleton plus the real

@@ -477,23 +477,41 @@ static inline uint32_t rl_fill(struct rl_sock *s, struct rl_pool *p, uint32_t ma
 }
 
 /*
- * Take up to @max finished tx frames from @s's completion ring back into @p.
- * Returns the number reclaimed.
+ * rl_complete() for a caller whose frames are in @npools pools with slices
+ * of @span bytes one after the other (pools[k].first = pools[0].first +
+ * k * @span): each frame goes back to the pool whose slice holds it (one
+ * outside them all to pools[0], which refuses and counts it). A sender
+ * that keeps one pool per place in a chain (gen) gets each frame back in
+ * its place.
  */
-static inline uint32_t rl_complete(struct rl_sock *s, struct rl_pool *p, uint32_t max)
+static inline uint32_t rl_complete_pools(struct rl_sock *s, struct rl_pool *pools, uint32_t npools,
+					 uint64_t span, uint32_t max)
 {
 	uint32_t idx, i, n = xsk_ring_cons__peek(&s->comp, max, &idx);
+	uint64_t addr, k;
 
 	if (!n)
 		return 0;
-	for (i = 0; i < n; i++)
-		rl_pool_put(p, *xsk_ring_cons__comp_addr(&s->comp, idx + i));
+	for (i = 0; i < n; i++) {
+		addr = *xsk_ring_cons__comp_addr(&s->comp, idx + i);
+		k = npools > 1 && addr >= pools[0].first ? (addr - pools[0].first) / span : 0;
+		rl_pool_put(&pools[k < npools ? k : 0], addr);
+	}
 	/* Release store, pairs with the kernel's acquire of the completion
 	 * consumer: done reading the entries before the kernel reuses them. */
 	xsk_ring_cons__release(&s->comp, n);
 	s->tx_outstanding -= n;
 	rl_stat_add(s->stats.tx_completed, n);
 	return n;
+}
+
+/*
+ * Take up to @max finished tx frames from @s's completion ring back into @p.
+ * Returns the number reclaimed.
+ */
+static inline uint32_t rl_complete(struct rl_sock *s, struct rl_pool *p, uint32_t max)
+{
+	return rl_complete_pools(s, p, 1, 0, max);
 }
 
 /*

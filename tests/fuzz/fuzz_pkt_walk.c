@@ -12,7 +12,11 @@
  * header's ports and length are the ones reported, the payload lies inside
  * the UDP length inside the IP packet inside the frame, and with checksums
  * verified both checksums verify by the reference sum. The same bytes give
- * the same answer. A difference aborts.
+ * the same answer. The frame is also walked as a multi-buffer packet whose
+ * first buffer is its first N bytes (N from the input; ASan sees a buffer of
+ * exactly N): OK then exactly when the whole frame is OK and its headers
+ * (with checksums verified, its datagram) lie in those N bytes, with the
+ * same lengths and the payload bytes in the head said. A difference aborts.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -77,6 +81,34 @@ static void recheck(const uint8_t *f, uint32_t len, const struct xf_walk_policy 
 	check(s == 0xffff);
 }
 
+/* The frame's first @head bytes walked as a multi-buffer packet's first buffer. */
+static void walk_head(const uint8_t *f, uint32_t len, uint32_t head,
+		      const struct xf_walk_policy *pol, enum xf_walk_verdict whole,
+		      const struct xf_walk *w)
+{
+	uint8_t *copy = malloc(head ? head : 1); /* exactly the head */
+	uint32_t need, in_head;
+	enum xf_walk_verdict v;
+	struct xf_walk h;
+
+	check(copy != NULL);
+	memcpy(copy, f, head);
+	v = xf_walk_head(copy, head, len, pol, &h);
+	free(copy);
+	if (whole != XF_WALK_OK) {
+		/* what is wrong with the whole frame is wrong with it */
+		check(v != XF_WALK_OK);
+		return;
+	}
+	need = w->l4_off + (pol->udp_csum ? 8 + w->payload_len : 8);
+	check(head >= need ? v == XF_WALK_OK : v == XF_WALK_TRUNCATED);
+	if (v != XF_WALK_OK)
+		return;
+	in_head = head - w->l4_off - 8;
+	check(h.l4_off == w->l4_off && h.l3_end == w->l3_end && h.payload_len == w->payload_len);
+	check(h.payload_head == (in_head < w->payload_len ? in_head : w->payload_len));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct xf_walk_policy pol;
@@ -111,6 +143,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(u == v);
 	if (v == XF_WALK_OK)
 		check(!memcmp(&w, &again, sizeof(w)));
+	if (len)
+		walk_head(frame, len, (uint32_t)(data[len] * 257u + len) % (len + 1), &pol, v, &w);
 	free(frame);
 	return 0;
 }

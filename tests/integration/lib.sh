@@ -39,6 +39,9 @@
 #   assert_went_away LOG PORT        the one line of a run that lost PORT
 #   fwd_gone                         the forwarder has exited
 #   fwd_start ARGS... / fwd_stop     the forwarder on the rig, started / stopped cleanly
+#   sink_start ARGS... / sink_stop   the sink on sink0 (or SINK_NS/SINK_IF), likewise
+#   received_at_least N              the sink's last JSON rate record counts N frames
+#   json_field LINE NAME             the first "NAME":number of a JSON record
 #   veth_lost TX_NS:DEV RX_NS:DEV    frames the kernel counted as lost on one veth
 #   rig_lost [back]                  the same over the rig's path gen0 -> sink0 (or back)
 #   ft_field REPORT NAME             a number from a frametool report line
@@ -418,6 +421,42 @@ fwd_stop() {
 		assert_no_xdp "$RIG_FWD" "$dev"
 		assert_no_lock "$RIG_FWD" "$dev"
 	done
+}
+
+# sink_start ARGS...: `xskfwd sink` on the rig's sink0, or on $SINK_IF in
+# namespace $SINK_NS when they are set, waiting until it receives; SINK_LOG
+# is its output, kept after it stops.
+sink_start() {
+	bg_start sink ip netns exec "${SINK_NS:-$RIG_SINK}" "$XF_BIN/xskfwd" sink \
+		"${SINK_IF:-$RIG_SINK_IF}" "$@"
+	SINK_LOG=$(bg_log sink)
+	if ! wait_until 10 grep -qE '^receiving on |"type":"start"' "$SINK_LOG"; then
+		cat "$SINK_LOG"
+		fail "the sink did not start"
+	fi
+}
+
+# sink_stop: SIGINT; exit status 0, no XDP program and no lock file left
+# (on the interface sink_start used: same SINK_NS/SINK_IF).
+sink_stop() {
+	bg_stop sink INT
+	cat "$SINK_LOG"
+	assert_eq 0 "$BG_STATUS" "sink exit status after SIGINT"
+	assert_no_xdp "${SINK_NS:-$RIG_SINK}" "${SINK_IF:-$RIG_SINK_IF}"
+	assert_no_lock "${SINK_NS:-$RIG_SINK}" "${SINK_IF:-$RIG_SINK_IF}"
+}
+
+# received_at_least N: the sink's latest JSON rate record (sink_start
+# --json) counts >= N frames.
+received_at_least() {
+	local n
+	n=$(grep '"type":"rate"' "$SINK_LOG" | tail -n 1 | sed -n 's/.*"received":\([0-9]*\).*/\1/p')
+	[ -n "$n" ] && [ "$n" -ge "$1" ]
+}
+
+# json_field LINE NAME: the first "NAME":number in LINE.
+json_field() {
+	grep -o "\"$2\":[0-9.]*" <<<"$1" | head -n 1 | cut -d: -f2
 }
 
 # --- what the kernel may lose on the way, read from its own counters -------------

@@ -15,6 +15,9 @@
 # counts the redirects its forwarder's full rx ring refused
 # (rx_queue_0_drops), fwd1 what sink0's backlog refused (tx_dropped), and
 # gencheck what its own socket dropped (sock_drops).
+#
+# Jumbo frames: the tests that need them set the MTU of the rig's veth ends
+# themselves (rig_mtu, with ip link) and the rig is rebuilt afterwards.
 
 RIG_PREFIX=xtg-
 
@@ -30,12 +33,25 @@ teardown_file() {
 	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null 2>&1 || true
 }
 
-# A test that turns fwd into a router leaves this file behind: the rig is
-# then rebuilt for the tests that follow.
+# A test that turns fwd into a router, or changes an MTU, leaves this file
+# behind: the rig is then rebuilt for the tests that follow.
 teardown() {
-	if [[ -e "$XF_TEST_TMP/routed" ]]; then
+	if [[ -e "$XF_TEST_TMP/rebuild" ]]; then
 		"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
 	fi
+}
+
+# rig_mtu MTU [NS:DEV...]: the MTU of the rig's four veth ends (or of the
+# named ones); the rig is rebuilt after the test.
+rig_mtu() {
+	local mtu=$1 d
+	shift
+	: >"$XF_TEST_TMP/rebuild"
+	(($#)) || set -- "$RIG_GEN:$RIG_GEN_IF" "$RIG_FWD:$RIG_FWD_A" "$RIG_FWD:$RIG_FWD_B" \
+		"$RIG_SINK:$RIG_SINK_IF"
+	for d in "$@"; do
+		ip -n "${d%%:*}" link set dev "${d#*:}" mtu "$mtu"
+	done
 }
 
 # gen ARGS...: the generator on gen0, towards sink0's MAC (or GEN_DST_MAC); output in GEN_OUT
@@ -115,6 +131,36 @@ send_1000_through_forwarder() {
 	assert_ge $((after - before)) $((1000 - CHECK_LOST)) "frames at sink0 (less those counted lost)"
 	assert_ge 1010 $((after - before)) "frames at sink0 (1000 + a little chatter)"
 	fwd_stop
+}
+
+# gen_to_sink N SIZE FRAME_SIZE ARGS...: N frames of SIZE bytes from gen
+# (xsk, 2000 pps, ARGS) into the sink sink_start started (with --json and
+# --frame-size FRAME_SIZE, on SINK_NS/SINK_IF if set), which is then
+# stopped. Every frame gen sent arrives but for what the kernel counted
+# lost, in order, whole (SIZE bytes each, none truncated: a chain short of
+# a piece is not ours), each in as many descriptors as FRAME_SIZE frames
+# need.
+gen_to_sink() {
+	local n=$1 size=$2 fs=$3 sum lost0 lost got
+	shift 3
+	lost0=$(rig_lost)
+	gen --engine xsk --count "$n" --rate 2000 --size "$size" "$@"
+	assert_eq 0 "$GEN_RC" "gen exit status"
+	assert_eq "$n" "$(summary_sent)" "$size bytes: sent in gen's summary"
+	wait_until 5 received_at_least "$n" || true
+	sink_stop
+	lost=$(($(rig_lost) - lost0))
+	sum=$(grep '"type":"summary"' "$SINK_LOG")
+	got=$(json_field "$sum" received)
+	assert_delivered "$n" "$got" "$lost" "$size-byte frames the sink received"
+	assert_ge "$lost" "$(json_field "$sum" lost)" "$size bytes: gaps (within those counted lost)"
+	assert_eq 0 "$(json_field "$sum" reordered)" "$size bytes: reordered"
+	assert_eq 0 "$(json_field "$sum" duplicate)" "$size bytes: duplicates"
+	assert_eq 0 "$(json_field "$sum" other)" "$size bytes: not ours (truncated among them)"
+	assert_eq $((got * size)) "$(json_field "$sum" bytes)" "$size bytes: the bytes of whole frames"
+	assert_eq "$got" "$(json_field "$sum" rx_packets)" "$size bytes: packets at the sink's socket"
+	assert_eq $((got * ((size + fs - 257) / (fs - 256)))) "$(json_field "$sum" rx_descs)" \
+		"$size bytes: descriptors at the sink's socket ($fs-byte frames)"
 }
 
 test_gen_bad_arguments() {
@@ -273,7 +319,7 @@ test_gen_live_through_a_router() {
 	# engine sends again: unless the generator restores its headers, the
 	# next frame from that page is not addressed to fwd0 and its kernel
 	# drops it (uncounted), so nearly nothing arrives.
-	: >"$XF_TEST_TMP/routed"
+	: >"$XF_TEST_TMP/rebuild"
 	ip -n "$RIG_SINK" addr add 198.18.1.2/24 dev "$RIG_SINK_IF"
 	ip netns exec "$RIG_FWD" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0
 	ip -n "$RIG_FWD" neigh replace 198.18.1.2 lladdr "$RIG_SINK_MAC" dev "$RIG_FWD_B" nud permanent
@@ -292,4 +338,70 @@ test_gen_live_through_a_router() {
 	assert_eq 20000 "$(summary_sent)" "sent"
 	# every frame intact (TTL 63, its checksum updated by the router)
 	check_delivered 20000 1
+}
+
+# Jumbo frames at MTU 9000 on every veth end: gen's chains through the
+# forwarder into the sink, with 2048- and 4096-byte UMEM frames on all
+# three, at sizes one byte past a frame (2049, 4097) and the MTU's largest
+# (9014); IPv6 ones to gencheck, whose UDP checksum covers every byte; and
+# 9014 bytes straight from gen0 into a sink on fwd0.
+test_gen_jumbo_chains_to_sink() {
+	local fs size
+	rig_mtu 9000
+	for fs in 2048 4096; do
+		fwd_start --frame-size "$fs"
+		assert_file_contains "$FWD_LOG" "multi-buffer on (up to"
+		for size in 2049 4097 9014; do
+			sink_start --json --frame-size "$fs"
+			grep -q '"multi_buffer":true' "$SINK_LOG" || fail "the sink's multi-buffer is off"
+			gen_to_sink 300 "$size" "$fs" --frame-size "$fs"
+			assert_file_contains "$GEN_OUT" "engine xsk, bind copy, need_wakeup on, multi-buffer on (up to"
+		done
+		assert_file_contains "$GEN_OUT" \
+			"9014-byte IPv4/UDP (a chain of $(((9014 + fs - 257) / (fs - 256))) $fs-byte UMEM frames)"
+		check_start --count 300 --timeout-ms 5000 --ipv6
+		gen --engine xsk --count 300 --rate 2000 --size 9014 --ipv6 --frame-size "$fs"
+		assert_eq 0 "$GEN_RC" "gen exit status"
+		assert_eq 300 "$(summary_sent)" "IPv6, 9014 bytes: sent"
+		check_delivered 300 1
+		fwd_stop
+	done
+	SINK_NS=$RIG_FWD SINK_IF=$RIG_FWD_A sink_start --json
+	SINK_NS=$RIG_FWD SINK_IF=$RIG_FWD_A gen_to_sink 300 9014 4096
+	assert_file_contains "$GEN_OUT" "9014-byte IPv4/UDP (a chain of 3 4096-byte UMEM frames)"
+}
+
+# The live engine's frames are a page at most (3408 bytes with 4 KiB
+# pages): that size is sent, one more is refused, and auto takes xsk for
+# it. A chain longer than the kernel takes is refused at start.
+test_gen_size_limits() {
+	local max
+	max=$(($(getconf PAGESIZE) - 688))
+	rig_mtu 9000
+	fwd_start
+	gen --engine live --count 1
+	if grep -q "does not support BPF_F_TEST_XDP_LIVE_FRAMES" "$GEN_ERR"; then
+		fwd_stop
+		skip "the kernel has no BPF_F_TEST_XDP_LIVE_FRAMES"
+	fi
+	assert_bad_args ip netns exec "$RIG_GEN" <<EOF
+xskfwd: gen: --size: $((max + 1)) is above the $max bytes of a live frame (the kernel runs each in one page): use --engine xsk|gen $RIG_GEN_IF --dst-mac $RIG_SINK_MAC --engine live --size $((max + 1))
+EOF
+	check_start --count 100 --timeout-ms 5000
+	gen --engine live --size "$max" --count 100 --rate 1000
+	assert_eq 0 "$GEN_RC" "gen exit status, live, $max bytes"
+	assert_eq 100 "$(summary_sent)" "sent"
+	check_delivered 100 1
+	gen --size $((max + 1)) --count 10
+	assert_eq 0 "$GEN_RC" "gen exit status, auto, $((max + 1)) bytes"
+	assert_file_contains "$GEN_OUT" "engine auto chose xsk: live frames are at most $max bytes"
+	assert_eq 10 "$(summary_sent)" "sent"
+	fwd_stop
+	# 40014 bytes in 2048-byte frames: 23 descriptors, more than copy mode's 18
+	rig_mtu 40000 "$RIG_GEN:$RIG_GEN_IF"
+	gen --engine xsk --frame-size 2048 --size 40014 --count 1
+	assert_eq 1 "$GEN_RC" "exit status of a chain too long"
+	assert_eq 1 "$(wc -l <"$GEN_ERR")" "error lines"
+	assert_file_contains "$GEN_ERR" "xskfwd: $RIG_GEN_IF: MTU 40000 does not fit 2048-byte frames"
+	assert_file_contains "$GEN_ERR" "more than the kernel's"
 }

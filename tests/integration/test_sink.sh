@@ -24,35 +24,9 @@ teardown_file() {
 	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null 2>&1 || true
 }
 
-# sink_start ARGS...: the sink on sink0; SINK_LOG is its output.
-sink_start() {
-	bg_start sink ip netns exec "$RIG_SINK" "$XF_BIN/xskfwd" sink "$RIG_SINK_IF" "$@"
-	SINK_LOG=$(bg_log sink)
-	if ! wait_until 10 grep -qE '^receiving on |"type":"start"' "$SINK_LOG"; then
-		cat "$SINK_LOG"
-		fail "the sink did not start"
-	fi
-}
-
-# sink_stop: SIGINT; exit status 0, no XDP program and no lock file left.
-sink_stop() {
-	bg_stop sink INT
-	cat "$SINK_LOG"
-	assert_eq 0 "$BG_STATUS" "sink exit status after SIGINT"
-	assert_no_xdp "$RIG_SINK" "$RIG_SINK_IF"
-	assert_no_lock "$RIG_SINK" "$RIG_SINK_IF"
-}
-
 # send ARGS...: payload_send from gen0 to the sink's MAC.
 send() {
 	ip netns exec "$RIG_GEN" "$XF_BIN/payload_send" "$RIG_GEN_IF" --dst-mac "$RIG_SINK_MAC" "$@"
-}
-
-# received_at_least N: the sink's latest JSON rate record counts >= N frames.
-received_at_least() {
-	local n
-	n=$(grep '"type":"rate"' "$SINK_LOG" | tail -n 1 | sed -n 's/.*"received":\([0-9]*\).*/\1/p')
-	[ -n "$n" ] && [ "$n" -ge "$1" ]
 }
 
 wait_received() {
@@ -233,11 +207,6 @@ test_restart_after_kill9() {
 	sink_stop
 	fwd_stop
 	assert_eq 10 "$(sj '"received":')" "received after the restart"
-}
-
-# json_field LINE NAME: the first "NAME":number in LINE.
-json_field() {
-	grep -o "\"$2\":[0-9.]*" <<<"$1" | head -n 1 | cut -d: -f2
 }
 
 # 5000 frames at 20 kpps, 8 flows over the rig's 2 queues, through the

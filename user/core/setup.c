@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "out.h"
 #include "setup.h"
 
 #define XDP_PACKET_HEADROOM_ 256
@@ -14,6 +15,15 @@
 const char *xf_bind_mode_name(enum rl_bind_mode m)
 {
 	return m == RL_MODE_COPY ? "copy" : m == RL_MODE_ZEROCOPY ? "zero-copy" : "auto";
+}
+
+void xf_sock_out(struct xf_out *o, const struct rl_sock *s)
+{
+	xo_str(o, "bind_mode", "bind %s", s->zerocopy ? "zero-copy" : "copy");
+	xo_bool(o, "need_wakeup", ", need_wakeup %s", s->need_wakeup);
+	xo_bool(o, "multi_buffer", ", multi-buffer %s", s->sg);
+	if (s->sg)
+		xo_u64(o, "max_chain", " (up to %llu frames)", s->max_chain);
 }
 
 int xf_umem_create(struct rl_umem **out, const struct rl_umem_opts *o)
@@ -156,15 +166,14 @@ int xf_socket_open(const struct xf_run *r, struct xf_port *p, struct rl_umem *u,
 	return xf_port_map_socket(p, q->queue, (*out)->fd);
 }
 
-/* Bytes of a packet one UMEM frame holds: the kernel keeps its headroom. */
-static uint32_t frame_room(uint32_t frame_size)
+uint32_t xf_frame_room(uint32_t frame_size)
 {
 	return frame_size - XDP_PACKET_HEADROOM_;
 }
 
 static int refuse_mtu(const struct xf_port *p, uint32_t frame_size, const char *why)
 {
-	uint32_t max_mtu = frame_room(frame_size) - ETH_HLEN_ - VLAN_HLEN_;
+	uint32_t max_mtu = xf_frame_room(frame_size) - ETH_HLEN_ - VLAN_HLEN_;
 
 	if (frame_size < 4096)
 		xf_err("%s: MTU %u does not fit %u-byte frames (at most MTU %u) and %s: use "
@@ -177,10 +186,16 @@ static int refuse_mtu(const struct xf_port *p, uint32_t frame_size, const char *
 	return -EMSGSIZE;
 }
 
+uint32_t xf_mtu_frames(uint32_t mtu, uint32_t frame_size)
+{
+	uint32_t room = xf_frame_room(frame_size);
+
+	return (mtu + ETH_HLEN_ + VLAN_HLEN_ + room - 1) / room;
+}
+
 int xf_check_mtu(struct xf_run *r, const struct xf_port *p, bool chains_ok)
 {
-	uint32_t room = frame_room(r->o.frame_size);
-	uint32_t need = (p->mtu + ETH_HLEN_ + VLAN_HLEN_ + room - 1) / room;
+	uint32_t need = xf_mtu_frames(p->mtu, r->o.frame_size);
 	uint32_t limit = rl_copy_max_chain();
 	char why[128];
 	int err;

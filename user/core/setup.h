@@ -63,6 +63,25 @@ int xf_check_mtu(struct xf_run *r, const struct xf_port *p, bool chains_ok);
 const char *xf_bind_mode_name(enum rl_bind_mode m);
 
 /*
+ * Bytes of a packet one --frame-size UMEM frame holds: what the kernel
+ * leaves after its 256 bytes of headroom. A mode that builds its own frames
+ * (gen) cuts them at the same size, so one rule says what takes a chain.
+ */
+uint32_t xf_frame_room(uint32_t frame_size);
+
+/* UMEM frames of @frame_size bytes the largest frame of an @mtu takes
+ * (MTU + Ethernet + one VLAN tag): 1, or the length of its chain. */
+uint32_t xf_mtu_frames(uint32_t mtu, uint32_t frame_size);
+
+struct xf_out;
+/*
+ * A socket in a start record, the same in every mode: "bind copy,
+ * need_wakeup on, multi-buffer on (up to 18 frames)" (keys bind_mode,
+ * need_wakeup, multi_buffer, and max_chain when multi-buffer is on).
+ */
+void xf_sock_out(struct xf_out *o, const struct rl_sock *s);
+
+/*
  * Attach the classifier @c to every port of @r, sized for the queues in
  * use, replacing a classifier a killed run left behind.
  */

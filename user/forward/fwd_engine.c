@@ -117,13 +117,7 @@ void fwd_start(struct xf_run *r, struct xf_out *o)
 			const struct fwd_poller *fp = &f->pollers[i];
 
 			xf_port_queue_out(o, &r->port[k], fp->queue);
-			xo_str(o, "bind_mode", "bind %s",
-			       fp->sock[k]->zerocopy ? "zero-copy" : "copy");
-			xo_bool(o, "need_wakeup", ", need_wakeup %s", fp->sock[k]->need_wakeup);
-			xo_bool(o, "multi_buffer", ", multi-buffer %s", fp->sock[k]->sg);
-			if (fp->sock[k]->sg)
-				xo_u64(o, "max_chain", " (up to %llu frames)",
-				       fp->sock[k]->max_chain);
+			xf_sock_out(o, fp->sock[k]);
 			xo_bool(o, "busy_poll", ", busy_poll %s", fp->busy_poll);
 			xo_i64(o, "cpu", ", cpu %lld\n", fp->th.cpu);
 			xo_obj_close(o);

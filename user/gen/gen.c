@@ -9,8 +9,10 @@
  *   the template frame -> the engine:
  *     live: load the program, check the kernel runs live frames and the
  *           interface takes XDP frames (auto falls back to xsk if not);
- *     xsk:  one UMEM, per queue a TX-only socket and a pool slice whose
- *           frames are filled with the template once;
+ *     xsk:  the MTU check (multi-buffer when the MTU needs chains, as in
+ *           every mode: xf_check_mtu), one UMEM, per queue a TX-only socket
+ *           and a slice of frames filled with the template once, one pool
+ *           per place in a chain (gen_umem.c);
  *   -> threads registered. The run ends on a signal, --duration, every
  *   thread's --count share being sent (.finished), or a thread error; a
  *   live thread's run is interrupted by a signal (.interrupt). "sent" is
@@ -96,13 +98,29 @@ static void close_live(struct gen *g)
 }
 
 /*
+ * Live frames cannot be used: with --engine live, one line of error ("IFACE:
+ * live frames: @msg") and @err; with auto, xsk, and @reason recorded.
+ */
+static int no_live(struct gen *g, int err, const char *msg, const char *reason)
+{
+	if (g->o.engine == ENGINE_LIVE) {
+		xf_err("%s: live frames: %s", g->port->name, msg);
+		return err;
+	}
+	snprintf(g->auto_reason, sizeof(g->auto_reason), "%s", reason);
+	close_live(g);
+	g->engine = ENGINE_XSK;
+	return 0;
+}
+
+/*
  * Pick the engine. Explicit live: every check must pass. Auto: live when
  * it can be used, else xsk with the reason recorded. Returns 0 or -errno
  * (after one line of error).
  */
 static int choose_engine(struct gen *g)
 {
-	char why[128];
+	char why[128], msg[192], reason[160];
 	const char *blocked;
 	int err;
 
@@ -114,17 +132,16 @@ static int choose_engine(struct gen *g)
 	if (err)
 		return err;
 	err = gen_live_probe(g->live, &g->tmpl, g->port->ifindex);
-	if (err == -EOPNOTSUPP) {
-		if (g->o.engine == ENGINE_LIVE) {
-			xf_err("%s: live frames: the kernel does not support "
-			       "BPF_F_TEST_XDP_LIVE_FRAMES (Linux >= 5.18); use --engine xsk",
-			       g->port->name);
-			return err;
-		}
-		snprintf(g->auto_reason, sizeof(g->auto_reason), "the kernel has no live frames");
-		close_live(g);
-		g->engine = ENGINE_XSK;
-		return 0;
+	if (err == -EOPNOTSUPP)
+		return no_live(g, err,
+			       "the kernel does not support BPF_F_TEST_XDP_LIVE_FRAMES (Linux >= "
+			       "5.18); use --engine xsk",
+			       "the kernel has no live frames");
+	if (err == -EMSGSIZE) {
+		snprintf(reason, sizeof(reason), "the kernel refuses %u-byte live frames",
+			 g->tmpl.len);
+		snprintf(msg, sizeof(msg), "%s; use --engine xsk", reason);
+		return no_live(g, err, msg, reason);
 	}
 	if (err) {
 		xf_err("%s: live frames: probe run: %s", g->port->name, strerror(-err));
@@ -132,15 +149,9 @@ static int choose_engine(struct gen *g)
 	}
 	blocked = live_blocker(g, why, sizeof(why));
 	if (blocked) {
-		if (g->o.engine == ENGINE_LIVE) {
-			xf_err("%s: live frames: %s, or use --engine xsk", g->port->name, blocked);
-			return -EOPNOTSUPP;
-		}
-		snprintf(g->auto_reason, sizeof(g->auto_reason), "live frames unavailable: %s",
-			 blocked);
-		close_live(g);
-		g->engine = ENGINE_XSK;
-		return 0;
+		snprintf(msg, sizeof(msg), "%s, or use --engine xsk", blocked);
+		snprintf(reason, sizeof(reason), "live frames unavailable: %s", blocked);
+		return no_live(g, -EOPNOTSUPP, msg, reason);
 	}
 	g->engine = ENGINE_LIVE;
 	return 0;
@@ -166,52 +177,86 @@ static void split_work(struct xf_run *r, struct gen *g)
 	}
 }
 
+/*
+ * A chain must fit what the socket may send (max_chain: 1 without
+ * multi-buffer, MAX_SKB_FRAGS + 1 in copy mode, the driver's in zero-copy).
+ */
+static int check_chain(const struct gen *g, const struct gen_thread *t, uint32_t frame_size)
+{
+	if (t->nseg <= t->sock->max_chain)
+		return 0;
+	xf_err("%s/q%u: a %u-byte frame takes %u UMEM frames of %u bytes, more than the %u this "
+	       "socket may send as one packet: use a smaller --size%s",
+	       g->port->name, t->queue, g->tmpl.len, t->nseg, frame_size, t->sock->max_chain,
+	       frame_size < 4096 ? " or --frame-size 4096" : "");
+	return -EMSGSIZE;
+}
+
+/* Thread @i's pools (its slice, one pool per place in a chain) and socket. */
+static int setup_xsk_thread(struct xf_run *r, struct gen *g, uint32_t i, uint32_t per_seg)
+{
+	struct gen_thread *t = &g->th[i];
+	/* TX only: no XDP program, nothing to receive */
+	struct xf_sock_req q = { .tx_size = GEN_RING_SIZE, .tx_budget = g->o.tx_budget };
+	uint32_t k;
+	int err;
+
+	t->queue = r->o.queues[i];
+	t->th.fn = gen_xsk_run;
+	t->th.cpu = xf_run_cpu(r, i);
+	t->stream = (uint16_t)i;
+	t->batch = g->batch ? g->batch : 64;
+	t->umem_area = g->umem->area;
+	t->nseg = g->nseg;
+	t->room = xf_frame_room(r->o.frame_size);
+	t->span = (uint64_t)per_seg * r->o.frame_size;
+	t->pools = calloc(t->nseg, sizeof(*t->pools));
+	if (!t->pools)
+		return -ENOMEM;
+	for (k = 0; k < t->nseg; k++) {
+		err = xf_pool_slice(&t->pools[k], g->umem, i * t->nseg + k, per_seg, t->queue);
+		if (err)
+			return err;
+	}
+	gen_umem_fill(t);
+	q.queue = t->queue;
+	err = xf_socket_create(r, g->port, g->umem, &q, &t->sock);
+	if (!err)
+		err = check_chain(g, t, r->o.frame_size);
+	if (err)
+		return err;
+	g->budget_set = g->o.tx_budget && !t->sock->zerocopy;
+	return xf_run_thread(r, &t->th);
+}
+
 static int setup_xsk(struct xf_run *r, struct gen *g)
 {
-	uint32_t per = 2 * GEN_RING_SIZE, i, k;
 	struct rl_umem_opts uo = {
-		.frame_size = g->tmpl.len <= 2048 ? 2048 : 4096,
+		.frame_size = r->o.frame_size,
 		.fill_size = GEN_FILL_SIZE,
 		.comp_size = GEN_RING_SIZE,
 	};
-	/* TX only: no XDP program, nothing to receive */
-	struct xf_sock_req q = { .tx_size = GEN_RING_SIZE, .tx_budget = g->o.tx_budget };
+	uint32_t per_seg, i;
 	int err;
 
+	/* Multi-buffer when the MTU needs chains: decided as for every mode. */
+	err = xf_check_mtu(r, g->port, true);
+	if (err)
+		return err;
+	g->nseg = xf_gen_nseg(g->tmpl.len, xf_frame_room(r->o.frame_size));
+	/* Descriptors out of the pools: at most a tx ring and a completion
+	 * ring full, so as many packets as that holds chains. */
+	per_seg = (2 * GEN_RING_SIZE + g->nseg - 1) / g->nseg;
 	g->nth = r->o.nqueues;
 	g->th = calloc(g->nth, sizeof(*g->th));
 	if (!g->th)
 		return -ENOMEM;
 	split_work(r, g);
-	uo.nframes = (uint64_t)per * g->nth;
+	uo.nframes = (uint64_t)per_seg * g->nseg * g->nth;
 	err = xf_umem_create(&g->umem, &uo);
-	if (err)
-		return err;
-	for (i = 0; i < g->nth; i++) {
-		struct gen_thread *t = &g->th[i];
-
-		t->queue = r->o.queues[i];
-		t->th.fn = gen_xsk_run;
-		t->th.cpu = xf_run_cpu(r, i);
-		t->stream = (uint16_t)i;
-		t->batch = g->batch ? g->batch : 64;
-		t->umem_area = g->umem->area;
-		err = xf_pool_slice(&t->pool, g->umem, i, per, t->queue);
-		if (err)
-			return err;
-		for (k = 0; k < per; k++)
-			memcpy(t->umem_area + ((uint64_t)i * per + k) * uo.frame_size,
-			       g->tmpl.frame, g->tmpl.len);
-		q.queue = t->queue;
-		err = xf_socket_create(r, g->port, g->umem, &q, &t->sock);
-		if (err)
-			return err;
-		g->budget_set = g->o.tx_budget && !t->sock->zerocopy;
-		err = xf_run_thread(r, &t->th);
-		if (err)
-			return err;
-	}
-	return 0;
+	for (i = 0; !err && i < g->nth; i++)
+		err = setup_xsk_thread(r, g, i, per_seg);
+	return err;
 }
 
 static int setup_live(struct xf_run *r, struct gen *g)
@@ -286,11 +331,13 @@ static int setup(struct xf_run *r)
 static void teardown(struct xf_run *r)
 {
 	struct gen *g = r->ctx;
-	uint32_t i;
+	uint32_t i, k;
 
 	for (i = 0; i < g->nth && g->th; i++) {
 		rl_sock_destroy(g->th[i].sock);
-		rl_pool_fini(&g->th[i].pool);
+		for (k = 0; k < g->th[i].nseg && g->th[i].pools; k++)
+			rl_pool_fini(&g->th[i].pools[k]);
+		free(g->th[i].pools);
 	}
 	xf_umem_destroy(g->umem);
 	close_live(g);
@@ -303,7 +350,7 @@ static void teardown(struct xf_run *r)
 static void describe_frame(const struct gen *g, uint32_t duration, char *buf, size_t len)
 {
 	const struct gen_opts *o = &g->o;
-	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], rate[48], until[48];
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], rate[48], until[48], chain[64] = "";
 	const uint8_t *dm = o->a.dst_mac;
 
 	if (o->a.ipv6) {
@@ -324,18 +371,22 @@ static void describe_frame(const struct gen *g, uint32_t duration, char *buf, si
 		snprintf(until, sizeof(until), "%u s", duration);
 	else
 		snprintf(until, sizeof(until), "until stopped");
+	if (g->engine == ENGINE_XSK && g->nseg > 1)
+		snprintf(chain, sizeof(chain), " (a chain of %u %u-byte UMEM frames)", g->nseg,
+			 g->umem->frame_size);
 	snprintf(buf, len,
-		 "%u-byte %s/UDP to %02x:%02x:%02x:%02x:%02x:%02x, %s%s%s:%u -> %s%s%s:%u, "
+		 "%u-byte %s/UDP%s to %02x:%02x:%02x:%02x:%02x:%02x, %s%s%s:%u -> %s%s%s:%u, "
 		 "%u flow%s, %s, %s",
-		 o->size, o->a.ipv6 ? "IPv6" : "IPv4", dm[0], dm[1], dm[2], dm[3], dm[4], dm[5],
-		 o->a.ipv6 ? "[" : "", s, o->a.ipv6 ? "]" : "", o->a.sport, o->a.ipv6 ? "[" : "", d,
-		 o->a.ipv6 ? "]" : "", o->a.dport, o->flows, o->flows == 1 ? "" : "s", rate, until);
+		 o->size, o->a.ipv6 ? "IPv6" : "IPv4", chain, dm[0], dm[1], dm[2], dm[3], dm[4],
+		 dm[5], o->a.ipv6 ? "[" : "", s, o->a.ipv6 ? "]" : "", o->a.sport,
+		 o->a.ipv6 ? "[" : "", d, o->a.ipv6 ? "]" : "", o->a.dport, o->flows,
+		 o->flows == 1 ? "" : "s", rate, until);
 }
 
 static void start(struct xf_run *r, struct xf_out *o)
 {
 	struct gen *g = r->ctx;
-	char what[320];
+	char what[384];
 	uint32_t i;
 
 	describe_frame(g, r->o.duration, what, sizeof(what));
@@ -350,9 +401,8 @@ static void start(struct xf_run *r, struct xf_out *o)
 		if (g->engine == ENGINE_XSK) {
 			xf_port_queue_out(o, g->port, t->queue);
 			xo_text(o, "engine xsk, ");
-			xo_str(o, "bind_mode", "bind %s", t->sock->zerocopy ? "zero-copy" : "copy");
-			xo_bool(o, "need_wakeup", ", need_wakeup %s", t->sock->need_wakeup);
-			xo_u64(o, "tx_budget", ", tx budget %llu",
+			xf_sock_out(o, t->sock);
+			xo_u64(o, "tx_budget", ", tx budget %llu, ",
 			       g->budget_set ? g->o.tx_budget : 32);
 		} else {
 			xo_obj_open(o, NULL);
@@ -372,6 +422,18 @@ static void start(struct xf_run *r, struct xf_out *o)
 	xo_text(o, "generating on %s: %s", g->port->name, what);
 }
 
+/* Packets thread @t has sent so far (xsk): those the kernel completed, all
+ * of their descriptors, less those the driver dropped. */
+static uint64_t xsk_sent(const struct gen_thread *t)
+{
+	const struct rl_sock *s = t->sock;
+	uint64_t done = rl_stat_read(s->stats.tx_completed) / t->nseg;
+	uint64_t dropped = rl_stat_read(s->stats.tx_dropped);
+
+	/* a drop is counted when sendto() says so, its completion when reaped */
+	return done > dropped ? done - dropped : 0;
+}
+
 /* Frames sent so far, in all. */
 static uint64_t total_sent(struct gen *g)
 {
@@ -386,11 +448,8 @@ static uint64_t total_sent(struct gen *g)
 			sum += g->live_counts[c];
 		return sum;
 	}
-	for (i = 0; i < g->nth; i++) {
-		const struct rl_sock *s = g->th[i].sock;
-
-		sum += rl_stat_read(s->stats.tx_completed) - rl_stat_read(s->stats.tx_dropped);
-	}
+	for (i = 0; i < g->nth; i++)
+		sum += xsk_sent(&g->th[i]);
 	return sum;
 }
 
@@ -445,11 +504,8 @@ static uint32_t collect_streams(struct gen *g, uint32_t *id, uint64_t *sent, int
 
 	if (g->engine == ENGINE_XSK) {
 		for (i = 0; i < g->nth; i++) {
-			const struct rl_sock *s = g->th[i].sock;
-
 			id[n] = g->th[i].stream;
-			sent[n] = rl_stat_read(s->stats.tx_completed) -
-				  rl_stat_read(s->stats.tx_dropped);
+			sent[n] = xsk_sent(&g->th[i]);
 			cpu[n] = g->th[i].th.cpu;
 			queue[n++] = g->th[i].queue;
 		}
@@ -486,7 +542,7 @@ static uint64_t run_end(const struct gen *g)
 
 static void summary(struct xf_run *r, struct xf_out *o, double secs_now)
 {
-	uint32_t id[XF_GEN_MAX_STREAMS], n, i;
+	uint32_t id[XF_GEN_MAX_STREAMS], n, i, k;
 	uint64_t sent[XF_GEN_MAX_STREAMS], total = 0, dropped = 0, unsent = 0, drv_drop = 0, v;
 	int64_t queue[XF_GEN_MAX_STREAMS];
 	int cpu[XF_GEN_MAX_STREAMS];
@@ -533,11 +589,14 @@ static void summary(struct xf_run *r, struct xf_out *o, double secs_now)
 	if (unsent)
 		xf_warn("%s: %llu frame(s) were still queued at exit: not sent, not counted", name,
 			(unsigned long long)unsent);
-	for (i = 0; i < g->nth && g->engine == ENGINE_XSK; i++)
-		if (g->th[i].pool.errors)
+	for (i = 0; i < g->nth && g->engine == ENGINE_XSK; i++) {
+		for (k = 0, v = 0; k < g->th[i].nseg; k++)
+			v += g->th[i].pools[k].errors;
+		if (v)
 			xf_warn("%s/q%u: %llu completed frame(s) were foreign or already free, "
 				"and were ignored",
-				name, g->th[i].queue, (unsigned long long)g->th[i].pool.errors);
+				name, g->th[i].queue, (unsigned long long)v);
+	}
 }
 
 const struct xf_mode xf_gen_mode = {

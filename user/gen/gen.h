@@ -4,12 +4,15 @@
  * reporting) and the two engines.
  *
  *   xsk   (gen_xsk.c)  AF_XDP TX: one thread per queue, each with its own
- *                      socket and its own slice of one UMEM (its rl_pool),
- *                      every frame pre-filled with the template. Per packet
+ *                      socket and its own slice of one UMEM, every frame
+ *                      pre-filled with the template (gen_umem.c). Per packet
  *                      only the varying fields are stamped (gen_frame.h);
  *                      descriptors go on the tx ring in batches, kicked with
  *                      sendto(), and come back through the completion ring.
- *                      sent = completed - dropped by the driver (EBUSY).
+ *                      A frame larger than a UMEM frame's room goes as a
+ *                      chain of nseg descriptors (multi-buffer), so
+ *                      sent = completed descriptors / nseg - packets the
+ *                      driver dropped (EBUSY, one per dropped packet).
  *   live  (gen_live.c) BPF_PROG_RUN with BPF_F_TEST_XDP_LIVE_FRAMES: one
  *                      thread per CPU, each running the XDP program of
  *                      bpf/xskfwd_gen.bpf.c on the template in chunks of
@@ -49,9 +52,14 @@ struct gen_thread {
 	uint32_t batch;
 	const struct xf_gen_tmpl *tmpl;
 	const atomic_bool *stop;
-	/* xsk */
+	/* xsk: the slice is nseg pools of equal size, one after the other:
+	 * pool k holds the frames that are the k-th of a chain, pre-filled
+	 * with that piece of the template (gen_umem.c) */
 	struct rl_sock *sock;
-	struct rl_pool pool;
+	struct rl_pool *pools;
+	uint32_t nseg; /* UMEM frames per packet: 1, or a chain */
+	uint32_t room; /* packet bytes per UMEM frame (xf_frame_room) */
+	uint64_t span; /* bytes of UMEM per pool */
 	uint8_t *umem_area;
 	/* live */
 	int prog_fd;
@@ -70,6 +78,25 @@ struct gen_thread {
 };
 
 void *gen_xsk_run(void *arg);
+
+/* The xsk engine's frames (gen_umem.c); pure ring and memory work, unit-tested. */
+/* Write each pool's piece of the template into every frame of that pool. */
+void gen_umem_fill(const struct gen_thread *g);
+/* How many packets (at most @want) may be put now: tx ring room for all
+ * their descriptors, and a free frame in every pool for each. */
+uint32_t gen_umem_room(struct gen_thread *g, uint32_t want);
+/*
+ * Put @n packets (n <= gen_umem_room()) on the tx ring, each stamped with
+ * the next sequence number (*@seq, advanced) and @now, and submit them: a
+ * chain's descriptors are put with rl_tx_put_contd but the last, after the
+ * one room check, and the submit comes after whole packets only.
+ */
+void gen_umem_put(struct gen_thread *g, uint64_t *seq, uint32_t n, uint64_t now);
+/* Completed frames back to their pools; returns how many. */
+static inline uint32_t gen_umem_complete(struct gen_thread *g, uint32_t max)
+{
+	return rl_complete_pools(g->sock, g->pools, g->nseg, g->span, max);
+}
 void *gen_live_run(void *arg);
 
 /* The live engine's BPF side (gen_live.c). Functions return 0 or -errno. */
@@ -82,8 +109,23 @@ int gen_live_ncpus(const struct gen_live *l);
 /* Frames sent so far per CPU (the stream of that CPU): gen_live_ncpus() values. */
 int gen_live_counts(const struct gen_live *l, uint64_t *per_cpu);
 int gen_live_counts_fd(const struct gen_live *l);
-/* Whether the kernel runs live frames: 0 yes, -EOPNOTSUPP no, or -errno. */
+/*
+ * Whether the kernel runs live frames of @t: 0 yes, -EOPNOTSUPP no live
+ * frames at all, -EMSGSIZE not of @t's length (see gen_live_max_size), or
+ * -errno.
+ */
 int gen_live_probe(const struct gen_live *l, const struct xf_gen_tmpl *t, int ifindex);
+/*
+ * The longest frame the live engine sends. The kernel runs each live frame
+ * in one page and refuses a longer one with EINVAL ("disallow live data
+ * mode for jumbo frames", net/bpf/test_run.c): the page less
+ * XDP_PACKET_HEADROOM (256), its struct xdp_page_head (112) and the
+ * skb_shared_info tailroom (320). With 4 KiB pages 3408 bytes, found by
+ * trying every length on 6.18 x86-64 (3408 runs, 3409 is refused); the two
+ * structures' sizes are that kernel's.
+ */
+#define XF_GEN_LIVE_PAGE_OVERHEAD 688
+uint32_t gen_live_max_size(void);
 
 /*
  * Stopping a live thread: a run can last seconds, so after setting *stop

@@ -16,6 +16,12 @@
  * summed sits at an even offset from the UDP header, which is what makes
  * its memory-order words the checksum's words.
  *
+ * A frame larger than one UMEM frame's room (frame size - 256, see
+ * xf_frame_room) is sent as a chain (rl_chain.h): the template cut into
+ * pieces of that room, in order, the last one shorter. Everything a stamp
+ * writes lies in the first piece (the payload ends at most 84 bytes in; a
+ * room is at least 1792), so only the first frame of a chain ever changes.
+ *
  * Pure logic (no syscalls): the unit tests link it directly.
  */
 #ifndef XF_GEN_FRAME_H
@@ -38,7 +44,8 @@
 /* Smallest frames that carry the whole payload (without FCS). */
 #define XF_GEN_MIN_SIZE4 (XF_GEN_ETH_HLEN + XF_GEN_IP4_HLEN + XF_GEN_UDP_HLEN + XF_GEN_PAYLOAD_LEN)
 #define XF_GEN_MIN_SIZE6 (XF_GEN_ETH_HLEN + XF_GEN_IP6_HLEN + XF_GEN_UDP_HLEN + XF_GEN_PAYLOAD_LEN)
-#define XF_GEN_MAX_FRAME 4096
+/* The largest frame (IPv4's and UDP's 16-bit lengths allow a little more). */
+#define XF_GEN_MAX_FRAME 65535
 
 struct xf_gen_addrs {
 	uint8_t dst_mac[6], src_mac[6];
@@ -66,6 +73,18 @@ struct xf_gen_tmpl {
  */
 int xf_gen_tmpl_init(struct xf_gen_tmpl *t, const struct xf_gen_addrs *a, uint32_t len,
 		     uint32_t flows);
+
+/* How many UMEM frames of @room bytes a frame of @len bytes takes. */
+static inline uint32_t xf_gen_nseg(uint32_t len, uint32_t room)
+{
+	return (len + room - 1) / room;
+}
+
+/* The bytes of piece @i (from 0) of a @len-byte frame cut into @room-byte pieces. */
+static inline uint32_t xf_gen_seg_len(uint32_t len, uint32_t room, uint32_t i)
+{
+	return i + 1 < xf_gen_nseg(len, room) ? room : len - i * room;
+}
 
 /* The UDP source port of packet @seq, host order. */
 static inline uint16_t xf_gen_sport(const struct xf_gen_tmpl *t, uint64_t seq)

@@ -164,17 +164,28 @@ static void fill_run_opts(struct bpf_test_run_opts *o, struct xdp_md *md,
 	o->repeat = 1;
 }
 
+uint32_t gen_live_max_size(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return (uint32_t)(page > 0 ? page : 4096) - XF_GEN_LIVE_PAGE_OVERHEAD;
+}
+
 int gen_live_probe(const struct gen_live *l, const struct xf_gen_tmpl *t, int ifindex)
 {
+	int fd = bpf_program__fd(l->skel->progs.xf_gen_probe);
 	struct bpf_test_run_opts o;
 	struct xdp_md md;
 	int err;
 
 	fill_run_opts(&o, &md, t, ifindex, 1);
-	err = bpf_prog_test_run_opts(bpf_program__fd(l->skel->progs.xf_gen_probe), &o);
-	if (err)
-		err = -errno;
-	return err == -EINVAL ? -EOPNOTSUPP : err;
+	err = bpf_prog_test_run_opts(fd, &o) ? -errno : 0;
+	if (err != -EINVAL)
+		return err;
+	/* No live frames, or none this long (a kernel whose limit is lower
+	 * than gen_live_max_size): the smallest frame tells them apart. */
+	o.data_size_in = md.data_end = XF_GEN_MIN_SIZE4;
+	return bpf_prog_test_run_opts(fd, &o) ? -EOPNOTSUPP : -EMSGSIZE;
 }
 
 /* --- the device's XDP features, from the "netdev" generic netlink family --- */

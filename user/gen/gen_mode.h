@@ -36,6 +36,7 @@ struct gen {
 	uint32_t batch;
 	/* xsk */
 	struct rl_umem *umem;
+	uint32_t nseg; /* UMEM frames per packet (a chain when > 1) */
 	bool budget_set;
 	/* live */
 	struct gen_live *live;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "gen_mode.h"
+#include "setup.h"
 
 #define G(field) offsetof(struct gen, o.field)
 
@@ -119,9 +120,10 @@ const struct xf_opt gen_opts[] = {
 	  .help = "UDP source port, the first of --flows" },
 	{ "dport", 0, XF_OPT_U32, "P", G(dport), .max = 65535, .def = "9000",
 	  .help = "UDP destination port" },
-	{ "size", 0, XF_OPT_U32, "N", G(size), .min = 1, .max = 65535,
+	{ "size", 0, XF_OPT_U32, "N", G(size), .min = 1, .max = XF_GEN_MAX_FRAME,
 	  .def_help = "64 for IPv4, 84 for IPv6, the smallest",
-	  .help = "frame length without FCS: at least the default; at most IFACE's MTU + 14" },
+	  .help = "frame length without FCS: at least the default; at most IFACE's MTU + 14 "
+		  "(live: at most 3408 with 4 KiB pages)" },
 	{ "flows", 0, XF_OPT_U32, "N", G(flows), .min = 1, .max = 65536, .def = "1",
 	  .help = "source ports sport .. sport+N-1, in turn" },
 	{ "rate", 0, XF_OPT_FN, "PPS", G(rate), .parse = parse_count, .def = "0",
@@ -129,9 +131,9 @@ const struct xf_opt gen_opts[] = {
 	{ "count", 0, XF_OPT_FN, "N", G(count), .min = 1, .parse = parse_count,
 	  .def_help = "until stopped", .help = "stop after N frames in all (k, M, G allowed)" },
 	{ "engine", 0, XF_OPT_CHOICE, NULL, G(engine), .choices = engines, .def = "auto",
-	  .help = "auto: live if the kernel and IFACE can, and no xsk option (--queues, "
-		  "--mode, --tx-budget) is given; xsk: AF_XDP TX, one thread per queue; live: "
-		  "BPF_PROG_RUN live frames, one thread per CPU" },
+	  .help = "auto: live if the kernel and IFACE can, the frames fit a live frame, and no "
+		  "xsk option (--queues, --mode, --tx-budget, --frame-size) is given; xsk: AF_XDP "
+		  "TX, one thread per queue; live: BPF_PROG_RUN live frames, one thread per CPU" },
 	{ "tx-budget", 0, XF_OPT_U32, "N", G(tx_budget), .max = GEN_RING_SIZE, .def = "2048",
 	  .help = "xsk copy mode: frames one sendto() may send, 32..2048 (0: the kernel's "
 		  "default, 32)" },
@@ -150,8 +152,30 @@ const struct xf_opt_use gen_shared[] = {
 	{ .name = "mode",
 	  .help = "xsk bind: auto (zero-copy if the driver can, else copy), "
 		  "copy, or zero-copy (fail if refused)" },
+	{ .name = "frame-size",
+	  .def_help = "2048 while IFACE's MTU fits one 2048-byte frame, else 4096",
+	  .help = "xsk: UMEM frame size, 2048 or 4096; a frame longer than one (less its 256 "
+		  "bytes of headroom) goes as a chain of them (multi-buffer)" },
 	{},
 };
+
+/* A frame too long for the live engine: refused with it, xsk with auto. */
+static int check_live_size(struct gen *g)
+{
+	uint32_t max = gen_live_max_size();
+
+	if (g->o.size <= max || g->o.engine == ENGINE_XSK)
+		return 0;
+	if (g->o.engine == ENGINE_LIVE)
+		return xf_bad_arg("gen", "--size",
+				  "%u is above the %u bytes of a live frame (the kernel runs each "
+				  "in one page): use --engine xsk",
+				  g->o.size, max);
+	g->o.engine = ENGINE_XSK;
+	snprintf(g->auto_reason, sizeof(g->auto_reason),
+		 "live frames are at most %u bytes, these are %u", max, g->o.size);
+	return 0;
+}
 
 /* The checks across options, before anything is set up. */
 int gen_check(struct xf_run *r)
@@ -159,8 +183,9 @@ int gen_check(struct xf_run *r)
 	struct gen *g = r->ctx;
 	struct gen_opts *o = &g->o;
 	bool xsk_only = xf_opt_given(&r->opts, "queues") || xf_opt_given(&r->opts, "mode") ||
-			xf_opt_given(&r->opts, "tx-budget");
+			xf_opt_given(&r->opts, "tx-budget") || xf_opt_given(&r->opts, "frame-size");
 	uint32_t min;
+	int err;
 
 	if (!xf_opt_given(&r->opts, "dst-mac"))
 		return xf_bad_arg("gen", "--dst-mac",
@@ -177,9 +202,6 @@ int gen_check(struct xf_run *r)
 	else if (o->size < min)
 		return xf_bad_arg("gen", "--size", "%u is below the minimum of %u for %s frames",
 				  o->size, min, o->a.ipv6 ? "IPv6" : "IPv4");
-	if (o->size > XF_GEN_MAX_FRAME)
-		return xf_bad_arg("gen", "--size", "%u is above the maximum of %u", o->size,
-				  XF_GEN_MAX_FRAME);
 	if (o->size > r->port[0].mtu + XF_GEN_ETH_HLEN)
 		return xf_bad_arg(
 			"gen", "--size", "%u does not fit the MTU %u of %s (at most %u bytes)",
@@ -192,10 +214,17 @@ int gen_check(struct xf_run *r)
 		return xf_bad_arg("gen", "--batch", "%u is out of range (1..%u)", r->o.batch,
 				  GEN_LIVE_MAX_BATCH);
 	if (o->engine == ENGINE_LIVE && xsk_only)
-		return xf_bad_arg("gen", "--engine",
-				  "live does not use --queues, --mode or --tx-budget");
+		return xf_bad_arg(
+			"gen", "--engine",
+			"live does not use --queues, --mode, --tx-budget or --frame-size");
 	if (xsk_only)
 		o->engine = ENGINE_XSK;
+	err = check_live_size(g);
+	if (err)
+		return err;
+	/* The smaller frames while no chain is needed, as before multi-buffer. */
+	if (!xf_opt_given(&r->opts, "frame-size"))
+		r->o.frame_size = xf_mtu_frames(r->port[0].mtu, 2048) == 1 ? 2048 : 4096;
 	o->a.sport = (uint16_t)o->sport;
 	o->a.dport = (uint16_t)o->dport;
 	if (!o->have_src_mac)

@@ -2,9 +2,10 @@
 /*
  * The xsk engine's thread (see gen.h): AF_XDP TX from the thread's slice of
  * the UMEM. One loop iteration, never blocking while there is work:
- *   completions -> pool; how many may go now (batch, quota, pacing);
- *   reserve that many tx descriptors on free frames, stamp each frame,
- *   submit; kick the kernel (copy mode sends in sendto()).
+ *   completions -> pools; how many may go now (batch, quota, pacing);
+ *   put that many packets (whole chains) on free frames, stamp each
+ *   packet's first frame, submit (gen_umem.c); kick the kernel (copy mode
+ *   sends in sendto()).
  * Waits follow ringlib's one idle policy (rl_idle.h), on two policy objects:
  * when nothing could be queued and nothing completed for SPIN_ROUNDS
  * iterations (ring full, kernel busy), it waits in poll() for tx ring room
@@ -46,27 +47,14 @@ static void fail(struct gen_thread *g, int err, const char *what)
 	xf_thread_fail(&g->th, err, g->ifname, (int)g->queue, what);
 }
 
-/* Queue up to @want stamped frames (as many as the tx ring has room for and
- * the pool has frames). Returns how many. */
+/* Queue up to @want stamped packets (as many as the tx ring has room for and
+ * the pools have frames). Returns how many. */
 static uint32_t queue_frames(struct gen_thread *g, uint64_t *seq, uint32_t want)
 {
-	const struct xf_gen_tmpl *t = g->tmpl;
-	struct rl_sock *s = g->sock;
-	uint32_t i, n;
-	uint64_t now, addr;
+	uint32_t n = gen_umem_room(g, want);
 
-	n = rl_tx_room(s, want);
-	if (n > rl_pool_avail(&g->pool))
-		n = rl_pool_avail(&g->pool);
-	if (!n)
-		return 0;
-	now = xf_now_ns();
-	for (i = 0; i < n; i++) {
-		addr = rl_pool_pop(&g->pool);
-		xf_gen_stamp(g->umem_area + addr, t, g->stream, (*seq)++, now);
-		rl_tx_put(s, addr, t->len);
-	}
-	rl_tx_submit(s);
+	if (n)
+		gen_umem_put(g, seq, n, xf_now_ns());
 	return n;
 }
 
@@ -78,13 +66,14 @@ static void drain(struct gen_thread *g)
 	struct timespec pause = { 0, 100 * 1000 };
 
 	while (s->tx_outstanding && xf_now_ns() < end) {
-		if (rl_complete(s, &g->pool, s->comp.size))
+		if (gen_umem_complete(g, s->comp.size))
 			continue;
 		if (rl_tx_kick(s))
 			break;
 		nanosleep(&pause, NULL);
 	}
-	rl_stat_add(g->unsent, s->tx_outstanding);
+	/* in packets: chains complete whole, a late one counts as one */
+	rl_stat_add(g->unsent, (s->tx_outstanding + g->nseg - 1) / g->nseg);
 }
 
 void *gen_xsk_run(void *arg)
@@ -116,7 +105,7 @@ void *gen_xsk_run(void *arg)
 	rl_idle_add(&paced, s, RL_IDLE_TX_FLUSH);
 	xf_pace_init(&pace, g->rate, BURST_NS, g->batch, xf_now_ns());
 	while (!atomic_load_explicit(g->stop, memory_order_relaxed)) {
-		done = rl_complete(s, &g->pool, s->comp.size);
+		done = gen_umem_complete(g, s->comp.size);
 		if (seq >= g->quota)
 			break;
 		now = g->rate > 0 ? xf_now_ns() : 0;

@@ -28,16 +28,19 @@ static const uint8_t gen_verdict[XF_WALK_NVERDICTS] = {
 	[XF_WALK_NOT_UDP] = XF_GEN_NOT_UDP,
 };
 
-enum xf_gen_verdict xf_gen_parse(const void *frame, uint32_t len, struct xf_gen_payload *out)
+enum xf_gen_verdict xf_gen_parse_head(const void *frame, uint32_t head, uint32_t len,
+				      struct xf_gen_payload *out)
 {
 	struct xf_gen_payload pl;
 	struct xf_walk w;
-	enum xf_gen_verdict v = gen_verdict[xf_walk(frame, len, &gen_policy, &w)];
+	enum xf_gen_verdict v = gen_verdict[xf_walk_head(frame, head, len, &gen_policy, &w)];
 
 	if (v != XF_GEN_OURS)
 		return v;
 	if (w.payload_len < sizeof(pl))
 		return XF_GEN_SHORT;
+	if (w.payload_head < sizeof(pl))
+		return XF_GEN_TRUNCATED; /* it runs past the first buffer */
 	memcpy(&pl, w.payload, sizeof(pl));
 	if (pl.magic != XF_GEN_MAGIC)
 		return XF_GEN_BAD_MAGIC;
@@ -45,6 +48,11 @@ enum xf_gen_verdict xf_gen_parse(const void *frame, uint32_t len, struct xf_gen_
 		return XF_GEN_BAD_STREAM;
 	*out = pl;
 	return XF_GEN_OURS;
+}
+
+enum xf_gen_verdict xf_gen_parse(const void *frame, uint32_t len, struct xf_gen_payload *out)
+{
+	return xf_gen_parse_head(frame, len, len, out);
 }
 
 const char *xf_gen_verdict_name(enum xf_gen_verdict v)

@@ -52,6 +52,16 @@ enum xf_gen_verdict {
  */
 enum xf_gen_verdict xf_gen_parse(const void *frame, uint32_t len, struct xf_gen_payload *out);
 
+/*
+ * xf_gen_parse() of a multi-buffer packet of @len bytes whose first buffer
+ * holds its first @head bytes, at @frame: the lengths are checked against
+ * @len, the headers and the payload must be in the first buffer (they are
+ * unless the sender is broken: TRUNCATED otherwise). pkt_walk.h's
+ * xf_walk_head().
+ */
+enum xf_gen_verdict xf_gen_parse_head(const void *frame, uint32_t head, uint32_t len,
+				      struct xf_gen_payload *out);
+
 /* A short name for a verdict, for counters ("not_ip", ...). */
 const char *xf_gen_verdict_name(enum xf_gen_verdict v);
 

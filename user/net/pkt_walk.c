@@ -26,13 +26,16 @@ static void found_udp(struct xf_walk *w, uint8_t family, const uint8_t *addrs, u
 	w->l3_end = w->l3_off + end;
 }
 
-/* IPv4 at frame + w->l3_off, @room bytes to the frame's end. */
-static enum xf_walk_verdict ip4(const uint8_t *ip, uint32_t room, const struct xf_walk_policy *pol,
-				struct xf_walk *w)
+/*
+ * IPv4 at frame + w->l3_off, @room bytes to the frame's end, @hroom of them
+ * in the head (@hroom <= @room): the header must be in the head.
+ */
+static enum xf_walk_verdict ip4(const uint8_t *ip, uint32_t room, uint32_t hroom,
+				const struct xf_walk_policy *pol, struct xf_walk *w)
 {
 	uint32_t ihl, total;
 
-	if (room < XF_IP4_HLEN)
+	if (hroom < XF_IP4_HLEN)
 		return XF_WALK_TRUNCATED;
 	ihl = (uint32_t)(ip[0] & 0x0f) * 4;
 	if (ip[0] >> 4 != 4 || ihl < XF_IP4_HLEN)
@@ -40,9 +43,9 @@ static enum xf_walk_verdict ip4(const uint8_t *ip, uint32_t room, const struct x
 	total = be16(ip + 2);
 	if (total < ihl)
 		return XF_WALK_BAD_HDR;
-	if (total > room)
+	if (total > room || ihl > hroom)
 		return XF_WALK_TRUNCATED;
-	/* ihl <= total <= room: the header is inside the frame. */
+	/* ihl <= hroom: the header is inside the head. */
 	if (pol->ip4_csum && !xf_csum_ip4_ok(ip, ihl))
 		return XF_WALK_BAD_CSUM;
 	/* More fragments, or a fragment offset: not a whole datagram. */
@@ -55,13 +58,13 @@ static enum xf_walk_verdict ip4(const uint8_t *ip, uint32_t room, const struct x
 }
 
 /* IPv6 at frame + w->l3_off, as ip4(); walks the extension headers. */
-static enum xf_walk_verdict ip6(const uint8_t *ip, uint32_t room, const struct xf_walk_policy *pol,
-				struct xf_walk *w)
+static enum xf_walk_verdict ip6(const uint8_t *ip, uint32_t room, uint32_t hroom,
+				const struct xf_walk_policy *pol, struct xf_walk *w)
 {
 	uint32_t plen, end, off = XF_IP6_HLEN, i;
 	uint8_t next;
 
-	if (room < XF_IP6_HLEN)
+	if (hroom < XF_IP6_HLEN)
 		return XF_WALK_TRUNCATED;
 	if (ip[0] >> 4 != 6)
 		return XF_WALK_BAD_HDR;
@@ -84,7 +87,8 @@ static enum xf_walk_verdict ip6(const uint8_t *ip, uint32_t room, const struct x
 			return next == XF_IP6_ESP || next == XF_IP6_AH || next == XF_IP6_NONXT
 				       ? XF_WALK_EXT_OPAQUE
 				       : XF_WALK_NOT_UDP;
-		if (end - off < 8)
+		/* its first 8 bytes are read: inside the packet and the head */
+		if (end - off < 8 || off + 8 > hroom)
 			return XF_WALK_TRUNCATED;
 		if (next == XF_IP6_FRAGMENT) {
 			/* Only an atomic fragment (offset 0, no M flag) is whole. */
@@ -115,8 +119,8 @@ static bool udp_csum_ok(const uint8_t *udp, uint32_t ulen, const struct xf_walk_
 	return xf_csum_ok(xf_csum_add(sum, udp, ulen));
 }
 
-enum xf_walk_verdict xf_walk(const void *frame, uint32_t len, const struct xf_walk_policy *pol,
-			     struct xf_walk *w)
+enum xf_walk_verdict xf_walk_head(const void *frame, uint32_t head, uint32_t len,
+				  const struct xf_walk_policy *pol, struct xf_walk *w)
 {
 	const uint8_t *p = frame, *udp;
 	uint32_t off = XF_ETH_HLEN, ulen;
@@ -124,7 +128,9 @@ enum xf_walk_verdict xf_walk(const void *frame, uint32_t len, const struct xf_wa
 	uint16_t type;
 	uint8_t n;
 
-	if (len < XF_ETH_HLEN)
+	if (head > len)
+		head = len;
+	if (head < XF_ETH_HLEN)
 		return XF_WALK_TRUNCATED;
 	w->dst_mac = p;
 	w->src_mac = p + 6;
@@ -132,7 +138,7 @@ enum xf_walk_verdict xf_walk(const void *frame, uint32_t len, const struct xf_wa
 	for (n = 0; type == XF_ETH_P_8021Q || (type == XF_ETH_P_8021AD && pol->vlan_8021ad); n++) {
 		if (n == pol->max_vlans || n == XF_WALK_MAX_VLAN)
 			return XF_WALK_VLAN_LIMIT;
-		if (len - off < XF_VLAN_HLEN)
+		if (head - off < XF_VLAN_HLEN)
 			return XF_WALK_TRUNCATED;
 		w->vlan_tci[n] = be16(p + off);
 		type = be16(p + off + 2);
@@ -141,18 +147,21 @@ enum xf_walk_verdict xf_walk(const void *frame, uint32_t len, const struct xf_wa
 	w->nvlan = n;
 	w->l3_off = off;
 	if (type == XF_ETH_P_IP)
-		v = ip4(p + off, len - off, pol, w);
+		v = ip4(p + off, len - off, head - off, pol, w);
 	else if (type == XF_ETH_P_IPV6)
-		v = ip6(p + off, len - off, pol, w);
+		v = ip6(p + off, len - off, head - off, pol, w);
 	else
 		return XF_WALK_NOT_IP;
 	if (v != XF_WALK_OK)
 		return v;
-	if (w->l3_end - w->l4_off < XF_UDP_HLEN)
+	if (w->l3_end - w->l4_off < XF_UDP_HLEN || w->l4_off + XF_UDP_HLEN > head)
 		return XF_WALK_TRUNCATED;
 	udp = p + w->l4_off;
 	ulen = be16(udp + 4);
 	if (ulen < XF_UDP_HLEN || ulen > w->l3_end - w->l4_off)
+		return XF_WALK_TRUNCATED;
+	/* The checksum covers the datagram: all of it must be in the head. */
+	if (pol->udp_csum && ulen > head - w->l4_off)
 		return XF_WALK_TRUNCATED;
 	if (pol->udp_csum && !udp_csum_ok(udp, ulen, pol, w))
 		return XF_WALK_BAD_CSUM;
@@ -160,7 +169,16 @@ enum xf_walk_verdict xf_walk(const void *frame, uint32_t len, const struct xf_wa
 	w->dport = be16(udp + 2);
 	w->payload = udp + XF_UDP_HLEN;
 	w->payload_len = ulen - XF_UDP_HLEN;
+	w->payload_head = head - w->l4_off - XF_UDP_HLEN;
+	if (w->payload_head > w->payload_len)
+		w->payload_head = w->payload_len;
 	return XF_WALK_OK;
+}
+
+enum xf_walk_verdict xf_walk(const void *frame, uint32_t len, const struct xf_walk_policy *pol,
+			     struct xf_walk *w)
+{
+	return xf_walk_head(frame, len, len, pol, w);
 }
 
 const char *xf_walk_verdict_name(enum xf_walk_verdict v)

@@ -23,6 +23,14 @@
  * UDP lengths, UDP checksum. Callers map the walker's verdicts onto the
  * names their counters already use (a static table, no branches).
  *
+ * Multi-buffer packets (xf_walk_head): only the first buffer, the head, is
+ * contiguous. The lengths are checked against the whole packet, as above;
+ * every header byte read must also lie in the head, else TRUNCATED (the
+ * kernel puts the headers in the first buffer, so only a hostile or broken
+ * sender gets that). A policy that verifies the UDP checksum needs the
+ * whole datagram in the head. Of the payload, w->payload_head bytes are in
+ * the head; the rest follows in the next buffers.
+ *
  * The result points into the frame; nothing is copied, so the sink's hot
  * path pays for one call and the checks its policy asks for. Pure logic
  * (no syscalls, no state): unit tested in tests/unit/net/test_pkt_walk.c
@@ -68,6 +76,7 @@ struct xf_walk {
 	const uint8_t *src_ip, *dst_ip;	     /* in the IP header: 4 or 16 bytes */
 	const uint8_t *payload;		     /* the UDP payload */
 	uint32_t payload_len;		     /* from the UDP length */
+	uint32_t payload_head;		     /* ... of it at payload, in the head */
 	uint32_t l3_off, l4_off;	     /* the IP and UDP headers */
 	uint32_t l3_end;		     /* the end of the IP packet (<= the frame's length) */
 	uint16_t sport, dport;		     /* host order */
@@ -82,6 +91,14 @@ struct xf_walk {
  */
 enum xf_walk_verdict xf_walk(const void *frame, uint32_t len, const struct xf_walk_policy *pol,
 			     struct xf_walk *w);
+
+/*
+ * xf_walk() of a packet of @len bytes whose first @head bytes are at @frame
+ * (a multi-buffer packet's first buffer; the rest is elsewhere). No byte at
+ * or past @head is read. xf_walk() is xf_walk_head() with @head = @len.
+ */
+enum xf_walk_verdict xf_walk_head(const void *frame, uint32_t head, uint32_t len,
+				  const struct xf_walk_policy *pol, struct xf_walk *w);
 
 /* "ok", "truncated", ...; "?" out of range. */
 const char *xf_walk_verdict_name(enum xf_walk_verdict v);

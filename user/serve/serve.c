@@ -266,8 +266,7 @@ static void start(struct xf_run *r, struct xf_out *o)
 		const struct serve_poller *sp = &sv->pollers[i];
 
 		xf_port_queue_out(o, p, sp->queue);
-		xo_str(o, "bind_mode", "bind %s", sp->sock->zerocopy ? "zero-copy" : "copy");
-		xo_bool(o, "multi_buffer", ", multi-buffer %s", sp->sock->sg);
+		xf_sock_out(o, sp->sock);
 		xo_i64(o, "cpu", ", cpu %lld\n", sp->th.cpu);
 		xo_obj_close(o);
 	}

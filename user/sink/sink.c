@@ -5,7 +5,9 @@
  * duplicated; one-way latency percentiles; everything else as "other".
  *
  * The lifecycle (core/run.h) checks the arguments, locks the port and runs
- * this mode's callbacks. Set-up, in order: MTU check -> classifier attached
+ * this mode's callbacks. Set-up, in order: MTU check (multi-buffer when the
+ * MTU needs chains of frames: every socket then takes them, the pollers
+ * count packets and read each across its chain) -> classifier attached
  * with the rules (socket map still empty, so frames are passed meanwhile)
  * -> one UMEM -> per queue: a receive-only socket, a pool slice, the fill
  * ring primed, the socket entered into the map. Rates once a second; at
@@ -36,6 +38,7 @@
 /* Totals over all pollers and streams, as the user reads them. */
 struct sink_totals {
 	uint64_t rx_packets, rx_bytes; /* everything the sockets received */
+	uint64_t rx_descs;	       /* ... in descriptors (frames; multi-buffer) */
 	uint64_t received, bytes;      /* ours */
 	uint64_t lost, reordered, duplicate, late, cross_dups;
 	uint64_t other, other_by[XF_GEN_NVERDICTS], untimed;
@@ -129,6 +132,7 @@ static void collect(const struct xf_run *r, struct sink_totals *t, struct xf_seq
 
 		t->rx_packets += rl_stat_read(sp->sock->stats.rx_packets);
 		t->rx_bytes += rl_stat_read(sp->sock->stats.rx_bytes);
+		t->rx_descs += rl_stat_read(sp->sock->stats.rx_descs);
 		t->bytes += rl_stat_read(sp->c.ours_bytes);
 		t->untimed += rl_stat_read(sp->c.untimed);
 		for (v = 1; v < XF_GEN_NVERDICTS; v++) {
@@ -168,7 +172,8 @@ static int setup(struct xf_run *r)
 	struct sink *k = r->ctx;
 	int err;
 
-	err = xf_check_mtu(r, &r->port[0], false);
+	/* Multi-buffer when the MTU needs chains: the pollers read them whole. */
+	err = xf_check_mtu(r, &r->port[0], true);
 	if (!err)
 		err = xf_run_attach(r,
 				    &(struct xf_classifier){ .rules = r->o.rules,
@@ -202,8 +207,7 @@ static void start(struct xf_run *r, struct xf_out *o)
 		const struct sink_poller *sp = &k->pollers[i];
 
 		xf_port_queue_out(o, p, sp->queue);
-		xo_str(o, "bind_mode", "bind %s", sp->sock->zerocopy ? "zero-copy" : "copy");
-		xo_bool(o, "need_wakeup", ", need_wakeup %s", sp->sock->need_wakeup);
+		xf_sock_out(o, sp->sock);
 		xo_i64(o, "cpu", ", cpu %lld\n", sp->th.cpu);
 		xo_obj_close(o);
 	}
@@ -245,7 +249,14 @@ static uint64_t drops(const struct sink_totals *t)
 	       t->xdp[XF_CNT_DROP_MALFORMED];
 }
 
-static void print_kernel(struct xf_out *o, const struct sink_totals *t)
+/* Multi-buffer: packets and frames (descriptors) differ; said as forward says it. */
+static void print_descs(struct xf_out *o, bool sg, uint64_t rx_descs)
+{
+	if (sg)
+		xo_u64(o, "rx_descs", " rx_descs=%llu", rx_descs);
+}
+
+static void print_kernel(struct xf_out *o, const struct sink_totals *t, bool sg)
 {
 	const struct xo_field f[] = {
 		{ "rx_packets", t->rx_packets },
@@ -253,6 +264,7 @@ static void print_kernel(struct xf_out *o, const struct sink_totals *t)
 	};
 
 	xo_u64_fields(o, f, XO_NFIELDS(f), '=');
+	print_descs(o, sg, t->rx_descs);
 	xf_sock_stats_out(o, &t->k, false);
 	xf_port_counters_out(o, t->xdp, XF_CNT_COMMON);
 	xo_u64(o, "drops", " drops=%llu", drops(t));
@@ -327,11 +339,15 @@ static void print_queue(struct xf_out *o, const struct sink_poller *sp, uint64_t
 	const struct xo_field f[] = {
 		{ "rx_packets", rl_stat_read(sp->sock->stats.rx_packets) },
 		{ "rx_bytes", rl_stat_read(sp->sock->stats.rx_bytes) },
+	};
+	const struct xo_field ours[] = {
 		{ "received", rl_stat_read(sp->c.ours) },
 		{ "other", other },
 	};
 
 	xo_u64_fields(o, f, XO_NFIELDS(f), '=');
+	print_descs(o, sp->sock->sg, rl_stat_read(sp->sock->stats.rx_descs));
+	xo_u64_fields(o, ours, XO_NFIELDS(ours), '=');
 	xf_sock_stats_out(o, ks, false);
 	xo_u64(o, "idle_sleeps", " idle_sleeps=%llu", rl_stat_read(sp->c.idle_sleeps));
 }
@@ -394,7 +410,7 @@ static void print_summary(const struct xf_run *r, struct xf_out *o, double secs,
 	xo_text(o, " other: ");
 	print_other(o, t);
 	xo_text(o, "\nsummary %s:", name);
-	print_kernel(o, t);
+	print_kernel(o, t, r->sg);
 	print_queues(r, o);
 	xo_arr_open(o, "streams");
 	for (s = 0; s < XF_GEN_MAX_STREAMS; s++)

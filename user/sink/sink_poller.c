@@ -1,76 +1,19 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The sink poller loop (design in sink_poller.h). */
-#include <stdlib.h>
-
 #include "sink_poller.h"
 #include "run.h"
 
 #define SPIN_ROUNDS 256 /* empty iterations before the clock is looked at */
 
-int sink_poller_init(struct sink_poller *sp)
-{
-	uint32_t i;
-
-	sp->streams = calloc(XF_GEN_MAX_STREAMS, sizeof(*sp->streams));
-	/* calloc of this size maps fresh zero pages: untouched, they cost nothing */
-	sp->stream_bits = calloc((size_t)XF_GEN_MAX_STREAMS * XF_SEQ_WORDS, sizeof(uint64_t));
-	sp->latency = malloc(sizeof(*sp->latency));
-	if (!sp->streams || !sp->stream_bits || !sp->latency) {
-		sink_poller_fini(sp);
-		return -ENOMEM;
-	}
-	for (i = 0; i < XF_GEN_MAX_STREAMS; i++)
-		xf_seq_init(&sp->streams[i], sp->stream_bits + (size_t)i * XF_SEQ_WORDS);
-	xf_hist_init(sp->latency);
-	return 0;
-}
-
-void sink_poller_fini(struct sink_poller *sp)
-{
-	free(sp->streams);
-	free(sp->stream_bits);
-	free(sp->latency);
-	sp->streams = NULL;
-	sp->stream_bits = NULL;
-	sp->latency = NULL;
-}
-
-/* Read up to @max frames off the rx ring and give them back. Returns how many. */
+/* Read up to @max descriptors (whole packets) off the rx ring and give
+ * their frames back. Returns how many descriptors. */
 static uint32_t receive(struct sink_poller *sp, uint32_t max)
 {
-	struct rl_sock *s = sp->sock;
-	uint64_t now, bytes = 0, ours = 0, ours_bytes = 0, untimed = 0;
-	struct xf_gen_payload pl;
-	enum xf_gen_verdict v;
-	uint32_t idx, n, i;
+	uint32_t idx, n = rl_rx_peek_pkts(sp->sock, max, &idx);
 
-	n = rl_rx_peek(s, max, &idx);
-	if (!n)
-		return 0;
-	now = xf_now_ns(); /* once per batch: latency is at receive time */
-	for (i = 0; i < n; i++) {
-		const struct xdp_desc *d = rl_rx_desc(s, idx + i);
-
-		v = xf_gen_parse(rl_data(sp->area, d->addr), d->len, &pl);
-		bytes += d->len;
-		if (v == XF_GEN_OURS) {
-			xf_seq_add(&sp->streams[pl.stream], pl.seq);
-			if (pl.tx_ns && pl.tx_ns <= now)
-				xf_hist_add(sp->latency, now - pl.tx_ns);
-			else
-				untimed++;
-			ours++;
-			ours_bytes += d->len;
-		} else {
-			rl_stat_add(sp->c.other[v], 1);
-		}
-		/* Straight back: the pool hands it to the fill ring below. */
-		rl_pool_put(&sp->pool, d->addr);
-	}
-	rl_rx_release(s, n, bytes);
-	rl_stat_add(sp->c.ours, ours);
-	rl_stat_add(sp->c.ours_bytes, ours_bytes);
-	rl_stat_add(sp->c.untimed, untimed);
+	/* The clock once per batch: latency is at receive time. */
+	if (n)
+		sink_rx_batch(sp, idx, n, xf_now_ns());
 	return n;
 }
 

@@ -8,11 +8,13 @@
  * put back into the pool and so, in the same iteration, on the fill ring:
  * nothing is copied and nothing crosses threads.
  *
- * One loop iteration: peek up to --batch descriptors; read CLOCK_MONOTONIC
- * once for the batch; parse each frame (gen_payload.c); ours go to their
- * stream's tracker (seq_track.c) and, when timestamped, the latency
- * histogram (lat_hist.c); the rest are counted as other, by reason. Then
- * release the rx entries and give as many frames back to the fill ring.
+ * One loop iteration: peek up to --batch descriptors, in whole packets (a
+ * packet is a chain of descriptors with multi-buffer: rl_chain.h); read
+ * CLOCK_MONOTONIC once for the batch; parse each packet (gen_payload.c,
+ * across its chain: sink_rx.c); ours go to their stream's tracker
+ * (seq_track.c) and, when timestamped, the latency histogram (lat_hist.c);
+ * the rest are counted as other, by reason. Then release the rx entries
+ * and give as many frames back to the fill ring.
  * Idle, it follows ringlib's one idle policy (rl_idle.h): when the ring
  * stays empty for SPIN_ROUNDS iterations, and then for spin_ns (--spin-us,
  * default 0), it sleeps in poll() for at most 100 ms, so a stop request is
@@ -48,8 +50,8 @@
 #include "seq_track.h"
 
 struct sink_counters {
-	uint64_t ours;			  /* frames carrying our payload */
-	uint64_t ours_bytes;		  /* their frame bytes */
+	uint64_t ours;			  /* packets carrying our payload */
+	uint64_t ours_bytes;		  /* their bytes (all their descriptors') */
 	uint64_t other[XF_GEN_NVERDICTS]; /* not ours, by reason ([0] unused) */
 	uint64_t untimed;		  /* ours without a usable tx_ns */
 	uint64_t idle_sleeps;
@@ -77,6 +79,13 @@ struct sink_poller {
  */
 int sink_poller_init(struct sink_poller *sp);
 void sink_poller_fini(struct sink_poller *sp);
+
+/*
+ * Account for the @n descriptors (whole packets) peeked at rx ring index
+ * @idx, received at @now (CLOCK_MONOTONIC ns), give their frames back to the
+ * pool and release them (sink_rx.c).
+ */
+void sink_rx_batch(struct sink_poller *sp, uint32_t idx, uint32_t n, uint64_t now);
 
 /* Thread entry point: runs until *stop, or an error (xf_thread_fail). */
 void *sink_poller_run(void *arg);

@@ -11,7 +11,9 @@
  * count, atomic fragments, IPv4 and UDP checksums, UDP checksum 0 over IPv6);
  * lengths that disagree; fragments and foreign protocols; every bit flip of
  * the UDP datagram and the IPv4 header refused when checksums are verified;
- * random frames and random damage: whatever is accepted lies in the frame.
+ * random frames and random damage: whatever is accepted lies in the frame;
+ * a multi-buffer frame's head (xf_walk_head) at every split: the headers in
+ * it or TRUNCATED, never a byte read past it.
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -542,6 +544,80 @@ static void test_random_frames(void **state)
 	}
 }
 
+/*
+ * A multi-buffer packet: its first @head bytes (a heap copy of exactly
+ * that many, so an over-read shows under SAN=address) of a @len-byte frame.
+ */
+static enum xf_walk_verdict walk_head(const uint8_t *f, uint32_t head, uint32_t len,
+				      const struct xf_walk_policy *pol, struct xf_walk *w)
+{
+	uint8_t *copy = malloc(head ? head : 1);
+	enum xf_walk_verdict v;
+
+	assert_non_null(copy);
+	memcpy(copy, f, head);
+	v = xf_walk_head(copy, head, len, pol, w);
+	if (v == XF_WALK_OK) {
+		assert_true(w->payload_head <= w->payload_len);
+		assert_true(w->payload + w->payload_head <= copy + head);
+		assert_true(w->l3_end <= len);
+	}
+	free(copy);
+	return v;
+}
+
+/*
+ * Every split of good frames into a head and the rest: the walk sees the
+ * whole frame's lengths when the headers are in the head (what the kernel
+ * gives), TRUNCATED when they are not; the payload bytes in the head are
+ * said; a policy that verifies the UDP checksum wants the whole datagram in
+ * the head.
+ */
+static void test_head_of_a_multibuffer_frame(void **state)
+{
+	const struct shape shapes[] = {
+		{ .plen = 300 },
+		{ .vlans = 2, .ip4_opt_words = 10, .plen = 40 },
+		{ .ip6 = true, .ext = 4, .ext_type = 60, .plen = 200 },
+		{ .vlans = 1, .ip6 = true, .plen = 22, .pad = 7 },
+	};
+	struct xf_walk_policy lax = ALL;
+	static uint8_t f[2048];
+	uint32_t i, head, len, hdrs;
+	struct xf_walk w, whole;
+
+	(void)state;
+	lax.udp_csum = false;
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		len = build(f, &shapes[i]);
+		hdrs = L4 + 8;
+		assert_int_equal(walk(f, len, &lax, &whole), XF_WALK_OK);
+		for (head = 0; head <= len; head++) {
+			enum xf_walk_verdict v = walk_head(f, head, len, &lax, &w);
+
+			if (head < hdrs) {
+				if (v != XF_WALK_TRUNCATED)
+					fail_msg("shape %u: headers cut at %u of %u: %s", i, head,
+						 hdrs, xf_walk_verdict_name(v));
+				continue;
+			}
+			assert_int_equal(v, XF_WALK_OK);
+			assert_int_equal(w.l4_off, whole.l4_off);
+			assert_int_equal(w.l3_end, whole.l3_end);
+			assert_int_equal(w.payload_len, shapes[i].plen);
+			assert_int_equal(w.payload_head, head - hdrs < shapes[i].plen
+								 ? head - hdrs
+								 : shapes[i].plen);
+			/* the checksum: only over a datagram all in the head */
+			v = walk_head(f, head, len, &ALL, &w);
+			assert_int_equal(v, head >= whole.l3_end ? XF_WALK_OK : XF_WALK_TRUNCATED);
+		}
+		/* the lengths are the packet's: a short packet is still short */
+		assert_int_equal(walk_head(f, hdrs, len - shapes[i].pad - 1, &lax, &w),
+				 XF_WALK_TRUNCATED);
+	}
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -562,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_fragments_and_protocols),
 		cmocka_unit_test(test_every_bit_flip),
 		cmocka_unit_test(test_random_frames),
+		cmocka_unit_test(test_head_of_a_multibuffer_frame),
 		cmocka_unit_test(test_names),
 	};
 
