@@ -213,7 +213,8 @@ int xf_check_mtu(struct xf_run *r, const struct xf_port *p, bool chains_ok)
 	/* -EPERM, -EAFNOSUPPORT: the UMEM's creation says it, in its words */
 	if (need > limit) {
 		snprintf(why, sizeof(why),
-			 "a packet would take %u frames, more than the kernel's %u (MAX_SKB_FRAGS + 1)",
+			 "a packet would take %u frames, more than the kernel's %u (MAX_SKB_FRAGS "
+			 "+ 1)",
 			 need, limit);
 		return refuse_mtu(p, r->o.frame_size, why);
 	}
