@@ -87,7 +87,7 @@ xskfwd: serve: --port: must lie outside --session-ports|serve $RIG_FWD_A --root 
 xskfwd: serve: --root: /nonexistent: No such file or directory|serve $RIG_FWD_A --root /nonexistent
 xskfwd: serve: --root: required: the directory to serve|serve $RIG_FWD_A
 xskfwd: gen: --count: cannot be combined with --duration|gen $RIG_FWD_A --dst-mac 02:58:46:00:00:02 --count 5 --duration 1
-xskfwd: gen: --engine: live does not use --queues, --mode or --tx-budget|gen $RIG_FWD_A --dst-mac 02:58:46:00:00:02 --engine live --mode copy
+xskfwd: gen: --engine: live does not use --queues, --mode, --tx-budget or --frame-size|gen $RIG_FWD_A --dst-mac 02:58:46:00:00:02 --engine live --mode copy
 EOF
 	# None of that set anything up.
 	assert_no_xdp "$RIG_FWD" "$RIG_FWD_A"

@@ -934,7 +934,7 @@ test_jumbo_mtu_9000() {
 	assert_file_contains "$SRV_LOG" \
 		"$RIG_FWD_A: driver veth, xdp_zc_max_segs not reported (no AF_XDP zero-copy)"
 	assert_file_contains "$SRV_LOG" "$RIG_FWD_A/q0: driver veth, xdp native"
-	assert_file_contains "$SRV_LOG" "bind copy, multi-buffer on"
+	assert_file_contains "$SRV_LOG" "bind copy, need_wakeup on, multi-buffer on (up to 18 frames)"
 	assert_file_contains "$SRV_LOG" "blksize up to 4026 (IPv4) / 4026 (IPv6)"
 	assert_eq "received OACK <blksize: 4026>" "$(atftp_oack "$RIG_FWD_IP" "blksize 8192")" "OACK"
 	assert_eq "received OACK <blksize: 4026>" "$(atftp_oack "$RIG_FWD_IP6" "blksize 8192")" "OACK"
