@@ -1,5 +1,9 @@
 # xskfwd: one non-recursive Makefile. Everything it builds goes to $(BUILD).
-#   make            build/xskfwd (BPF classifier and generator embedded as skeletons)
+#   make            build/xskfwd (BPF classifier and generator embedded as skeletons),
+#                   the test tools, and the man pages when scdoc is installed
+#   make man        the man pages, build/man/*.8 (scdoc; see docs/man/)
+#   make install    the binary and the man pages under DESTDIR/PREFIX (see below)
+#   make uninstall  remove what make install installed
 #   make test       install missing dependencies, build, unit + integration tests
 #   make unit       unit tests only (no root)
 #   make demo       the forwarder on the veth test rig for a few seconds
@@ -13,6 +17,8 @@
 # those sanitizers into build/san-<SAN with ',' as '+'>; undefined behaviour is
 # fatal there (-fno-sanitize-recover=undefined). tests/integration runs them
 # with XF_BIN=build/san-... (scripts/test.sh does, with CI=true or --san).
+# PREFIX (default /usr/local) and DESTDIR: where make install puts
+# PREFIX/sbin/xskfwd and PREFIX/share/man/man8/*.8 (SBINDIR, MANDIR override).
 # CLANG compiles the BPF objects; another compiler gets its own folder, e.g.
 #   make CLANG=clang-19 BUILD=build/clang19
 
@@ -109,15 +115,31 @@ FUZZ_SRC_fuzz_pkt_walk := user/net/pkt_walk.c
 FUZZ_SRC_fuzz_serve_frame := user/serve/serve_frame.c user/net/pkt_walk.c user/net/hdr_tmpl.c
 FUZZ_SRC_fuzz_tftp := user/serve/tftp.c user/serve/tftp_session.c
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+# Man pages: docs/man/NAME.8.scd is the hand-written part of NAME(8); the
+# @GENERATED@ line in it is replaced by what the built program prints from
+# its own tables (`xskfwd MODE --help-scdoc` for xskfwd-MODE(8): NAME,
+# SYNOPSIS, DESCRIPTION, OPTIONS, EXIT STATUS; `xskfwd --help-scdoc` for
+# xskfwd(8): COMMANDS), so no option is described twice.
+SCDOC      ?= scdoc
+MAN_PAGES  := $(patsubst docs/man/%.scd,$(BUILD)/man/%,$(wildcard docs/man/*.scd))
+HAVE_SCDOC := $(shell command -v $(SCDOC) 2>/dev/null)
+# xskfwd-MODE.8 -> MODE; xskfwd.8 -> nothing
+man_mode    = $(patsubst xskfwd-%.8,%,$(filter xskfwd-%,$(1)))
+# Install: sbin, as iproute2 (/sbin/ip), bpftool and xdp-tools
+# ($(PREFIX)/sbin/xdp-loader) do: an administrator's tool that needs root or
+# CAP_NET_ADMIN and friends, documented in section 8.
+PREFIX  ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR  ?= $(PREFIX)/share/man
 # Programs the rig and benchmarks attach to veth ends (not part of xskfwd).
 RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.c))
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit integration demo bench format clean deps fuzz
+.PHONY: all test unit integration demo bench format clean deps fuzz man install uninstall
 
 all: $(BUILD)/xskfwd $(BUILD)/frametool $(BUILD)/gencheck $(BUILD)/payload_send \
 	$(BUILD)/reply_send $(BUILD)/tftp_hostile $(BUILD)/tftpbench $(BUILD)/udpcheck $(RIG_BPF) \
-	$(BPF_TEST) $(BPF_ROUTE_TEST)
+	$(BPF_TEST) $(BPF_ROUTE_TEST) $(if $(HAVE_SCDOC),$(MAN_PAGES))
 
 $(BUILD)/xskfwd.bpf.o: bpf/xskfwd.bpf.c bpf/xskfwd_shared.h
 	$(call msg,CLANG,$@)
@@ -154,6 +176,27 @@ $(BUILD)/libringlib.a: $(RINGLIB_OBJ)
 $(BUILD)/xskfwd: $(USER_OBJ) $(BUILD)/libringlib.a
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(XF_LDFLAGS) -o $@ $^ $(XF_LDLIBS)
+
+man: $(MAN_PAGES)
+
+$(BUILD)/man/%: docs/man/%.scd $(BUILD)/xskfwd
+	$(call msg,SCDOC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(BUILD)/xskfwd $(call man_mode,$*) --help-scdoc >$@.gen
+	$(Q)sed -e 's/@VERSION@/$(XF_VERSION)/' -e '/^@GENERATED@$$/{r $@.gen' -e 'd}' $< >$@.scd
+	$(Q)$(SCDOC) <$@.scd >$@
+	$(Q)rm -f $@.gen
+
+# The systemd unit (xskfwd@.service) and the example config are installed
+# here too once the config-file work brings them.
+install: $(BUILD)/xskfwd $(MAN_PAGES)
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	$(Q)install -m 0755 $(BUILD)/xskfwd $(DESTDIR)$(SBINDIR)/xskfwd
+	$(Q)install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man8/
+
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(SBINDIR)/xskfwd $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN_PAGES)))
 
 $(BUILD)/frametool: tests/tools/frametool.c
 	$(call msg,CC,$@)

@@ -3,6 +3,10 @@
  * xskfwd: the program's entry point. A table of subcommands and a small
  * dispatcher that also accepts unique prefixes (as bpftool does); every mode
  * is run by the one lifecycle (core/run.h).
+ *
+ * The man pages are built from the same tables (Makefile, docs/man/): the
+ * hidden `xskfwd --help-scdoc` prints the COMMANDS section of xskfwd(8), and
+ * `xskfwd MODE --help-scdoc` the generated sections of xskfwd-MODE(8).
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +45,21 @@ static void usage(FILE *f)
 		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].what);
 }
 
+/* The COMMANDS section of xskfwd(8), in scdoc(5). */
+static void scdoc_commands(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "# COMMANDS\n\n");
+	for (i = 0; i < NCMDS; i++) {
+		fprintf(f, "*%s*\n\t", cmds[i].name);
+		xf_scdoc_text(f, cmds[i].what);
+		if (cmds[i].mode)
+			fprintf(f, "; see *xskfwd-%s*(8)", cmds[i].name);
+		fprintf(f, "\n\n");
+	}
+}
+
 /* The command @name names, exactly or as a unique prefix; NULL after a line. */
 static const struct cmd *find(const char *name)
 {
@@ -75,6 +94,10 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return XF_EXIT_OK;
 	}
+	if (!strcmp(argv[1], "--help-scdoc")) {
+		scdoc_commands(stdout);
+		return XF_EXIT_OK;
+	}
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
 		printf("xskfwd %s\n", xf_version());
 		return XF_EXIT_OK;
@@ -82,6 +105,10 @@ int main(int argc, char **argv)
 	c = find(argv[1]);
 	if (!c)
 		return XF_EXIT_USAGE;
+	if (c->mode && argc == 3 && !strcmp(argv[2], "--help-scdoc")) {
+		xf_run_scdoc(c->mode, c->what, stdout);
+		return XF_EXIT_OK;
+	}
 	if (c->mode)
 		return xf_run_mode(c->mode, argc - 1, argv + 1);
 	if (!strcmp(c->name, "version")) {

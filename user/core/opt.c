@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Options as data: parsing, --help, the start record's options (opt.h). */
+/*
+ * Options as data: parsing, --help, the man pages' OPTIONS, the start
+ * record's options (opt.h).
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -278,6 +281,35 @@ static void wrap(FILE *f, int col, const char *text)
 	}
 }
 
+/* What --help and the man page show of @e's argument (NULL: none). */
+static const char *entry_arg(const struct xf_opt_entry *e, char *names, size_t len)
+{
+	const struct xf_opt *o = e->opt;
+
+	if (o->type == XF_OPT_CHOICE && !o->arg)
+		return choice_names(o->choices, "|", names, len);
+	return o->arg;
+}
+
+/* @e's help text with its default, as --help and the man page show it. */
+static void entry_text(const struct xf_opt_entry *e, char *text, size_t len)
+{
+	const struct xf_opt *o = e->opt;
+	const char *help = e->use && e->use->help ? e->use->help : o->help;
+	const char *def = entry_def(e);
+	/* A mode's own default outranks the shared description of it. */
+	const char *def_help = e->use && e->use->def_help ? e->use->def_help
+			       : e->use && e->use->def	  ? NULL
+							  : o->def_help;
+
+	if (def_help)
+		snprintf(text, len, "%s (default: %s)", help, def_help);
+	else if (def && o->type != XF_OPT_FLAG)
+		snprintf(text, len, "%s (default %s)", help, def);
+	else
+		snprintf(text, len, "%s", help);
+}
+
 void xf_opt_help(const struct xf_optset *s, FILE *f)
 {
 	char head[64], text[1024], names[128];
@@ -285,19 +317,10 @@ void xf_opt_help(const struct xf_optset *s, FILE *f)
 
 	fprintf(f, "Options:\n");
 	for (i = 0; i < s->n; i++) {
-		const struct xf_opt_entry *e = &s->e[i];
-		const struct xf_opt *o = e->opt;
-		const char *help = e->use && e->use->help ? e->use->help : o->help;
-		const char *def = entry_def(e);
-		/* A mode's own default outranks the shared description of it. */
-		const char *def_help = e->use && e->use->def_help ? e->use->def_help
-				       : e->use && e->use->def	  ? NULL
-								  : o->def_help;
-		const char *arg = o->arg;
+		const struct xf_opt *o = s->e[i].opt;
+		const char *arg = entry_arg(&s->e[i], names, sizeof(names));
 		int n;
 
-		if (o->type == XF_OPT_CHOICE && !arg)
-			arg = choice_names(o->choices, "|", names, sizeof(names));
 		if (o->short_name)
 			n = snprintf(head, sizeof(head), "  -%c, --%s", o->short_name, o->name);
 		else
@@ -305,18 +328,61 @@ void xf_opt_help(const struct xf_optset *s, FILE *f)
 		if (arg)
 			snprintf(head + n, sizeof(head) - (size_t)n,
 				 o->optional_arg ? "[=%s]" : " %s", arg);
-		if (def_help)
-			snprintf(text, sizeof(text), "%s (default: %s)", help, def_help);
-		else if (def && o->type != XF_OPT_FLAG)
-			snprintf(text, sizeof(text), "%s (default %s)", help, def);
-		else
-			snprintf(text, sizeof(text), "%s", help);
+		entry_text(&s->e[i], text, sizeof(text));
 		if (strlen(head) + 1 >= HELP_COL) {
 			fprintf(f, "%s\n%*s", head, HELP_COL, "");
 		} else {
 			fprintf(f, "%-*s", HELP_COL, head);
 		}
 		wrap(f, HELP_COL, text);
+	}
+}
+
+void xf_scdoc_text(FILE *f, const char *text)
+{
+	size_t len = strlen(text), i;
+
+	while (len && text[len - 1] == '\n')
+		len--;
+	for (i = 0; i < len; i++) {
+		if (text[i] == '\n') {
+			/* A blank line ends a paragraph; a line break is a space. */
+			if (text[i + 1] == '\n') {
+				fputs("\n\n", f);
+				while (text[i + 1] == '\n')
+					i++;
+			} else {
+				fputc(' ', f);
+			}
+			continue;
+		}
+		if (strchr("\\*_", text[i]))
+			fputc('\\', f);
+		fputc(text[i], f);
+	}
+}
+
+void xf_opt_scdoc(const struct xf_optset *s, FILE *f)
+{
+	char text[1024], names[128];
+	uint32_t i;
+
+	for (i = 0; i < s->n; i++) {
+		const struct xf_opt *o = s->e[i].opt;
+		const char *arg = entry_arg(&s->e[i], names, sizeof(names));
+
+		if (o->short_name)
+			fprintf(f, "*-%c*, ", o->short_name);
+		fprintf(f, "*--%s*", o->name);
+		if (arg) {
+			fputs(o->optional_arg ? "[=_" : " _", f);
+			xf_scdoc_text(f, arg);
+			fputs(o->optional_arg ? "_]" : "_", f);
+		}
+		entry_text(&s->e[i], text, sizeof(text));
+		fputs("\n\t", f);
+		xf_scdoc_text(f, text);
+		fputs("\n\n", f);
 	}
 }
 

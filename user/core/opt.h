@@ -4,10 +4,10 @@
  *
  * Each option is declared once: long and short name, type, range, default,
  * help. From the declarations come the getopt table, the parsing and its
- * errors, the --help text, and the "options" object of the JSON start record
- * (the options in effect). The options every mode shares (queues, cpus,
- * bind mode, XDP mode, duration, json, verbose, help, version, and the ring
- * and poller knobs some modes take) are declared once, in shared_opts.c, and
+ * errors, the --help text, the OPTIONS section of the man pages, and the
+ * "options" object of the JSON start record (the options in effect). The
+ * options every mode shares (queues, cpus, bind mode, XDP mode, duration,
+ * json, verbose, help, version, and the ring and poller knobs some modes take) are declared once, in shared_opts.c, and
  * stored in struct xf_common; a mode lists those it takes (struct
  * xf_opt_use, which may give its own default and help text for that mode)
  * and declares its own options, stored at an offset in its context.
@@ -122,6 +122,18 @@ bool xf_opt_given(const struct xf_optset *s, const char *name);
 
 /* The options part of `xskfwd MODE --help`. */
 void xf_opt_help(const struct xf_optset *s, FILE *f);
+
+/*
+ * The same options as an scdoc(5) list, for the OPTIONS section of
+ * xskfwd-MODE(8) (the Makefile builds the man pages from it).
+ */
+void xf_opt_scdoc(const struct xf_optset *s, FILE *f);
+
+/*
+ * @text as scdoc(5) text: '\\', '*' and '_' escaped, a line break a space, a
+ * blank line a paragraph break, trailing line breaks dropped.
+ */
+void xf_scdoc_text(FILE *f, const char *text);
 
 /* The options in effect, as JSON members of the current object. */
 void xf_opt_record(const struct xf_optset *s, struct xf_out *o);

@@ -32,6 +32,8 @@ uint64_t xf_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+#define EXIT_TEXT "0 clean stop, 1 run-time error, 2 bad arguments."
+
 void xf_run_help(const struct xf_mode *m, FILE *f)
 {
 	struct xf_shared_opts o;
@@ -44,7 +46,30 @@ void xf_run_help(const struct xf_mode *m, FILE *f)
 	}
 	if (m->notes)
 		fprintf(f, "%s\n", m->notes);
-	fprintf(f, "Exit status: 0 clean stop, 1 run-time error, 2 bad arguments.\n");
+	fprintf(f, "Exit status: " EXIT_TEXT "\n");
+}
+
+void xf_run_scdoc(const struct xf_mode *m, const char *what, FILE *f)
+{
+	struct xf_shared_opts o;
+	struct xf_optset s;
+
+	fprintf(f, "# NAME\n\nxskfwd-%s - ", m->name);
+	xf_scdoc_text(f, what);
+	fprintf(f, "\n\n# SYNOPSIS\n\n*xskfwd %s* ", m->name);
+	xf_scdoc_text(f, m->args);
+	fputs(" [_options_]\n\n# DESCRIPTION\n\n", f);
+	xf_scdoc_text(f, m->about);
+	fputs("\n\n# OPTIONS\n\n", f);
+	if (!xf_optset_init(&s, m->name, m->shared, m->opts, &o, NULL)) {
+		xf_opt_scdoc(&s, f);
+		xf_optset_free(&s);
+	}
+	if (m->notes) {
+		xf_scdoc_text(f, m->notes);
+		fputs("\n\n", f);
+	}
+	fputs("# EXIT STATUS\n\n" EXIT_TEXT "\n\n", f);
 }
 
 int xf_run_thread(struct xf_run *r, struct xf_thread *t)

@@ -121,6 +121,12 @@ int xf_run_mode(const struct xf_mode *m, int argc, char **argv);
 /* `xskfwd NAME --help`. */
 void xf_run_help(const struct xf_mode *m, FILE *f);
 
+/*
+ * The same as scdoc(5) sections (NAME, saying @what; SYNOPSIS, DESCRIPTION,
+ * OPTIONS, EXIT STATUS) for xskfwd-NAME(8): `xskfwd NAME --help-scdoc`.
+ */
+void xf_run_scdoc(const struct xf_mode *m, const char *what, FILE *f);
+
 /* Register @t (fn, arg, cpu set) to be started after set-up. 0 or -ENOMEM. */
 int xf_run_thread(struct xf_run *r, struct xf_thread *t);
 
