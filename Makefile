@@ -57,7 +57,7 @@ $(shell mkdir -p $(BUILD) && printf '$(XF_VERSION_TEXT)\n' | cmp -s - $(BUILD)/v
 CFLAGS   ?= -O2 -g
 XF_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
 	     -I$(BUILD) -Ibpf -Iringlib -Iuser/core -Iuser/net $(CFLAGS)
-XF_LDLIBS := -lxdp -lbpf -lelf -lz -ljansson -lmnl -lm -lpthread
+XF_LDLIBS := -lxdp -lbpf -lelf -lz -ljansson -lmnl -lyaml -lm -lpthread
 # The test tools (frametool, gencheck, payload_send, reply_send, tftp_hostile, tftpbench,
 # udpcheck) get the sanitizers too.
 TOOL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
@@ -83,7 +83,7 @@ UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # rl_netdev.o libmnl).
 UNIT_DEPS   := $(addprefix $(BUILD)/,ringlib/rl_pool.o ringlib/rl_idle.o ringlib/rl_chain.o \
 	       ringlib/rl_netdev.o user/core/args.o \
-	       user/core/rules.o user/core/opt.o user/core/out.o user/core/shared_opts.o \
+	       user/core/rules.o user/core/opt.o user/core/conf.o user/core/out.o user/core/shared_opts.o \
 	       user/core/log.o user/net/gen_payload.o user/net/pkt_walk.o user/net/hdr_tmpl.o \
 	       user/gen/gen_frame.o user/gen/gen_umem.o user/sink/lat_hist.o \
 	       user/sink/sink_rx.o user/forward/fwd_route.o \
@@ -238,7 +238,7 @@ $(BUILD)/udpcheck: tests/tools/udpcheck.c
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(XF_CFLAGS) -Iuser/$(*D) $(XF_LDFLAGS) -o $@ $< $(UNIT_DEPS) -lcmocka -ljansson -lmnl -lm -lpthread
+	$(Q)$(CC) $(XF_CFLAGS) -Iuser/$(*D) $(XF_LDFLAGS) -o $@ $< $(UNIT_DEPS) -lcmocka -ljansson -lmnl -lyaml -lm -lpthread
 
 $(BPF_TEST) $(BPF_ROUTE_TEST): $(BUILD)/tests/%: tests/bpf/%.c tests/bpf/prog_harness.h $(SKEL) $(BPF_TEST_DEPS)
 	$(call msg,CC,$@)

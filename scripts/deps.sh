@@ -23,11 +23,12 @@ set -euo pipefail
 # iputils-tracepath: test_route checks the router's hop and the path MTU with it.
 # libmnl-dev: ringlib asks the kernel's "netdev" netlink family for a driver's
 # zero-copy chain limit (libbpf 1.1.2 cannot).
+# libyaml-dev: the config file (--config, user/core/conf.c).
 # scdoc: the man pages (docs/man/, make man); man-db, groff-base: test_install
 # renders them with man -l and groff -ww.
 PACKAGES=(
 	clang clang-19 libclang-rt-14-dev llvm libxdp-dev libbpf-dev bpftool libelf-dev
-	zlib1g-dev libjansson-dev libmnl-dev pkg-config make gcc libc6-dev libcmocka-dev iproute2 ethtool
+	zlib1g-dev libjansson-dev libmnl-dev libyaml-dev pkg-config make gcc libc6-dev libcmocka-dev iproute2 ethtool
 	iputils-ping socat procps coreutils libcap2-bin
 	curl atftp tftp-hpa tftpd-hpa iputils-tracepath scdoc man-db groff-base
 )

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "log.h"
 #include "opt.h"
 #include "out.h"
@@ -40,8 +41,13 @@ const struct xf_opt *xf_common_opt(const char *name)
 
 /* Every mode takes these, listed last in its --help. */
 static const struct xf_opt_use always[] = {
-	{ .name = "duration" }, { .name = "json" },    { .name = "verbose" },
-	{ .name = "help" },	{ .name = "version" }, {},
+	{ .name = "config" },
+	{ .name = "duration" },
+	{ .name = "json" },
+	{ .name = "verbose" },
+	{ .name = "help" },
+	{ .name = "version" },
+	{},
 };
 
 static int add_uses(struct xf_optset *s, const struct xf_opt_use *u, const char *mode)
@@ -90,8 +96,26 @@ err:
 	return -EINVAL;
 }
 
+char *xf_optset_keep(struct xf_optset *s, const char *text, size_t len)
+{
+	char **kept = realloc(s->kept, (s->nkept + 1) * sizeof(*kept));
+	char *copy;
+
+	if (!kept)
+		return NULL;
+	s->kept = kept;
+	copy = strndup(text, len);
+	if (copy)
+		s->kept[s->nkept++] = copy;
+	return copy;
+}
+
 void xf_optset_free(struct xf_optset *s)
 {
+	while (s->nkept)
+		free(s->kept[--s->nkept]);
+	free(s->kept);
+	s->kept = NULL;
 	free(s->e);
 	s->e = NULL;
 	s->n = 0;
@@ -165,6 +189,14 @@ static int store(const struct xf_optset *s, struct xf_opt_entry *e, const char *
 	return -EINVAL;
 }
 
+int xf_opt_set(struct xf_optset *s, struct xf_opt_entry *e, const char *arg, char *err)
+{
+	e->given = true;
+	if (e->ntext < XF_OPT_MAX_VALUES)
+		e->text[e->ntext++] = arg;
+	return store(s, e, arg, err);
+}
+
 static int apply_defaults(struct xf_optset *s)
 {
 	char err[XF_ERRLEN];
@@ -185,6 +217,7 @@ static int apply_defaults(struct xf_optset *s)
 int xf_opt_parse(struct xf_optset *s, int argc, char **argv, int *first)
 {
 	struct option *lo = calloc(s->n + 1, sizeof(*lo));
+	struct xf_opt_entry *cfg;
 	char shorts[2 * 64 + 2] = ":", err[XF_ERRLEN]; /* ':': a missing argument is ':' */
 	int c, idx, ret = 0;
 	size_t ns = 1;
@@ -232,10 +265,7 @@ int xf_opt_parse(struct xf_optset *s, int argc, char **argv, int *first)
 			ret = XF_OPT_VERSION;
 			break;
 		}
-		e->given = true;
-		if (e->ntext < XF_OPT_MAX_VALUES)
-			e->text[e->ntext++] = optarg;
-		if (store(s, e, optarg, err)) {
+		if (xf_opt_set(s, e, optarg, err)) {
 			char what[80];
 
 			snprintf(what, sizeof(what), "--%s", e->opt->name);
@@ -244,17 +274,27 @@ int xf_opt_parse(struct xf_optset *s, int argc, char **argv, int *first)
 	}
 	free(lo);
 	*first = optind;
+	cfg = xf_opt_find(s, "config");
+	if (!ret && cfg && cfg->given)
+		ret = xf_conf_load(s, cfg->text[cfg->ntext - 1]);
 	return ret;
 }
 
-bool xf_opt_given(const struct xf_optset *s, const char *name)
+struct xf_opt_entry *xf_opt_find(struct xf_optset *s, const char *name)
 {
 	uint32_t i;
 
 	for (i = 0; i < s->n; i++)
 		if (!strcmp(s->e[i].opt->name, name))
-			return s->e[i].given;
-	return false;
+			return &s->e[i];
+	return NULL;
+}
+
+bool xf_opt_given(const struct xf_optset *s, const char *name)
+{
+	const struct xf_opt_entry *e = xf_opt_find((struct xf_optset *)s, name);
+
+	return e && e->given;
 }
 
 /* @text wrapped to HELP_WIDTH, every line but the first indented to HELP_COL. */

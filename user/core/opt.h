@@ -16,6 +16,9 @@
  * before it is read, so a default can never be a value the user could not
  * give. Every parse error is one line, "xskfwd: MODE: --OPT: WHY (see xskfwd
  * MODE --help)", and exit status 2, before anything is set up.
+ *
+ * The config file (--config FILE, conf.h) gives the same options by their
+ * long names, through the same parser; the command line overrides it.
  */
 #ifndef XF_OPT_H
 #define XF_OPT_H
@@ -82,7 +85,8 @@ struct xf_opt_entry {
 	const struct xf_opt *opt;
 	const struct xf_opt_use *use; /* NULL for a mode's own option */
 	enum xf_opt_home home;
-	bool given; /* on the command line */
+	bool given;   /* on the command line or in the config file */
+	bool in_file; /* in the config file (conf.c) */
 	uint32_t ntext;
 	const char *text[XF_OPT_MAX_VALUES]; /* the arguments given, in order */
 };
@@ -92,6 +96,12 @@ struct xf_optset {
 	struct xf_opt_entry *e;
 	uint32_t n;
 	void *common, *ctx;
+	/* The config file's "interfaces" (conf.h), used when the command line
+	 * names none. */
+	const char *file_ifaces[XF_OPT_MAX_VALUES];
+	uint32_t nfile_ifaces;
+	char **kept; /* text the options point into (xf_optset_keep) */
+	uint32_t nkept;
 };
 
 /* The shared declarations (shared_opts.c). */
@@ -108,17 +118,32 @@ int xf_optset_init(struct xf_optset *s, const char *mode, const struct xf_opt_us
 void xf_optset_free(struct xf_optset *s);
 
 /*
- * Apply the defaults, then parse argv (argv[0] is the mode's name). The
- * positional arguments are left in argv[*first .. argc-1]. Returns 0, 2
- * after one line naming the option, or XF_OPT_HELP / XF_OPT_VERSION when
- * --help / --version was given (nothing else is checked then).
+ * Apply the defaults, then parse argv (argv[0] is the mode's name), then the
+ * file --config names (conf.h) for every option the command line left out.
+ * The positional arguments are left in argv[*first .. argc-1]. Returns 0, 2
+ * after one line naming the option (or the file and line), or XF_OPT_HELP /
+ * XF_OPT_VERSION when --help / --version was given (nothing else is checked
+ * then).
  */
 #define XF_OPT_HELP (-1)
 #define XF_OPT_VERSION (-2)
 int xf_opt_parse(struct xf_optset *s, int argc, char **argv, int *first);
 
-/* Whether option @name was given on the command line. */
+/* Whether option @name was given (on the command line or in the config file). */
 bool xf_opt_given(const struct xf_optset *s, const char *name);
+
+/* Option @name's entry in @s, or NULL. */
+struct xf_opt_entry *xf_opt_find(struct xf_optset *s, const char *name);
+
+/*
+ * Give option @e the argument @arg (NULL: an optional argument left out),
+ * exactly as the command line does: it is recorded for the start record and
+ * parsed into its place. 0, or -EINVAL with the reason in @err (XF_ERRLEN).
+ */
+int xf_opt_set(struct xf_optset *s, struct xf_opt_entry *e, const char *arg, char *err);
+
+/* A copy of @len bytes of @text, NUL-terminated, freed with @s; NULL: no memory. */
+char *xf_optset_keep(struct xf_optset *s, const char *text, size_t len);
 
 /* The options part of `xskfwd MODE --help`. */
 void xf_opt_help(const struct xf_optset *s, FILE *f);

@@ -136,7 +136,7 @@ int xf_run_cpu(const struct xf_run *r, uint32_t i)
 
 /* --- checks before set-up --- */
 
-static int check_ifaces(struct xf_run *r, char **names, uint32_t n)
+static int check_ifaces(struct xf_run *r, const char *const *names, uint32_t n)
 {
 	const struct xf_mode *m = r->mode;
 	uint32_t i, k;
@@ -503,8 +503,11 @@ int xf_run_mode(const struct xf_mode *m, int argc, char **argv)
 		goto out;
 	}
 	xf_verbose = r->o.verbose;
-	if (!ret)
-		ret = check_ifaces(r, argv + first, (uint32_t)(argc - first));
+	/* Interfaces on the command line replace the config file's. */
+	if (!ret && argc > first)
+		ret = check_ifaces(r, (const char *const *)argv + first, (uint32_t)(argc - first));
+	else if (!ret)
+		ret = check_ifaces(r, r->opts.file_ifaces, r->opts.nfile_ifaces);
 	if (!ret && m->max_ifaces)
 		ret = check_queues(r);
 	if (!ret)

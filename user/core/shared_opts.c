@@ -89,6 +89,9 @@ const struct xf_opt xf_common_opts[] = {
 	{ "busy-poll", 0, XF_OPT_FN, "US", .parse = parse_busy_poll, .optional_arg = true,
 	  .help = "pollers run the devices' NAPI themselves and never sleep "
 		  "(SO_PREFER_BUSY_POLL; US per call, 20 if not given)" },
+	{ "config", 0, XF_OPT_STR, "FILE", S(config), .no_json = true,
+	  .help = "read options from FILE (YAML: each option by its long name, and "
+		  "'interfaces'); the command line overrides it" },
 	{ "duration", 0, XF_OPT_U32, "S", S(duration), .min = 1, .max = 86400 * 365,
 	  .def_help = "until a signal", .help = "stop after S seconds" },
 	{ "json", 0, XF_OPT_FLAG, NULL, S(json), .help = "JSON lines instead of text" },

@@ -26,6 +26,7 @@ struct xf_shared_opts {
 	bool no_need_wakeup;
 	uint32_t duration; /* s; 0: until a signal */
 	bool json, verbose, help, version;
+	const char *config;		    /* --config FILE */
 	struct xf_rule rules[XF_MAX_RULES]; /* --match */
 	const char *rule_text[XF_MAX_RULES];
 	uint32_t nrules;
