@@ -18,7 +18,8 @@
 # fatal there (-fno-sanitize-recover=undefined). tests/integration runs them
 # with XF_BIN=build/san-... (scripts/test.sh does, with CI=true or --san).
 # PREFIX (default /usr/local) and DESTDIR: where make install puts
-# PREFIX/sbin/xskfwd and PREFIX/share/man/man8/*.8 (SBINDIR, MANDIR override).
+# PREFIX/sbin/xskfwd, PREFIX/share/man/man8/*.8 and the example config in
+# PREFIX/share/doc/xskfwd/examples (SBINDIR, MANDIR, EXAMPLESDIR override).
 # CLANG compiles the BPF objects; another compiler gets its own folder, e.g.
 #   make CLANG=clang-19 BUILD=build/clang19
 
@@ -131,6 +132,7 @@ man_mode    = $(patsubst xskfwd-%.8,%,$(filter xskfwd-%,$(1)))
 PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR  ?= $(PREFIX)/share/man
+EXAMPLESDIR ?= $(PREFIX)/share/doc/xskfwd/examples
 # Programs the rig and benchmarks attach to veth ends (not part of xskfwd).
 RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.c))
 
@@ -187,16 +189,19 @@ $(BUILD)/man/%: docs/man/%.scd $(BUILD)/xskfwd
 	$(Q)$(SCDOC) <$@.scd >$@
 	$(Q)rm -f $@.gen
 
-# The systemd unit (xskfwd@.service) and the example config are installed
-# here too once the config-file work brings them.
+# The example config goes where Debian keeps examples; the systemd unit
+# (xskfwd@.service) will be installed here too once it exists.
+EXAMPLES := docs/examples/forward.conf
 install: $(BUILD)/xskfwd $(MAN_PAGES)
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
-	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(EXAMPLESDIR)
 	$(Q)install -m 0755 $(BUILD)/xskfwd $(DESTDIR)$(SBINDIR)/xskfwd
 	$(Q)install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man8/
+	$(Q)install -m 0644 $(EXAMPLES) $(DESTDIR)$(EXAMPLESDIR)/
 
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(SBINDIR)/xskfwd $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN_PAGES)))
+	$(Q)rm -f $(addprefix $(DESTDIR)$(EXAMPLESDIR)/,$(notdir $(EXAMPLES)))
 
 $(BUILD)/frametool: tests/tools/frametool.c
 	$(call msg,CC,$@)

@@ -49,6 +49,7 @@ test_install_exactly_these_files() {
 	for page in "${PAGES[@]}"; do
 		want+=$'\n'"644 usr/share/man/man8/$page.8"
 	done
+	want+=$'\n'"644 usr/share/doc/xskfwd/examples/forward.conf"
 	want=$(sort -k2 <<<"$want")
 	assert_eq "$want" "$(installed "$DEST")" "files installed"
 }
