@@ -31,10 +31,10 @@ teardown_file() {
 	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null 2>&1 || true
 }
 
-# scrape [PATH]: GET http://127.0.0.1:METRICS_PORT/PATH (default metrics) in
+# scrape: GET http://127.0.0.1:METRICS_PORT/metrics in
 # the forwarder's namespace; the body on stdout, fails on an HTTP error.
 scrape() {
-	ip netns exec "$RIG_FWD" curl -sSf --max-time 5 "http://127.0.0.1:$METRICS_PORT/${1:-metrics}"
+	ip netns exec "$RIG_FWD" curl -sSf --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics"
 }
 
 # metric_sum FILE NAME PORT: "SUM COUNT" of family NAME's samples for PORT
@@ -145,14 +145,14 @@ test_prometheus_scrapes_forwarded_frames() {
 	# tx_ring_empty and rx_fill_ring_empty, which count events (a wake-up
 	# that found the ring empty), not frames: the exit drain moves them.
 	for p in "$RIG_FWD_A" "$RIG_FWD_B"; do
-		for f in $(grep "^summary $p " "$FWD_LOG" | grep -o '[a-z_]*=[0-9]*'); do
+		while read -r f; do
 			name=${f%%=*} v=${f#*=} metric=xskfwd_${name}_total
 			[[ "$name" == rx_left ]] && metric=xskfwd_rx_left
 			[[ "$name" == tx_ring_empty || "$name" == rx_fill_ring_empty ]] && continue
 			read -r got n < <(metric_sum "$XF_TEST_TMP/last.txt" "$metric" "$p")
 			assert_ge "$n" 1 "samples of $metric for $p"
 			assert_eq "$v" "$got" "$p $name: summary and the last scrape"
-		done
+		done < <(grep "^summary $p " "$FWD_LOG" | grep -o '[a-z_]*=[0-9]*')
 	done
 }
 
