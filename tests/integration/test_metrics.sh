@@ -120,7 +120,7 @@ test_promtool_accepts_exposition() {
 # sent, and the last scrape before the stop equals the exit summary.
 test_prometheus_scrapes_forwarded_frames() {
 	require_cmd prometheus
-	local sent lost0 lost want f p name v metric got n
+	local sent lost0 lost want f p name v metric got n compared=0
 	fwd_start --metrics "127.0.0.1:$METRICS_PORT" --match "$GEN_RULE"
 	prom_start
 	wait_until 15 prom_equals "up{job=\"xskfwd\"}" 1 || fail "Prometheus never scraped xskfwd"
@@ -152,8 +152,11 @@ test_prometheus_scrapes_forwarded_frames() {
 			read -r got n < <(metric_sum "$XF_TEST_TMP/last.txt" "$metric" "$p")
 			assert_ge "$n" 1 "samples of $metric for $p"
 			assert_eq "$v" "$got" "$p $name: summary and the last scrape"
+			compared=$((compared + 1))
 		done < <(grep "^summary $p " "$FWD_LOG" | grep -o '[a-z_]*=[0-9]*')
 	done
+	echo "$compared summary counters equal the last scrape's"
+	assert_ge "$compared" 30 "summary counters compared"
 }
 
 test_metrics_ipv6() {
