@@ -26,16 +26,21 @@ set -euo pipefail
 # libyaml-dev: the config file (--config, user/core/conf.c).
 # scdoc: the man pages (docs/man/, make man); man-db, groff-base: test_install
 # renders them with man -l and groff -ww.
+# libmicrohttpd-dev: the --metrics HTTP server (forward, route). prometheus:
+# test_metrics checks the exposition text with promtool and scrapes it with a
+# real server; its postinst would start a daemon on the host's port 9090, so
+# it is installed under the same policy-rc.d as tftpd-hpa.
 PACKAGES=(
 	clang clang-19 libclang-rt-14-dev llvm libxdp-dev libbpf-dev bpftool libelf-dev
 	zlib1g-dev libjansson-dev libmnl-dev libyaml-dev pkg-config make gcc libc6-dev libcmocka-dev iproute2 ethtool
 	iputils-ping socat procps coreutils libcap2-bin
 	curl atftp tftp-hpa tftpd-hpa iputils-tracepath scdoc man-db groff-base
+	libmicrohttpd-dev prometheus
 )
 
 # A policy-rc.d that exits 101 ("action forbidden") keeps maintainer scripts
 # (invoke-rc.d, deb-systemd-invoke) from starting services: tftpd-hpa's would
-# otherwise listen on the host's port 69. Only one this script made is removed.
+# otherwise listen on the host's port 69, prometheus' on 9090. Only one this script made is removed.
 POLICY_RC_D=/usr/sbin/policy-rc.d
 MADE_POLICY_RC_D=0
 

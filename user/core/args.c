@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Strict number and list parsing for options (see args.h). */
+/* Strict number, list and address parsing for options (see args.h). */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -110,5 +111,46 @@ int xf_parse_list(const char *s, uint32_t max, uint32_t *out, uint32_t *n, char 
 		out[count++] = v;
 	}
 	*n = count;
+	return 0;
+}
+
+int xf_parse_addr_port(const char *s, struct sockaddr_storage *sa, socklen_t *len, char *err)
+{
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)sa;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)sa;
+	const char *colon, *host = s;
+	char buf[INET6_ADDRSTRLEN];
+	size_t hlen;
+	uint32_t port;
+	bool v6 = s[0] == '[';
+
+	colon = v6 ? strstr(s, "]:") : strrchr(s, ':');
+	if (!colon || (!v6 && strchr(s, ':') != colon)) {
+		snprintf(err, XF_ERRLEN, "'%.60s': expected ADDR:PORT or [IPv6]:PORT", s);
+		return -EINVAL;
+	}
+	host += v6;
+	hlen = (size_t)(colon - host);
+	if (hlen >= sizeof(buf)) {
+		snprintf(err, XF_ERRLEN, "'%.60s': not an IPv4 or IPv6 address", s);
+		return -EINVAL;
+	}
+	memcpy(buf, host, hlen);
+	buf[hlen] = '\0';
+	if (xf_parse_u32(colon + 1 + v6, 1, 65535, &port, err))
+		return -EINVAL;
+	memset(sa, 0, sizeof(*sa));
+	if (!v6 && inet_pton(AF_INET, buf, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+		*len = sizeof(*a4);
+	} else if (v6 && inet_pton(AF_INET6, buf, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*a6);
+	} else {
+		snprintf(err, XF_ERRLEN, "'%.60s': not an IPv4 or [IPv6] address", buf);
+		return -EINVAL;
+	}
 	return 0;
 }

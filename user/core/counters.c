@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The counters every mode reports (counters.h). */
+#include <string.h>
+
 #include "counters.h"
 #include "xskfwd_shared.h"
 
@@ -19,6 +21,11 @@ static const char *const counter_names[XF_CNT_MAX] = {
 	[XF_CNT_SLOW_OTHER] = "xdp_slow_other",
 };
 
+const char *xf_counter_name(int k)
+{
+	return k >= 0 && k < XF_CNT_MAX ? counter_names[k] : NULL;
+}
+
 void xf_port_counters_out(struct xf_out *o, const uint64_t *xdp, int n)
 {
 	struct xo_field f[XF_CNT_MAX];
@@ -29,9 +36,9 @@ void xf_port_counters_out(struct xf_out *o, const uint64_t *xdp, int n)
 	xo_u64_fields(o, f, k, '=');
 }
 
-void xf_sock_stats_out(struct xf_out *o, const struct rl_xdp_stats *k, bool tx)
+size_t xf_sock_stats_fields(const struct rl_xdp_stats *k, bool tx, struct xo_field *f)
 {
-	const struct xo_field f[] = {
+	const struct xo_field all[XF_SOCK_FIELDS] = {
 		{ "rx_dropped", k->rx_dropped },
 		{ "rx_ring_full", k->rx_ring_full },
 		{ "rx_fill_ring_empty", k->rx_fill_ring_empty_descs },
@@ -39,6 +46,15 @@ void xf_sock_stats_out(struct xf_out *o, const struct rl_xdp_stats *k, bool tx)
 		{ "tx_invalid_descs", k->tx_invalid_descs },
 		{ "tx_ring_empty", k->tx_ring_empty_descs },
 	};
+	size_t n = tx ? XF_SOCK_FIELDS : 4;
 
-	xo_u64_fields(o, f, tx ? 6 : 4, '=');
+	memcpy(f, all, n * sizeof(*f));
+	return n;
+}
+
+void xf_sock_stats_out(struct xf_out *o, const struct rl_xdp_stats *k, bool tx)
+{
+	struct xo_field f[XF_SOCK_FIELDS];
+
+	xo_u64_fields(o, f, xf_sock_stats_fields(k, tx, f), '=');
 }

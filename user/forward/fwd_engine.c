@@ -98,7 +98,7 @@ int fwd_setup(struct xf_run *r, enum fwd_steer steer)
 	 * while the sockets were made. */
 	for (k = 0; !err && k < r->nports; k++)
 		xf_fwd_collect(&r->port[k], f->pollers, f->npollers, k, &f->prev[k], NULL);
-	return err;
+	return err ? err : fwd_metrics_start(&f->metrics, r);
 }
 
 void fwd_start(struct xf_run *r, struct xf_out *o)
@@ -127,6 +127,7 @@ void fwd_start(struct xf_run *r, struct xf_out *o)
 	xo_arr_close(o);
 	for (i = 0; i < r->o.nrules; i++)
 		xo_text(o, "rule %u: %s\n", i + 1, r->o.rule_text[i]);
+	fwd_metrics_out(&f->metrics, o);
 }
 
 void fwd_rate(struct xf_run *r, struct xf_out *o, double t, double dt)
@@ -201,6 +202,7 @@ void fwd_teardown(struct xf_run *r)
 	struct fwd *f = r->ctx;
 	uint32_t i, k;
 
+	fwd_metrics_stop(&f->metrics); /* first: it reads the sockets */
 	for (i = 0; i < f->npollers; i++) {
 		for (k = 0; k < r->nports; k++)
 			rl_sock_destroy(f->pollers[i].sock[k]);
@@ -227,5 +229,20 @@ const struct xf_opt_use fwd_shared_opts[] = {
 	{ .name = "no-need-wakeup" },
 	{ .name = "spin-us" },
 	{ .name = "busy-poll" },
+	{},
+};
+
+static int parse_metrics(void *dst, const struct xf_opt *opt, const char *arg, char *err)
+{
+	struct fwd *f = dst;
+
+	(void)opt;
+	return fwd_metrics_parse(&f->metrics, arg, err);
+}
+
+const struct xf_opt fwd_opts[] = {
+	{ "metrics", 0, XF_OPT_FN, "ADDR:PORT", .parse = parse_metrics,
+	  .help = "serve the counters for Prometheus at http://ADDR:PORT/metrics (IPv4:PORT or "
+		  "[IPv6]:PORT), from a thread of its own off the pollers' CPUs" },
 	{},
 };

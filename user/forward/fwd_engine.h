@@ -12,11 +12,13 @@
  * into the maps. At stop, fwd_drain() detaches the classifiers (no new
  * frames for the sockets) and lets the pollers forward what is already on
  * the rings (at most FWD_DRAIN_MS) before they are stopped; then the
- * summary, then tear-down.
+ * summary, then tear-down. With --metrics, the counters are served over
+ * HTTP (fwd_metrics.h) from the end of set-up to the start of tear-down.
  */
 #ifndef XF_FWD_ENGINE_H
 #define XF_FWD_ENGINE_H
 
+#include "fwd_metrics.h"
 #include "fwd_poller.h"
 #include "fwd_stats.h"
 #include "run.h"
@@ -30,6 +32,7 @@ struct fwd {
 	struct fwd_poller *pollers;
 	uint32_t npollers;
 	struct xf_port_totals prev[XF_MAX_PORTS];
+	struct fwd_metrics metrics; /* --metrics */
 };
 
 /* The checks both modes make: --batch against --ring-size; a warning when
@@ -45,14 +48,16 @@ void fwd_drain(struct xf_run *r);
 void fwd_summary(struct xf_run *r, struct xf_out *o, double secs);
 void fwd_teardown(struct xf_run *r);
 
-/* The shared options both modes take (--queues ... --busy-poll). */
+/* The shared options both modes take (--queues ... --busy-poll), and their
+ * own (--metrics). */
 extern const struct xf_opt_use fwd_shared_opts[];
+extern const struct xf_opt fwd_opts[];
 
 /* The members of a forwarding mode's struct xf_mode that the engine gives;
  * the mode adds its name, arguments, text, .setup and .start. */
-#define FWD_ENGINE_MODE                                                                    \
-	.flags = XF_MODE_PORTS, .shared = fwd_shared_opts, .ctx_size = sizeof(struct fwd), \
-	.check = fwd_check, .rate = fwd_rate, .drain = fwd_drain, .summary = fwd_summary,  \
-	.teardown = fwd_teardown
+#define FWD_ENGINE_MODE                                                                           \
+	.flags = XF_MODE_PORTS, .shared = fwd_shared_opts, .opts = fwd_opts,                      \
+	.ctx_size = sizeof(struct fwd), .check = fwd_check, .rate = fwd_rate, .drain = fwd_drain, \
+	.summary = fwd_summary, .teardown = fwd_teardown
 
 #endif

@@ -101,25 +101,34 @@ void xf_print_rate(struct xf_out *o, double t, const char *port, const struct xf
 	xo_close(o);
 }
 
-static void print_moved(struct xf_out *o, const struct xf_queue_totals *q)
+size_t xf_queue_fields(const struct xf_queue_totals *q, struct xo_field *f)
 {
-	const struct xo_field f[] = {
+	const struct xo_field moved[] = {
 		{ "rx_packets", q->rx_packets }, { "rx_bytes", q->rx_bytes },
 		{ "rx_left", q->rx_left },	 { "tx_packets", q->tx_packets },
 		{ "tx_bytes", q->tx_bytes },	 { "tx_completed", q->tx_completed },
 	};
-
 	/* Multi-buffer: packets and frames (descriptors) differ. */
 	const struct xo_field chains[] = {
 		{ "rx_descs", q->rx_descs },
 		{ "tx_descs", q->tx_descs },
 		{ "tx_chain_too_long", q->tx_chain_too_long },
 	};
+	size_t n = XO_NFIELDS(moved);
 
-	xo_u64_fields(o, f, XO_NFIELDS(f), '=');
-	if (q->sg)
-		xo_u64_fields(o, chains, XO_NFIELDS(chains), '=');
-	xf_sock_stats_out(o, &q->k, true);
+	memcpy(f, moved, sizeof(moved));
+	if (q->sg) {
+		memcpy(f + n, chains, sizeof(chains));
+		n += XO_NFIELDS(chains);
+	}
+	return n + xf_sock_stats_fields(&q->k, true, f + n);
+}
+
+static void print_moved(struct xf_out *o, const struct xf_queue_totals *q)
+{
+	struct xo_field f[XF_QUEUE_FIELDS];
+
+	xo_u64_fields(o, f, xf_queue_fields(q, f), '=');
 }
 
 void xf_print_summary(struct xf_out *o, const char *port, const struct xf_port_totals *t,

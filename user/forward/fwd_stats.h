@@ -23,8 +23,10 @@
 #define XF_FWD_STATS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "counters.h"
 #include "fwd_poller.h"
 #include "out.h"
 #include "port.h"
@@ -52,6 +54,14 @@ struct xf_port_totals {
 void xf_fwd_collect(const struct xf_port *p, const struct fwd_poller *pollers, uint32_t n, int k,
 		    struct xf_port_totals *t, struct xf_queue_totals *per_queue);
 uint64_t xf_port_drops(const struct xf_port_totals *t);
+
+/*
+ * A queue's (or a port's summed) counters as (name, value) pairs into @f, in
+ * the summary's order; the multi-buffer ones only when @q->sg. Returns how
+ * many (at most XF_QUEUE_FIELDS).
+ */
+#define XF_QUEUE_FIELDS (9 + XF_SOCK_FIELDS)
+size_t xf_queue_fields(const struct xf_queue_totals *q, struct xo_field *f);
 
 /* One rate record for a port: from @prev to @now over @secs. */
 void xf_print_rate(struct xf_out *o, double t, const char *port, const struct xf_port_totals *prev,

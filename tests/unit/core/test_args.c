@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Unit tests of the strict option parsers (user/core/args.c): xf_parse_u32() and
- * xf_parse_list().
+ * Unit tests of the strict option parsers (user/core/args.c): xf_parse_u32(),
+ * xf_parse_list() and xf_parse_addr_port().
  *
  * Every number on the command line (ring sizes, batch, queue and CPU lists,
  * rule ports and VLAN ids) goes through these, so they must take exactly
@@ -9,7 +9,8 @@
  * a reason instead of reading a prefix of it ("12a" is not 12, "-1" is not
  * 4294967295), and leave the output alone on error. Lists must come back
  * sorted and without repeats, within the XF_MAX_LIST entries the callers'
- * arrays hold.
+ * arrays hold. A listening address is IPv4:PORT or [IPv6]:PORT, nothing
+ * looser (no host names, no bare IPv6, no port 0).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -19,6 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <cmocka.h>
 
@@ -270,6 +274,49 @@ static void test_list_max_entries(void **state)
 	assert_list(out, n, (const uint32_t[]){ 1000, 4000, 4001, 4095 }, 4);
 }
 
+static void test_addr_port(void **state)
+{
+	struct sockaddr_storage sa;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&sa;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&sa;
+	char err[XF_ERRLEN], text[INET6_ADDRSTRLEN];
+	socklen_t len = 0;
+
+	(void)state;
+	assert_int_equal(xf_parse_addr_port("127.0.0.1:9100", &sa, &len, err), 0);
+	assert_int_equal(a4->sin_family, AF_INET);
+	assert_int_equal(ntohs(a4->sin_port), 9100);
+	assert_int_equal(a4->sin_addr.s_addr, htonl(0x7f000001));
+	assert_int_equal(len, sizeof(*a4));
+	assert_int_equal(xf_parse_addr_port("[2001:db8::1]:65535", &sa, &len, err), 0);
+	assert_int_equal(a6->sin6_family, AF_INET6);
+	assert_int_equal(ntohs(a6->sin6_port), 65535);
+	assert_string_equal(inet_ntop(AF_INET6, &a6->sin6_addr, text, sizeof(text)), "2001:db8::1");
+	assert_int_equal(len, sizeof(*a6));
+}
+
+static void test_addr_port_errors(void **state)
+{
+	static const char *const bad[] = {
+		"",	      "9100",	      ":9100",		 "127.0.0.1",
+		"127.0.0.1:", "127.0.0.1:0",  "127.0.0.1:65536", "1.2.3:80",
+		"::1:9100",   "[::1]9100",    "[::1]:",		 "[127.0.0.1]:80",
+		"[::1:9100",  "localhost:80", "1.2.3.4:80x",	 "1.2.3.4:-1",
+	};
+	struct sockaddr_storage sa;
+	char err[XF_ERRLEN];
+	socklen_t len;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (xf_parse_addr_port(bad[i], &sa, &len, err) != -EINVAL)
+			fail_msg("'%s' accepted", bad[i]);
+		assert_true(err[0] != '\0');
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +329,8 @@ int main(void)
 		cmocka_unit_test(test_list_sorted_merged),
 		cmocka_unit_test(test_list_errors),
 		cmocka_unit_test(test_list_max_entries),
+		cmocka_unit_test(test_addr_port),
+		cmocka_unit_test(test_addr_port_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
