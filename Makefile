@@ -58,7 +58,7 @@ $(shell mkdir -p $(BUILD) && printf '$(XF_VERSION_TEXT)\n' | cmp -s - $(BUILD)/v
 CFLAGS   ?= -O2 -g
 XF_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
 	     -I$(BUILD) -Ibpf -Iringlib -Iuser/core -Iuser/net $(CFLAGS)
-XF_LDLIBS := -lxdp -lbpf -lelf -lz -ljansson -lmnl -lyaml -lm -lpthread
+XF_LDLIBS := -lxdp -lbpf -lelf -lz -ljansson -lmnl -lyaml -lsystemd -lm -lpthread
 # The test tools (frametool, gencheck, payload_send, reply_send, tftp_hostile, tftpbench,
 # udpcheck) get the sanitizers too.
 TOOL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
