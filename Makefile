@@ -2,7 +2,8 @@
 #   make            build/xskfwd (BPF classifier and generator embedded as skeletons),
 #                   the test tools, and the man pages when scdoc is installed
 #   make man        the man pages, build/man/*.8 (scdoc; see docs/man/)
-#   make install    the binary and the man pages under DESTDIR/PREFIX (see below)
+#   make install    the binary, the man pages, the example config and the systemd
+#                   unit under DESTDIR/PREFIX (see below)
 #   make uninstall  remove what make install installed
 #   make test       install missing dependencies, build, unit + integration tests
 #   make unit       unit tests only (no root)
