@@ -2,7 +2,8 @@
 #   make            build/xskfwd (BPF classifier and generator embedded as skeletons),
 #                   the test tools, and the man pages when scdoc is installed
 #   make man        the man pages, build/man/*.8 (scdoc; see docs/man/)
-#   make install    the binary and the man pages under DESTDIR/PREFIX (see below)
+#   make install    the binary, the man pages, the example config and the systemd
+#                   unit under DESTDIR/PREFIX (see below)
 #   make uninstall  remove what make install installed
 #   make test       install missing dependencies, build, unit + integration tests
 #   make unit       unit tests only (no root)
@@ -18,8 +19,10 @@
 # fatal there (-fno-sanitize-recover=undefined). tests/integration runs them
 # with XF_BIN=build/san-... (scripts/test.sh does, with CI=true or --san).
 # PREFIX (default /usr/local) and DESTDIR: where make install puts
-# PREFIX/sbin/xskfwd, PREFIX/share/man/man8/*.8 and the example config in
-# PREFIX/share/doc/xskfwd/examples (SBINDIR, MANDIR, EXAMPLESDIR override).
+# PREFIX/sbin/xskfwd, PREFIX/share/man/man8/*.8, the example config in
+# PREFIX/share/doc/xskfwd/examples and the systemd unit xskfwd@.service in
+# PREFIX/lib/systemd/system (SBINDIR, MANDIR, EXAMPLESDIR, UNITDIR override;
+# CONFDIR, default /etc/xskfwd, is where the unit reads NAME.conf).
 # CLANG compiles the BPF objects; another compiler gets its own folder, e.g.
 #   make CLANG=clang-19 BUILD=build/clang19
 
@@ -58,7 +61,7 @@ $(shell mkdir -p $(BUILD) && printf '$(XF_VERSION_TEXT)\n' | cmp -s - $(BUILD)/v
 CFLAGS   ?= -O2 -g
 XF_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
 	     -I$(BUILD) -Ibpf -Iringlib -Iuser/core -Iuser/net $(CFLAGS)
-XF_LDLIBS := -lxdp -lbpf -lelf -lz -ljansson -lmnl -lyaml -lmicrohttpd -lm -lpthread
+XF_LDLIBS := -lxdp -lbpf -lelf -lz -ljansson -lmnl -lyaml -lmicrohttpd -lsystemd -lm -lpthread
 # The test tools (frametool, gencheck, payload_send, reply_send, tftp_hostile, tftpbench,
 # udpcheck) get the sanitizers too.
 TOOL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
@@ -133,6 +136,10 @@ PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR  ?= $(PREFIX)/share/man
 EXAMPLESDIR ?= $(PREFIX)/share/doc/xskfwd/examples
+# systemd looks in /usr/local/lib/systemd/system and /usr/lib/systemd/system
+# (= /lib/systemd/system, Debian's systemdsystemunitdir, on a merged /usr).
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+CONFDIR ?= /etc/xskfwd
 # Programs the rig and benchmarks attach to veth ends (not part of xskfwd).
 RIG_BPF     := $(patsubst bpf/rig/%.c,$(BUILD)/rig/%.o,$(wildcard bpf/rig/*.bpf.c))
 
@@ -189,19 +196,25 @@ $(BUILD)/man/%: docs/man/%.scd $(BUILD)/xskfwd
 	$(Q)$(SCDOC) <$@.scd >$@
 	$(Q)rm -f $@.gen
 
-# The example config goes where Debian keeps examples; the systemd unit
-# (xskfwd@.service) will be installed here too once it exists.
+# The example config goes where Debian keeps examples. The unit names the
+# installed binary and CONFDIR, so it is written at install time.
 EXAMPLES := docs/examples/forward.conf
+UNIT     := xskfwd@.service
 install: $(BUILD)/xskfwd $(MAN_PAGES)
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
-	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(EXAMPLESDIR)
+	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(EXAMPLESDIR) \
+		$(DESTDIR)$(UNITDIR)
 	$(Q)install -m 0755 $(BUILD)/xskfwd $(DESTDIR)$(SBINDIR)/xskfwd
 	$(Q)install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man8/
 	$(Q)install -m 0644 $(EXAMPLES) $(DESTDIR)$(EXAMPLESDIR)/
+	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@CONFDIR@|$(CONFDIR)|g' systemd/$(UNIT).in \
+		>$(DESTDIR)$(UNITDIR)/$(UNIT)
+	$(Q)chmod 0644 $(DESTDIR)$(UNITDIR)/$(UNIT)
 
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(SBINDIR)/xskfwd $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN_PAGES)))
 	$(Q)rm -f $(addprefix $(DESTDIR)$(EXAMPLESDIR)/,$(notdir $(EXAMPLES)))
+	$(Q)rm -f $(DESTDIR)$(UNITDIR)/$(UNIT)
 
 $(BUILD)/frametool: tests/tools/frametool.c
 	$(call msg,CC,$@)

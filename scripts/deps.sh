@@ -24,6 +24,8 @@ set -euo pipefail
 # libmnl-dev: ringlib asks the kernel's "netdev" netlink family for a driver's
 # zero-copy chain limit (libbpf 1.1.2 cannot).
 # libyaml-dev: the config file (--config, user/core/conf.c).
+# libsystemd-dev: sd_notify() for the Type=notify unit (user/core/run.c);
+# systemd: systemd-analyze, which test_service verifies the unit with.
 # scdoc: the man pages (docs/man/, make man); man-db, groff-base: test_install
 # renders them with man -l and groff -ww.
 # libmicrohttpd-dev: the --metrics HTTP server (forward, route). prometheus:
@@ -32,7 +34,7 @@ set -euo pipefail
 # it is installed under the same policy-rc.d as tftpd-hpa.
 PACKAGES=(
 	clang clang-19 libclang-rt-14-dev llvm libxdp-dev libbpf-dev bpftool libelf-dev
-	zlib1g-dev libjansson-dev libmnl-dev libyaml-dev pkg-config make gcc libc6-dev libcmocka-dev iproute2 ethtool
+	zlib1g-dev libjansson-dev libmnl-dev libyaml-dev libsystemd-dev systemd pkg-config make gcc libc6-dev libcmocka-dev iproute2 ethtool
 	iputils-ping socat procps coreutils libcap2-bin
 	curl atftp tftp-hpa tftpd-hpa iputils-tracepath scdoc man-db groff-base
 	libmicrohttpd-dev prometheus

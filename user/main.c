@@ -86,6 +86,7 @@ int main(int argc, char **argv)
 {
 	const struct cmd *c;
 
+	xf_log_init();
 	if (argc < 2) {
 		usage(stderr);
 		return XF_EXIT_USAGE;

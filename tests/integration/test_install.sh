@@ -1,9 +1,9 @@
 # shellcheck shell=bash disable=SC2034 # TIMEOUT_* are read by run.sh
 # test_install.sh - `make install` and the man pages, as a packager and a
 # reader would check them: `make install DESTDIR=... PREFIX=/usr` puts exactly
-# the binary and one page per command where they belong, `make uninstall`
-# takes them away again, every page renders without a groff warning, each
-# page's OPTIONS list is the list `xskfwd MODE --help` prints (both come from
+# the binary, one page per command, the example config and the systemd unit
+# where they belong, `make uninstall` takes them away again, every page
+# renders without a groff warning, each page's OPTIONS list is the list `xskfwd MODE --help` prints (both come from
 # the option tables: a page that leaves an option out, or has one --help has
 # not, fails), xskfwd(8) lists the commands `xskfwd --help` does, and the
 # installed binary runs.
@@ -50,6 +50,7 @@ test_install_exactly_these_files() {
 		want+=$'\n'"644 usr/share/man/man8/$page.8"
 	done
 	want+=$'\n'"644 usr/share/doc/xskfwd/examples/forward.conf"
+	want+=$'\n'"644 usr/lib/systemd/system/xskfwd@.service"
 	want=$(sort -k2 <<<"$want")
 	assert_eq "$want" "$(installed "$DEST")" "files installed"
 }

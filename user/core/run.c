@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* The one lifecycle of every mode (design in run.h). */
+/* The one lifecycle of every mode (design in run.h); systemd's notify protocol. */
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
+#include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -416,6 +417,30 @@ static void start_record(struct xf_run *r)
 	xo_close(&r->out);
 }
 
+/*
+ * systemd's notify protocol (Type=notify units): READY=1 once the start
+ * record is out and the threads run, STOPPING=1 when the stop begins, each
+ * with a STATUS= line for `systemctl status`. sd_notify() does nothing
+ * without NOTIFY_SOCKET, i.e. outside such a unit.
+ */
+static void notify_ready(const struct xf_run *r)
+{
+	char status[256];
+	size_t used;
+	uint32_t k;
+
+	used = (size_t)snprintf(status, sizeof(status), "READY=1\nSTATUS=%s", r->mode->name);
+	for (k = 0; k < r->nports && used < sizeof(status); k++)
+		used += (size_t)snprintf(status + used, sizeof(status) - used, "%s%s",
+					 k ? ", " : " on ", r->port[k].name);
+	sd_notify(0, status);
+}
+
+static void notify_stopping(void)
+{
+	sd_notify(0, "STOPPING=1\nSTATUS=stopping");
+}
+
 static int lock_ports(struct xf_run *r)
 {
 	uint32_t k;
@@ -443,10 +468,13 @@ static int run(struct xf_run *r)
 	}
 	start_record(r);
 	r->start_ns = xf_now_ns();
-	if (start_threads(r))
+	if (start_threads(r)) {
 		ret = XF_EXIT_ERROR;
-	else
+	} else {
+		notify_ready(r);
 		wait_for_stop(r);
+	}
+	notify_stopping();
 	if (m->drain)
 		m->drain(r);
 	atomic_store(&r->stop, true);

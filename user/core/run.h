@@ -15,9 +15,10 @@
  *   4. ports: each interface locked (XF_MODE_PORTS); .setup builds the rest
  *      (UMEM, sockets, classifier through xf_run_attach) and registers its
  *      threads (xf_run_thread)
- *   5. the start record, the threads started and pinned
+ *   5. the start record, the threads started and pinned, then READY=1 to
+ *      systemd (sd_notify: nothing outside a Type=notify unit)
  *   6. once a second, .rate; until a signal, --duration, a thread's failure
- *      or .finished
+ *      or .finished; then STOPPING=1 to systemd
  *   7. .drain (the threads still run: forward empties its rings), the stop
  *      flag, .interrupt while joining, then .stopped (the threads are gone)
  *   8. .summary, then each thread's stop record, once per distinct message
