@@ -27,6 +27,17 @@ xs() {
 	ip netns exec "$RIG_FWD" "$XF_BIN/xskfwd" "$@"
 }
 
+# assert_doc_keys MODE JSON: the record's keys are the ones docs/output.md lists.
+assert_doc_keys() {
+	python3 - "$XF_ROOT/docs/output.md" "$1" "$2" <<'PY' || fail "$1: keys against docs/output.md"
+import json, re, sys
+block = re.search(r"<!-- keys -->\n```\n(.*?)```", open(sys.argv[1]).read(), re.S).group(1)
+keys = dict((tuple(w.split()), n.split()) for w, n in (l.split(": ") for l in block.splitlines()))
+rec = json.loads(sys.argv[3])
+assert list(rec) == keys[(sys.argv[2], rec["type"])], (list(rec), sys.argv[2])
+PY
+}
+
 # port_status DEV: "STATE PID OURS" of DEV in `xskfwd status --json` (PID
 # "-" when null; OURS: the names of our programs attached, or "-").
 port_status() {
@@ -61,6 +72,7 @@ test_running_forward_listed() {
 		assert_eq "running $pid xskfwd_xdp" "$(port_status "$dev")" "$dev in status"
 	done
 	assert_eq "$RIG_FWD_A $RIG_FWD_B" "$(instance_ports "$pid")" "the instance's ports"
+	assert_doc_keys status "$(xs status --json)"
 	out=$(xs status)
 	echo "$out"
 	assert_contains "$out" "running (pid $pid)"
@@ -93,10 +105,12 @@ test_left_behind_then_unloaded() {
 	out=$(xs status)
 	echo "$out"
 	assert_contains "$out" "Running xskfwd instances: none"
+	# fwd1 by JSON (the record's keys are the documented ones), fwd0 by text
+	assert_doc_keys unload "$(xs unload "$RIG_FWD_B" --json)"
+	out=$(xs unload "$RIG_FWD_A")
+	echo "$out"
+	assert_contains "$out" "$RIG_FWD_A: removed the classifier left behind (id "
 	for dev in "$RIG_FWD_A" "$RIG_FWD_B"; do
-		out=$(xs unload "$dev")
-		echo "$out"
-		assert_contains "$out" "$dev: removed the classifier left behind (id "
 		assert_eq "none - -" "$(port_status "$dev")" "$dev after unload"
 		assert_no_xdp "$RIG_FWD" "$dev"
 		assert_no_lock "$RIG_FWD" "$dev"
