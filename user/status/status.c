@@ -74,7 +74,7 @@ static void instances_out(struct xf_out *o, const struct xf_attached *a, size_t 
 	xo_arr_open(o, "instances");
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < i && !(a[k].held && a[k].pid == a[i].pid); k++)
-			;
+			; /* an earlier port of the same instance? */
 		if (!a[i].held || k < i)
 			continue; /* not held, or its instance is listed */
 		found++;
@@ -196,8 +196,6 @@ static int unload_once(struct xf_run *r)
 	return XF_EXIT_OK;
 }
 
-static const struct xf_opt_use no_shared[] = { {} };
-
 const struct xf_mode xf_status_mode = {
 	.name = "status",
 	.args = "",
@@ -206,7 +204,6 @@ const struct xf_mode xf_status_mode = {
 		 "xskfwd holds the interface (running) or a killed one left its classifier\n"
 		 "behind (left behind; xskfwd unload removes it). Programs not ours are\n"
 		 "foreign. Then the running instances, each a pid and its ports.",
-	.shared = no_shared,
 	.once = status_once,
 };
 
@@ -220,6 +217,5 @@ const struct xf_mode xf_unload_mode = {
 		 "through a libxdp dispatcher stay.",
 	.min_ifaces = 1,
 	.max_ifaces = 1,
-	.shared = no_shared,
 	.once = unload_once,
 };
