@@ -29,6 +29,9 @@ static const struct cmd cmds[] = {
 	  "route IP between interfaces, next hops from the kernel's routing tables" },
 	{ "serve", &xf_serve_mode, "serve files over TFTP, every reply built in a UMEM frame" },
 	{ "sink", &xf_sink_mode, "receive the generator's frames: loss, reordering, latency" },
+	{ "status", &xf_status_mode,
+	  "list the XDP programs on every interface: ours running, ours left behind, foreign" },
+	{ "unload", &xf_unload_mode, "remove a classifier of ours a killed xskfwd left behind" },
 	{ "version", NULL, "show the version" },
 };
 

@@ -13,5 +13,7 @@ extern const struct xf_mode xf_route_mode;
 extern const struct xf_mode xf_gen_mode;
 extern const struct xf_mode xf_sink_mode;
 extern const struct xf_mode xf_serve_mode;
+extern const struct xf_mode xf_status_mode;
+extern const struct xf_mode xf_unload_mode;
 
 #endif

@@ -96,6 +96,16 @@ err:
 	return -EINVAL;
 }
 
+void xf_optset_drop(struct xf_optset *s, const char *name)
+{
+	struct xf_opt_entry *e = xf_opt_find(s, name);
+
+	if (!e)
+		return;
+	memmove(e, e + 1, (size_t)(s->e + s->n - (e + 1)) * sizeof(*e));
+	s->n--;
+}
+
 char *xf_optset_keep(struct xf_optset *s, const char *text, size_t len)
 {
 	char **kept = realloc(s->kept, (s->nkept + 1) * sizeof(*kept));

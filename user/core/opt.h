@@ -117,6 +117,9 @@ int xf_optset_init(struct xf_optset *s, const char *mode, const struct xf_opt_us
 		   const struct xf_opt *opts, void *common, void *ctx);
 void xf_optset_free(struct xf_optset *s);
 
+/* Take option @name out of @s (a command that runs once has no --duration). */
+void xf_optset_drop(struct xf_optset *s, const char *name);
+
 /*
  * Apply the defaults, then parse argv (argv[0] is the mode's name), then the
  * file --config names (conf.h) for every option the command line left out.

@@ -24,6 +24,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "attached.h"
 #include "log.h"
 #include "out.h"
 #include "port.h"
@@ -176,21 +177,29 @@ static int open_locked(struct xf_port *p, const char *path)
 	return -EAGAIN;
 }
 
+int xf_port_lock_path(char *buf, size_t len, int ifindex)
+{
+	struct stat ns;
+
+	if (stat("/proc/self/ns/net", &ns))
+		return -errno;
+	snprintf(buf, len, LOCK_DIR "/%lu-%d.lock", (unsigned long)ns.st_ino, ifindex);
+	return 0;
+}
+
 static int take_lock(struct xf_port *p)
 {
 	char pid[32];
-	struct stat ns;
 	ssize_t len;
 	int fd;
 
-	if (stat("/proc/self/ns/net", &ns) || (mkdir(LOCK_DIR, 0755) && errno != EEXIST)) {
+	if (xf_port_lock_path(p->lock_path, sizeof(p->lock_path), p->ifindex) ||
+	    (mkdir(LOCK_DIR, 0755) && errno != EEXIST)) {
 		xf_warn("%s: cannot use %s (%s): a classifier left by a killed run will not "
 			"be recognised",
 			p->name, LOCK_DIR, strerror(errno));
 		return 0;
 	}
-	snprintf(p->lock_path, sizeof(p->lock_path), LOCK_DIR "/%lu-%d.lock",
-		 (unsigned long)ns.st_ino, p->ifindex);
 	fd = open_locked(p, p->lock_path);
 	if (fd == -EBUSY)
 		return fd;
@@ -236,31 +245,10 @@ int xf_port_lock(struct xf_port *p)
 /* Detach a classifier of ours left attached by a run that no longer exists. */
 static int remove_stale(struct xf_port *p)
 {
-	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(p->ifindex);
-	struct xdp_program *prog;
-	enum xdp_attach_mode mode;
-	int err = 0;
+	uint32_t id;
+	int err = xf_attached_remove_ours(p->ifindex, &id);
 
-	if (libxdp_get_error(mp))
-		return 0; /* nothing attached */
-	mode = xdp_multiprog__attach_mode(mp);
-	if (xdp_multiprog__is_legacy(mp)) {
-		prog = xdp_multiprog__main_prog(mp);
-		if (prog && !strcmp(xdp_program__name(prog), XF_PROG_NAME)) {
-			err = xdp_multiprog__detach(mp);
-			p->replaced_stale = !err;
-		}
-	} else {
-		for (prog = xdp_multiprog__next_prog(NULL, mp); prog;
-		     prog = xdp_multiprog__next_prog(prog, mp)) {
-			if (strcmp(xdp_program__name(prog), XF_PROG_NAME))
-				continue;
-			err = xdp_program__detach(prog, p->ifindex, mode, 0);
-			p->replaced_stale = !err;
-			break;
-		}
-	}
-	xdp_multiprog__close(mp);
+	p->replaced_stale = !err && id;
 	if (err)
 		xf_err("%s: cannot remove the classifier left by a killed xskfwd: %s", p->name,
 		       strerror(-err));

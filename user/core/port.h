@@ -63,6 +63,9 @@ int xf_port_facts(struct xf_port *p, const char *name);
  */
 int xf_port_lock(struct xf_port *p);
 
+/* The path of the lock file for @ifindex in this network namespace. 0 or -errno. */
+int xf_port_lock_path(char *buf, size_t len, int ifindex);
+
 /* What a port's classifier is loaded with. */
 struct xf_classifier {
 	const struct xf_rule *rules;

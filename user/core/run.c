@@ -34,20 +34,35 @@ uint64_t xf_now_ns(void)
 }
 
 #define EXIT_TEXT "0 clean stop, 1 run-time error, 2 bad arguments."
+#define EXIT_TEXT_ONCE "0 done, 1 run-time error or refused, 2 bad arguments."
+
+/* @m's options into @s: a command that runs once takes no --config, --duration. */
+static int optset_init(struct xf_optset *s, const struct xf_mode *m, struct xf_shared_opts *o,
+		       void *ctx)
+{
+	int err = xf_optset_init(s, m->name, m->shared, m->opts, o, ctx);
+
+	if (!err && m->once) {
+		xf_optset_drop(s, "config");
+		xf_optset_drop(s, "duration");
+	}
+	return err;
+}
 
 void xf_run_help(const struct xf_mode *m, FILE *f)
 {
 	struct xf_shared_opts o;
 	struct xf_optset s;
 
-	fprintf(f, "Usage: xskfwd %s %s [options]\n%s\n\n", m->name, m->args, m->about);
-	if (!xf_optset_init(&s, m->name, m->shared, m->opts, &o, NULL)) {
+	fprintf(f, "Usage: xskfwd %s %s%s[options]\n%s\n\n", m->name, m->args, *m->args ? " " : "",
+		m->about);
+	if (!optset_init(&s, m, &o, NULL)) {
 		xf_opt_help(&s, f);
 		xf_optset_free(&s);
 	}
 	if (m->notes)
 		fprintf(f, "%s\n", m->notes);
-	fprintf(f, "Exit status: " EXIT_TEXT "\n");
+	fprintf(f, "Exit status: %s\n", m->once ? EXIT_TEXT_ONCE : EXIT_TEXT);
 }
 
 void xf_run_scdoc(const struct xf_mode *m, const char *what, FILE *f)
@@ -59,10 +74,12 @@ void xf_run_scdoc(const struct xf_mode *m, const char *what, FILE *f)
 	xf_scdoc_text(f, what);
 	fprintf(f, "\n\n# SYNOPSIS\n\n*xskfwd %s* ", m->name);
 	xf_scdoc_text(f, m->args);
-	fputs(" [_options_]\n\n# DESCRIPTION\n\n", f);
+	if (*m->args)
+		fputc(' ', f);
+	fputs("[_options_]\n\n# DESCRIPTION\n\n", f);
 	xf_scdoc_text(f, m->about);
 	fputs("\n\n# OPTIONS\n\n", f);
-	if (!xf_optset_init(&s, m->name, m->shared, m->opts, &o, NULL)) {
+	if (!optset_init(&s, m, &o, NULL)) {
 		xf_opt_scdoc(&s, f);
 		xf_optset_free(&s);
 	}
@@ -70,7 +87,7 @@ void xf_run_scdoc(const struct xf_mode *m, const char *what, FILE *f)
 		xf_scdoc_text(f, m->notes);
 		fputs("\n\n", f);
 	}
-	fputs("# EXIT STATUS\n\n" EXIT_TEXT "\n\n", f);
+	fprintf(f, "# EXIT STATUS\n\n%s\n\n", m->once ? EXIT_TEXT_ONCE : EXIT_TEXT);
 }
 
 int xf_run_thread(struct xf_run *r, struct xf_thread *t)
@@ -146,6 +163,8 @@ static int check_ifaces(struct xf_run *r, const char *const *names, uint32_t n)
 	if (n < m->min_ifaces)
 		return xf_bad_arg(m->name, "arguments", "expected %s, got %u argument%s", m->args,
 				  n, n == 1 ? "" : "s");
+	if (n && !m->max_ifaces)
+		return xf_bad_arg(m->name, "arguments", "takes none, got %u", n);
 	if (n > m->max_ifaces)
 		return xf_bad_arg(m->name, "arguments",
 				  "expected %s, got %u arguments (at most %u)", m->args, n,
@@ -517,7 +536,7 @@ int xf_run_mode(const struct xf_mode *m, int argc, char **argv)
 	r->sig_fd = r->wake_fd = -1;
 	for (k = 0; k < XF_MAX_PORTS; k++)
 		r->port[k].lock_fd = -1;
-	if (xf_optset_init(&r->opts, m->name, m->shared, m->opts, &r->o, r->ctx)) {
+	if (optset_init(&r->opts, m, &r->o, r->ctx)) {
 		ret = XF_EXIT_ERROR;
 		goto out;
 	}
@@ -548,7 +567,7 @@ int xf_run_mode(const struct xf_mode *m, int argc, char **argv)
 		warn_unserved(r);
 	xo_init(&r->out, stdout, r->o.json);
 	xf_log_libs();
-	ret = run(r);
+	ret = m->once ? m->once(r) : run(r);
 out:
 	xf_optset_free(&r->opts);
 	if (r->sig_fd >= 0)

@@ -94,6 +94,12 @@ struct xf_mode {
 	void (*stopped)(struct xf_run *r);
 	void (*summary)(struct xf_run *r, struct xf_out *o, double secs);
 	void (*teardown)(struct xf_run *r);
+	/*
+	 * A command that does its work once (status, unload) instead of steps
+	 * 3-9: called after step 2 (no --config, no --duration; its interfaces
+	 * are looked up, not locked); returns the exit status.
+	 */
+	int (*once)(struct xf_run *r);
 };
 
 struct xf_run {
