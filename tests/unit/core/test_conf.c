@@ -248,7 +248,8 @@ static void test_fuzz_findings(void **state)
 	bad("\"a\\tb\\nc\": 1\n", "1: a?b?c: unknown key (not an option of xskfwd test)");
 	/* libyaml ends a last line without a break on the next one: not named */
 	bad("count: [1", "1: yaml: did not find expected ',' or ']' while parsing a flow sequence");
-	bad("count: [1\n", "1: yaml: did not find expected ',' or ']' while parsing a flow sequence");
+	bad("count: [1\n",
+	    "1: yaml: did not find expected ',' or ']' while parsing a flow sequence");
 	bad("{", "1: yaml: did not find expected node content while parsing a flow node");
 	bad("count: 1\r\n{", "2: yaml: could not find expected ':' while scanning a simple key");
 	/* a key with a NUL in it is no option, not the option before the NUL */
