@@ -105,11 +105,11 @@ GEN_SKEL    := $(BUILD)/xskfwd_gen.skel.h
 # libFuzzer targets, one per parser: tests/fuzz/fuzz_NAME.c, linked with the
 # sources listed in FUZZ_SRC_fuzz_NAME, seeds in tests/fuzz/corpus/fuzz_NAME/
 # (and tests/fuzz/fuzz_NAME.dict if there is one). A new parser gets a new
-# file and a FUZZ_SRC_ line, nothing else. Built with clang (FUZZ_CC) and
+# file and a FUZZ_SRC_ line (and FUZZ_LIBS_ for libraries), nothing else. Built with clang (FUZZ_CC) and
 # ASan + UBSan, every report fatal; tests/fuzz/run.sh runs them.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE -Ibpf $(addprefix -I,$(wildcard user/*/)) \
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE -Ibpf -Iringlib $(addprefix -I,$(wildcard user/*/)) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-fno-omit-frame-pointer
 FUZZ_SRC_fuzz_rules := user/core/rules.c user/core/args.c
@@ -118,6 +118,10 @@ FUZZ_SRC_fuzz_gen_parse := user/net/gen_payload.c user/net/pkt_walk.c
 FUZZ_SRC_fuzz_pkt_walk := user/net/pkt_walk.c
 FUZZ_SRC_fuzz_serve_frame := user/serve/serve_frame.c user/net/pkt_walk.c user/net/hdr_tmpl.c
 FUZZ_SRC_fuzz_tftp := user/serve/tftp.c user/serve/tftp_session.c
+FUZZ_SRC_fuzz_conf := user/core/conf.c user/core/opt.c user/core/shared_opts.c user/core/args.c \
+		      user/core/rules.c user/core/out.c user/core/log.c user/serve/serve_opts.c
+# Libraries a target needs besides libc (FUZZ_LIBS_fuzz_NAME).
+FUZZ_LIBS_fuzz_conf := -lyaml -ljansson
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 # Man pages: docs/man/NAME.8.scd is the hand-written part of NAME(8); the
 # @GENERATED@ line in it is replaced by what the built program prints from
@@ -268,7 +272,7 @@ define fuzz_rule
 $(BUILD)/fuzz/$(1): tests/fuzz/$(1).c $$(FUZZ_SRC_$(1)) $$(wildcard user/*/*.h bpf/*.h)
 	$$(call msg,FUZZCC,$$@)
 	$$(Q)mkdir -p $$(@D)
-	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $$< $$(FUZZ_SRC_$(1))
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $$< $$(FUZZ_SRC_$(1)) $$(FUZZ_LIBS_$(1))
 endef
 $(foreach b,$(FUZZ_BIN),$(eval $(call fuzz_rule,$(notdir $(b)))))
 

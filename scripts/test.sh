@@ -26,8 +26,8 @@
 # was 32 s); integration 217 s (test_serve 52, the classifier 26: two system
 # calls per BPF_PROG_TEST_RUN frame, was 86); unit tests under ASan+UBSan
 # 16 s; integration under ASan+UBSan 178 s (test_serve 53); threaded
-# integration under TSan 39 s; fuzzing 66 s (6 targets x 20 s, two at a
-# time, was 132). Every build runs with -j. Each sanitizer build compiles
+# integration under TSan 39 s; fuzzing 88 s (7 targets x 20 s, two at a
+# time, was 132 for 6). Every build runs with -j. Each sanitizer build compiles
 # the BPF objects again (the same objects: 0.6 s, not worth sharing) and the
 # test tools with its sanitizers, on purpose.
 # Usage: bash scripts/test.sh [--no-tsan] [--san] [integration FILTER...]

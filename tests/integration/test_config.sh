@@ -150,7 +150,8 @@ match: udp
 	bad_config "2: json: wrong type: true or false" "$ifs
 json: yes
 "
-	bad_config "2: yaml: did not find expected ',' or ']' while parsing a flow sequence" \
+	# the end of the file, on its last line (libyaml would say the next one)
+	bad_config "1: yaml: did not find expected ',' or ']' while parsing a flow sequence" \
 		"queues: [0
 "
 	# an unreadable file is a bad argument too

@@ -33,6 +33,7 @@ struct rd {
 	yaml_parser_t p;
 	yaml_event_t ev;
 	bool have_ev, ifaces_seen;
+	unsigned long lines; /* in the file: no line named is past the last */
 	const char *file;
 	struct xf_optset *s;
 };
@@ -42,13 +43,19 @@ static int fail(const struct rd *rd, unsigned long line, const char *key, const 
 
 static int fail(const struct rd *rd, unsigned long line, const char *key, const char *fmt, ...)
 {
-	char why[XF_ERRLEN * 2];
+	char why[XF_ERRLEN * 2], text[XF_ERRLEN * 3], *p;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	xf_err("%s:%lu: %s: %s", rd->file, line, key, why);
+	snprintf(text, sizeof(text), "%s:%lu: %s: %s", rd->file,
+		 line < rd->lines ? line : rd->lines, key, why);
+	/* A key or value may hold any character: the message stays one line. */
+	for (p = text; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	xf_err("%s", text);
 	return 2;
 }
 
@@ -213,7 +220,10 @@ static int read_pair(struct rd *rd)
 	char key[64];
 	int ret;
 
+	/* No option's name is near 64 bytes: a longer key is unknown, shown cut. */
 	snprintf(key, sizeof(key), "%s", (const char *)rd->ev.data.scalar.value);
+	if (strlen((const char *)rd->ev.data.scalar.value) != rd->ev.data.scalar.length)
+		return fail(rd, line, "yaml", "a key holds a NUL character");
 	if (!strcmp(key, XF_CONF_IFACES)) {
 		ret = read_value(rd, key, &v);
 		return ret ? ret : take_ifaces(rd, &v, line);
@@ -231,9 +241,9 @@ static int read_pair(struct rd *rd)
 	why = shape_error(e->opt, &v);
 	if (why)
 		return fail(rd, v.line, key, "%s", why);
+	e->in_file = true;
 	if (e->given) /* on the command line, which wins */
 		return 0;
-	e->in_file = true;
 	return apply(rd, e, &v);
 }
 
@@ -268,9 +278,33 @@ static int read_doc(struct rd *rd)
 	return ret;
 }
 
+/*
+ * The number of lines in @buf, as libyaml counts them (breaks: LF, CR, CRLF,
+ * NEL, LS, PS), the last one ending with or without a break; at least 1.
+ * libyaml puts the end of the stream on the line after a last line that has
+ * no break, which the file does not have.
+ */
+static unsigned long count_lines(const char *buf, size_t len)
+{
+	const unsigned char *b = (const unsigned char *)buf;
+	unsigned long n = 1;
+	size_t i, w;
+
+	for (i = 0; i < len; i += w) {
+		w = b[i] == '\r' && i + 1 < len && b[i + 1] == '\n' ? 2 : 1;
+		if (b[i] == 0xc2 && i + 1 < len && b[i + 1] == 0x85)
+			w = 2;
+		if (b[i] == 0xe2 && i + 2 < len && b[i + 1] == 0x80 && (b[i + 2] | 1) == 0xa9)
+			w = 3;
+		if ((b[i] == '\n' || b[i] == '\r' || w > 1) && i + w < len)
+			n++;
+	}
+	return n;
+}
+
 int xf_conf_parse(struct xf_optset *s, const char *file, const char *buf, size_t len)
 {
-	struct rd rd = { .file = file, .s = s };
+	struct rd rd = { .file = file, .s = s, .lines = count_lines(buf, len) };
 	int ret;
 
 	if (!yaml_parser_initialize(&rd.p)) {

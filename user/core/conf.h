@@ -22,7 +22,8 @@
  * are refused.
  *
  * Every error is one line, "xskfwd: FILE:LINE: KEY: WHY" (a YAML syntax
- * error: "xskfwd: FILE:LINE: yaml: WHY"), and exit status 2; a file that
+ * error: "xskfwd: FILE:LINE: yaml: WHY"), and exit status 2; a control
+ * character in it (a key's or value's) is shown as '?'. A file that
  * cannot be read is "xskfwd: MODE: --config: FILE: WHY (see ...)".
  */
 #ifndef XF_CONF_H

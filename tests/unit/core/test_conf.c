@@ -237,6 +237,30 @@ static void test_errors(void **state)
 	    "scalar");
 }
 
+/* What fuzz_conf found: each error is still one line with the right place. */
+static void test_fuzz_findings(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	/* a control character in a value or key is shown as '?' */
+	bad("count: \"1\\n2\"\n", "1: count: '1?2' is not a number");
+	bad("\"a\\tb\\nc\": 1\n", "1: a?b?c: unknown key (not an option of xskfwd test)");
+	/* libyaml ends a last line without a break on the next one: not named */
+	bad("count: [1", "1: yaml: did not find expected ',' or ']' while parsing a flow sequence");
+	bad("count: [1\n",
+	    "1: yaml: did not find expected ',' or ']' while parsing a flow sequence");
+	bad("{", "1: yaml: did not find expected node content while parsing a flow node");
+	bad("count: 1\r\n{", "2: yaml: could not find expected ':' while scanning a simple key");
+	/* a key with a NUL in it is no option, not the option before the NUL */
+	bad("\"count\\0x\": 5\n", "1: yaml: a key holds a NUL character");
+	/* a key twice in the file, though the command line gives it too */
+	assert_int_equal(run(&f, (const char *[]){ "--count", "7", NULL }, "count: 1\ncount: 2\n"),
+			 2);
+	assert_string_equal(f.err, "xskfwd: t.yaml:2: count: given twice\n");
+	xf_optset_free(&f.s);
+}
+
 static void test_unreadable(void **state)
 {
 	struct fixture f;
@@ -256,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_interfaces),
 		cmocka_unit_test(test_command_line_overrides),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_fuzz_findings),
 		cmocka_unit_test(test_unreadable),
 	};
 
