@@ -15,7 +15,7 @@
 
 MODES=(forward route gen sink serve)
 TIMEOUT_setup_file=300 # make may relink after a commit (the version text)
-PAGES=(xskfwd xskfwd-forward xskfwd-route xskfwd-gen xskfwd-sink xskfwd-serve)
+PAGES=(xskfwd xskfwd-ctl xskfwd-forward xskfwd-route xskfwd-gen xskfwd-sink xskfwd-serve)
 
 # xf_make TARGET ARGS...: make in the repository for XF_BIN's build.
 xf_make() {
