@@ -12,27 +12,48 @@
 #include <string.h>
 
 #include "commands.h"
+#include "ctl.h"
 #include "log.h"
 
 struct cmd {
 	const char *name;
 	const struct xf_mode *mode; /* NULL: one of the commands below */
 	const char *what;
+	/* A command that is not a mode but has its own page: its entry point
+	 * (argv[0] is its name) and the generated part of xskfwd-NAME(8). */
+	int (*run)(int argc, char **argv);
+	void (*scdoc)(const char *what, FILE *f);
 };
 
 static const struct cmd cmds[] = {
-	{ "forward", &xf_forward_mode, "forward frames between two interfaces through AF_XDP" },
-	{ "gen", &xf_gen_mode,
-	  "send UDP test traffic a sink can check (AF_XDP or live XDP frames)" },
-	{ "help", NULL, "show this text, or a command's: xskfwd help COMMAND" },
-	{ "route", &xf_route_mode,
-	  "route IP between interfaces, next hops from the kernel's routing tables" },
-	{ "serve", &xf_serve_mode, "serve files over TFTP, every reply built in a UMEM frame" },
-	{ "sink", &xf_sink_mode, "receive the generator's frames: loss, reordering, latency" },
-	{ "status", &xf_status_mode,
-	  "list the XDP programs on every interface: ours running, ours left behind, foreign" },
-	{ "unload", &xf_unload_mode, "remove a classifier of ours a killed xskfwd left behind" },
-	{ "version", NULL, "show the version" },
+	{ .name = "ctl",
+	  .what = "ask a running forward or route instance: status, stats",
+	  .run = xf_ctl_main,
+	  .scdoc = xf_ctl_scdoc },
+	{ .name = "forward",
+	  .mode = &xf_forward_mode,
+	  .what = "forward frames between two interfaces through AF_XDP" },
+	{ .name = "gen",
+	  .mode = &xf_gen_mode,
+	  .what = "send UDP test traffic a sink can check (AF_XDP or live XDP frames)" },
+	{ .name = "help", .what = "show this text, or a command's: xskfwd help COMMAND" },
+	{ .name = "route",
+	  .mode = &xf_route_mode,
+	  .what = "route IP between interfaces, next hops from the kernel's routing tables" },
+	{ .name = "serve",
+	  .mode = &xf_serve_mode,
+	  .what = "serve files over TFTP, every reply built in a UMEM frame" },
+	{ .name = "sink",
+	  .mode = &xf_sink_mode,
+	  .what = "receive the generator's frames: loss, reordering, latency" },
+	{ .name = "status",
+	  .mode = &xf_status_mode,
+	  .what = "list the XDP programs on every interface: ours running, ours left behind, "
+		  "foreign" },
+	{ .name = "unload",
+	  .mode = &xf_unload_mode,
+	  .what = "remove a classifier of ours a killed xskfwd left behind" },
+	{ .name = "version", .what = "show the version" },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -57,7 +78,7 @@ static void scdoc_commands(FILE *f)
 	for (i = 0; i < NCMDS; i++) {
 		fprintf(f, "*%s*\n\t", cmds[i].name);
 		xf_scdoc_text(f, cmds[i].what);
-		if (cmds[i].mode)
+		if (cmds[i].mode || cmds[i].scdoc)
 			fprintf(f, "; see *xskfwd-%s*(8)", cmds[i].name);
 		fprintf(f, "\n\n");
 	}
@@ -109,10 +130,15 @@ int main(int argc, char **argv)
 	c = find(argv[1]);
 	if (!c)
 		return XF_EXIT_USAGE;
-	if (c->mode && argc == 3 && !strcmp(argv[2], "--help-scdoc")) {
-		xf_run_scdoc(c->mode, c->what, stdout);
+	if (argc == 3 && !strcmp(argv[2], "--help-scdoc") && (c->mode || c->scdoc)) {
+		if (c->mode)
+			xf_run_scdoc(c->mode, c->what, stdout);
+		else
+			c->scdoc(c->what, stdout);
 		return XF_EXIT_OK;
 	}
+	if (c->run)
+		return c->run(argc - 1, argv + 1);
 	if (c->mode)
 		return xf_run_mode(c->mode, argc - 1, argv + 1);
 	if (!strcmp(c->name, "version")) {
@@ -126,6 +152,11 @@ int main(int argc, char **argv)
 		if (c->mode) {
 			xf_run_help(c->mode, stdout);
 			return XF_EXIT_OK;
+		}
+		if (c->run) {
+			char *help[] = { (char *)c->name, "--help", NULL };
+
+			return c->run(2, help);
 		}
 	}
 	usage(stdout);

@@ -15,8 +15,8 @@
 
 MODES=(forward route gen sink serve status unload)
 TIMEOUT_setup_file=300 # make may relink after a commit (the version text)
-PAGES=(xskfwd xskfwd-forward xskfwd-route xskfwd-gen xskfwd-sink xskfwd-serve xskfwd-status
-	xskfwd-unload)
+PAGES=(xskfwd xskfwd-ctl xskfwd-forward xskfwd-route xskfwd-gen xskfwd-sink xskfwd-serve
+	xskfwd-status xskfwd-unload)
 
 # xf_make TARGET ARGS...: make in the repository for XF_BIN's build.
 xf_make() {

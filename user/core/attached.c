@@ -84,7 +84,7 @@ static void read_holder(struct xf_attached *a)
 	struct stat st;
 	int pid = 0;
 
-	if (xf_port_lock_path(path, sizeof(path), a->ifindex) || stat(path, &st))
+	if (xf_port_run_path(a->ifindex, "lock", path, sizeof(path)) || stat(path, &st))
 		return; /* no lock file: nobody holds it */
 	a->held = flock_held(&st, &pid);
 	if (a->held)

@@ -30,8 +30,6 @@
 #include "port.h"
 #include "xskfwd.skel.h"
 
-#define LOCK_DIR "/run/xskfwd"
-
 const char *xf_attach_mode_name(enum xdp_attach_mode mode)
 {
 	static const char *const names[] = {
@@ -177,13 +175,13 @@ static int open_locked(struct xf_port *p, const char *path)
 	return -EAGAIN;
 }
 
-int xf_port_lock_path(char *buf, size_t len, int ifindex)
+int xf_port_run_path(int ifindex, const char *ext, char *buf, size_t len)
 {
 	struct stat ns;
 
 	if (stat("/proc/self/ns/net", &ns))
 		return -errno;
-	snprintf(buf, len, LOCK_DIR "/%lu-%d.lock", (unsigned long)ns.st_ino, ifindex);
+	snprintf(buf, len, XF_RUN_DIR "/%lu-%d.%s", (unsigned long)ns.st_ino, ifindex, ext);
 	return 0;
 }
 
@@ -193,11 +191,11 @@ static int take_lock(struct xf_port *p)
 	ssize_t len;
 	int fd;
 
-	if (xf_port_lock_path(p->lock_path, sizeof(p->lock_path), p->ifindex) ||
-	    (mkdir(LOCK_DIR, 0755) && errno != EEXIST)) {
+	if ((mkdir(XF_RUN_DIR, 0755) && errno != EEXIST) ||
+	    xf_port_run_path(p->ifindex, "lock", p->lock_path, sizeof(p->lock_path))) {
 		xf_warn("%s: cannot use %s (%s): a classifier left by a killed run will not "
 			"be recognised",
-			p->name, LOCK_DIR, strerror(errno));
+			p->name, XF_RUN_DIR, strerror(errno));
 		return 0;
 	}
 	fd = open_locked(p, p->lock_path);

@@ -63,8 +63,15 @@ int xf_port_facts(struct xf_port *p, const char *name);
  */
 int xf_port_lock(struct xf_port *p);
 
-/* The path of the lock file for @ifindex in this network namespace. 0 or -errno. */
-int xf_port_lock_path(char *buf, size_t len, int ifindex);
+/*
+ * A running instance's files about interface @ifindex live in XF_RUN_DIR,
+ * keyed by the network namespace (the inode of /proc/self/ns/net: `ip netns
+ * exec` shares /run, and ifindexes repeat across namespaces) and the
+ * ifindex: XF_RUN_DIR/NETNS-IFINDEX.@ext (lock: the port's lock, sock: the
+ * control socket). 0, or -errno (no /proc).
+ */
+#define XF_RUN_DIR "/run/xskfwd"
+int xf_port_run_path(int ifindex, const char *ext, char *buf, size_t len);
 
 /* What a port's classifier is loaded with. */
 struct xf_classifier {

@@ -15,11 +15,13 @@
  *   4. ports: each interface locked (XF_MODE_PORTS); .setup builds the rest
  *      (UMEM, sockets, classifier through xf_run_attach) and registers its
  *      threads (xf_run_thread)
- *   5. the start record, the threads started and pinned, then READY=1 to
+ *   5. the start record, the threads started and pinned; the control
+ *      socket (ctl.h) served, for modes with .ctl_stats; then READY=1 to
  *      systemd (sd_notify: nothing outside a Type=notify unit)
  *   6. once a second, .rate; until a signal, --duration, a thread's failure
  *      or .finished; then STOPPING=1 to systemd
- *   7. .drain (the threads still run: forward empties its rings), the stop
+ *   7. the control socket closed; .drain (the threads still run: forward
+ *      empties its rings), the stop
  *      flag, .interrupt while joining, then .stopped (the threads are gone)
  *   8. .summary, then each thread's stop record, once per distinct message
  *   9. the classifiers detached, .teardown, the ports closed
@@ -30,6 +32,7 @@
 #define XF_RUN_H
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -100,6 +103,10 @@ struct xf_mode {
 	 * are looked up, not locked); returns the exit status.
 	 */
 	int (*once)(struct xf_run *r);
+	/* Every counter, as the summary prints them @secs after the start,
+	 * for `xskfwd ctl PORT stats` (from the control thread, ctl.h); NULL:
+	 * the mode has no control socket. */
+	void (*ctl_stats)(struct xf_run *r, struct xf_out *o, double secs);
 };
 
 struct xf_run {
@@ -120,6 +127,7 @@ struct xf_run {
 	uint32_t max_queue;
 	bool sg;	     /* multi-buffer: a port's MTU needs frame chains (xf_check_mtu) */
 	uint32_t chain_need; /* ... of up to this many frames */
+	struct xf_ctl *ctl;  /* the control socket's server, or NULL */
 };
 
 /* Run @m with the arguments after the program's name; returns the exit status. */
@@ -152,6 +160,13 @@ int xf_run_pollers(struct xf_run *r, void **arr, size_t size,
 
 /* The CPU for the @i-th poller: --cpus round robin. */
 int xf_run_cpu(const struct xf_run *r, uint32_t i);
+
+/*
+ * The calling thread's allowed CPUs no registered thread is pinned to, into
+ * @set: where a helper thread (--metrics, the control socket) runs. false:
+ * none (or unknown); @set is then the caller's whole affinity.
+ */
+bool xf_run_spare_cpus(const struct xf_run *r, cpu_set_t *set);
 
 /* CLOCK_MONOTONIC in ns. */
 uint64_t xf_now_ns(void);

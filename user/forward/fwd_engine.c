@@ -169,18 +169,26 @@ void fwd_drain(struct xf_run *r)
 	}
 }
 
-void fwd_summary(struct xf_run *r, struct xf_out *o, double secs)
+void fwd_stats(struct xf_run *r, struct xf_out *o, double secs)
 {
 	struct xf_queue_totals qt[XF_MAX_LIST];
 	struct fwd *f = r->ctx;
 	struct xf_port_totals t;
-	uint32_t i, k;
+	uint32_t k;
 
 	for (k = 0; k < r->nports; k++) {
 		xf_fwd_collect(&r->port[k], f->pollers, f->npollers, k, &t, qt);
 		xf_print_summary(o, r->port[k].name, &t, r->o.queues, qt, f->npollers, secs,
 				 f->steer == FWD_ROUTE);
 	}
+}
+
+void fwd_summary(struct xf_run *r, struct xf_out *o, double secs)
+{
+	struct fwd *f = r->ctx;
+	uint32_t i;
+
+	fwd_stats(r, o, secs);
 	/* Never expected: the kernel handed back a frame that was not in flight,
 	 * or the classifier redirected a frame without its route metadata. */
 	for (i = 0; i < f->npollers; i++) {

@@ -13,7 +13,9 @@
  * frames for the sockets) and lets the pollers forward what is already on
  * the rings (at most FWD_DRAIN_MS) before they are stopped; then the
  * summary, then tear-down. With --metrics, the counters are served over
- * HTTP (fwd_metrics.h) from the end of set-up to the start of tear-down.
+ * HTTP (fwd_metrics.h) from the end of set-up to the start of tear-down,
+ * and always over the control socket (core/ctl.h: fwd_stats) while the
+ * pollers run.
  */
 #ifndef XF_FWD_ENGINE_H
 #define XF_FWD_ENGINE_H
@@ -46,6 +48,8 @@ void fwd_start(struct xf_run *r, struct xf_out *o);
 void fwd_rate(struct xf_run *r, struct xf_out *o, double t, double dt);
 void fwd_drain(struct xf_run *r);
 void fwd_summary(struct xf_run *r, struct xf_out *o, double secs);
+/* The summary records alone (also `xskfwd ctl PORT stats`, from its thread). */
+void fwd_stats(struct xf_run *r, struct xf_out *o, double secs);
 void fwd_teardown(struct xf_run *r);
 
 /* The shared options both modes take (--queues ... --busy-poll), and their
@@ -58,6 +62,6 @@ extern const struct xf_opt fwd_opts[];
 #define FWD_ENGINE_MODE                                                                           \
 	.flags = XF_MODE_PORTS, .shared = fwd_shared_opts, .opts = fwd_opts,                      \
 	.ctx_size = sizeof(struct fwd), .check = fwd_check, .rate = fwd_rate, .drain = fwd_drain, \
-	.summary = fwd_summary, .teardown = fwd_teardown
+	.summary = fwd_summary, .teardown = fwd_teardown, .ctl_stats = fwd_stats
 
 #endif

@@ -221,22 +221,17 @@ static int listen_on(const struct fwd_metrics *m)
 
 /*
  * The thread libmicrohttpd starts inherits the caller's affinity: for its
- * start, narrow the caller's to the allowed CPUs no poller is pinned to
- * (when there is one). @saved gets the caller's; false: left alone.
+ * start, narrow the caller's to the spare CPUs (xf_run_spare_cpus), when
+ * there are any. @saved gets the caller's; false: left alone.
  */
 static bool off_pollers(const struct xf_run *r, cpu_set_t *saved)
 {
-	const struct fwd *fw = r->ctx;
 	cpu_set_t set;
-	uint32_t i;
 
 	if (pthread_getaffinity_np(pthread_self(), sizeof(*saved), saved))
 		return false;
-	set = *saved;
-	for (i = 0; i < fw->npollers; i++)
-		if (fw->pollers[i].th.cpu >= 0)
-			CPU_CLR(fw->pollers[i].th.cpu, &set);
-	return CPU_COUNT(&set) && !pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	return xf_run_spare_cpus(r, &set) &&
+	       !pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
 int fwd_metrics_start(struct fwd_metrics *m, struct xf_run *r)
