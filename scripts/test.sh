@@ -21,7 +21,7 @@
 # and ends with one line: "total: N passed, N failed, N skipped".
 #
 # Where the time goes, CI=true on 2 cores (544 s in all, 763 s before the
-# cuts noted in parentheses): build and unit tests 13 s; unit tests under
+# cuts noted in parentheses; 651 s once issue 11's and 12's tests came): build and unit tests 13 s; unit tests under
 # TSan 15 s (the ring stress 4 s: a tenth of the descriptors under TSan,
 # was 32 s); integration 217 s (test_serve 52, the classifier 26: two system
 # calls per BPF_PROG_TEST_RUN frame, was 86); unit tests under ASan+UBSan

@@ -68,9 +68,10 @@ as_uid() {
 		sh "$bpffs" "$LOCKDIR" "$set" "$CAPS_UID" "$@"
 }
 
-# locks_held: lock files in $LOCKDIR.
+# locks_held [KIND]: files in the run directory: every file, or with KIND
+# "lock" / "sock" the ports' lock files / control sockets.
 locks_held() {
-	find "$LOCKDIR" -mindepth 1 | wc -l
+	find "$LOCKDIR" -mindepth 1 ${1:+-name "*.$1"} | wc -l
 }
 
 # The documented set is enough to start, forward both ways, and exit
@@ -94,7 +95,8 @@ test_forward_with_documented_caps() {
 			"the forwarder's uid"
 		assert_eq "$CAPS_EFF" "$(awk '$1 == "CapEff:" { print $2 }' "/proc/$pid/status")" \
 			"the forwarder's effective capabilities (exactly $CAPS)"
-		assert_eq 2 "$(locks_held)" "lock files while running"
+		assert_eq 2 "$(locks_held lock)" "lock files while running"
+		assert_eq 2 "$(locks_held sock)" "control sockets while running"
 		"$XF_BIN/frametool" xfer --tx "$RIG_GEN:$RIG_GEN_IF" --rx "$RIG_SINK:$RIG_SINK_IF" \
 			--types ipv4,ipv6,arp --sizes 64,1514 --count 3 | tee "$XF_TEST_TMP/ab"
 		"$XF_BIN/frametool" xfer --tx "$RIG_SINK:$RIG_SINK_IF" --rx "$RIG_GEN:$RIG_GEN_IF" \
@@ -110,7 +112,7 @@ test_forward_with_documented_caps() {
 		fi
 		assert_no_xdp "$RIG_FWD" "$RIG_FWD_A"
 		assert_no_xdp "$RIG_FWD" "$RIG_FWD_B"
-		assert_eq 0 "$(locks_held)" "lock files left after the exit"
+		assert_eq 0 "$(locks_held)" "lock files or sockets left after the exit"
 	done
 }
 
