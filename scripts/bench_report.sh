@@ -13,6 +13,21 @@ dir=${1:?usage: bench_report.sh DIR}
 res=$dir/results.jsonl
 [ -s "$res" ] || { echo "bench_report.sh: $res is empty" >&2; exit 1; }
 
+# The awk functions the JSON-lines sections share: get(KEY), the first value
+# of "KEY" in the line ($0); med(LIST), the median of a space-separated list
+# (0 when empty), leaving its smallest and largest in lo and hi.
+AWK_LIB='
+function get(key) {
+	if (!match($0, "\"" key "\":(\"[^\"]*\"|[0-9.]+)")) return ""
+	v = substr($0, RSTART + length(key) + 3, RLENGTH - length(key) - 3); gsub(/"/, "", v); return v
+}
+function med(list,   a, n, i, j, t) {
+	n = split(list, a, " ")
+	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+	lo = a[1]; hi = a[n]
+	return n ? a[int((n + 1) / 2)] : 0
+}'
+
 # One line per throughput run: scenario queues size placement pps cpu0 cpu1
 runs=$({ grep '"pps"' "$res" || true; } | sed -E \
 	's/.*"scenario":"([^"]*)","queues":([0-9]+),"size":([0-9]+),"placement":"([^"]*)".*"pps":([0-9]+).*"cpu":\{(.*)\}\}$/\1 \2 \3 \4 \5 \6/' |
@@ -71,16 +86,7 @@ if grep -q '"scenario":"route-' "$res"; then
 	# the tc sink, xdp_fib at the XDP sink), route's ratios to forward and
 	# to the kernel's forwarding; the skb paths into the XDP sink beside;
 	# the zero-loss searches.
-	{ grep '"scenario":"route-' "$res" || true; } | awk '
-	function get(key) {
-		if (!match($0, "\"" key "\":(\"[^\"]*\"|[0-9.]+)")) return ""
-		v = substr($0, RSTART + length(key) + 3, RLENGTH - length(key) - 3); gsub(/"/, "", v); return v
-	}
-	function med(list,   a, n, i, j, t) {
-		n = split(list, a, " ")
-		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-		return n ? a[int((n + 1) / 2)] : 0
-	}
+	{ grep '"scenario":"route-' "$res" || true; } | awk "$AWK_LIB"'
 	function mpps(sc) { return (sc in runs) ? sprintf("%.3f", med(runs[sc]) / 1e6) : "-" }
 	function ratio(a, b) { return ((a in runs) && (b in runs) && med(runs[b]) > 0) ? sprintf("%.2fx", med(runs[a]) / med(runs[b])) : "-" }
 	get("pps") != "" { runs[get("scenario")] = runs[get("scenario")] " " get("pps") }
@@ -111,16 +117,7 @@ fi
 if grep -q '"scenario":"jumbo-' "$res"; then
 	# 9000-byte frames: Mpps and Gbit/s (frame bytes without FCS, x 8) of
 	# each path's median run, and xskfwd's ratios to the bridge and devmap.
-	{ grep '"scenario":"jumbo-' "$res" || true; } | awk '
-	function get(key) {
-		if (!match($0, "\"" key "\":(\"[^\"]*\"|[0-9.]+)")) return ""
-		v = substr($0, RSTART + length(key) + 3, RLENGTH - length(key) - 3); gsub(/"/, "", v); return v
-	}
-	function med(list,   a, n, i, j, t) {
-		n = split(list, a, " ")
-		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-		return n ? a[int((n + 1) / 2)] : 0
-	}
+	{ grep '"scenario":"jumbo-' "$res" || true; } | awk "$AWK_LIB"'
 	get("pps") != "" { sc = get("scenario"); runs[sc] = runs[sc] " " get("pps"); size[sc] = get("size"); sink[sc] = get("sink") }
 	END {
 		print "\n9000-byte frames (MTU 9000; medians; Gbit/s = pps x frame bytes x 8)"
@@ -141,16 +138,7 @@ if grep -q '"goodput_MBps"' "$res"; then
 	# seconds per GB, the client's CPU use (is it the bottleneck?), and
 	# xskfwd's median over tftpd-hpa's.
 	grep '"goodput_MBps"' "$res" |
-		awk '
-		function get(key) { # the first value of "key" in the line
-			if (!match($0, "\"" key "\":(\"[^\"]*\"|[0-9.]+)")) return ""
-			v = substr($0, RSTART + length(key) + 3, RLENGTH - length(key) - 3); gsub(/"/, "", v); return v
-		}
-		function med(list,   a, n, i, j, t) {
-			n = split(list, a, " ")
-			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-			lo = a[1]; hi = a[n]; return a[int((n + 1) / 2)]
-		}
+		awk "$AWK_LIB"'
 		{ srv = get("server"); k = get("clients") " " get("windowsize"); la = get("loadavg") + 0
 		  if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
 		  g[srv, k] = g[srv, k] " " get("goodput_MBps"); c[srv, k] = c[srv, k] " " get("cpu_s_per_GB")
