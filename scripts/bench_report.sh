@@ -16,6 +16,7 @@ res=$dir/results.jsonl
 # The awk functions the JSON-lines sections share: get(KEY), the first value
 # of "KEY" in the line ($0); med(LIST), the median of a space-separated list
 # (0 when empty), leaving its smallest and largest in lo and hi.
+# shellcheck disable=SC2016 # awk's $0, not the shell's
 AWK_LIB='
 function get(key) {
 	if (!match($0, "\"" key "\":(\"[^\"]*\"|[0-9.]+)")) return ""
