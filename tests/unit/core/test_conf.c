@@ -20,34 +20,9 @@
 
 #include "conf.h"
 #include "opt.h"
+#include "opt_fixture.h"
 #include "out.h"
 #include "shared_opts.h"
-
-struct ctx {
-	uint32_t n;
-	bool flag;
-	const char *name;
-	int color;
-	uint32_t list[XF_MAX_LIST], nlist;
-};
-
-static const struct xf_choice colors[] = {
-	{ .name = "red", .value = 1 },
-	{ .name = "blue", .value = 2 },
-	{},
-};
-
-static const struct xf_opt own[] = {
-	{ "count", 'c', XF_OPT_U32, "N", offsetof(struct ctx, n), .min = 1, .max = 100, .def = "10",
-	  .help = "how many" },
-	{ "flag", 0, XF_OPT_FLAG, NULL, offsetof(struct ctx, flag), .help = "a flag" },
-	{ "name", 0, XF_OPT_STR, "S", offsetof(struct ctx, name), .help = "a name" },
-	{ "color", 0, XF_OPT_CHOICE, NULL, offsetof(struct ctx, color), .choices = colors,
-	  .def = "red", .help = "a color" },
-	{ "list", 0, XF_OPT_LIST, "L", offsetof(struct ctx, list), offsetof(struct ctx, nlist),
-	  .max = 63, .help = "a list" },
-	{},
-};
 
 static const struct xf_opt_use uses[] = {
 	{ .name = "queues" },
