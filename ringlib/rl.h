@@ -103,6 +103,9 @@ struct rl_sock_opts {
 	bool need_wakeup;
 	bool xdp_skb_mode; /* the XDP program runs in generic (skb) mode */
 	bool sg;	   /* multi-buffer: bind with XDP_USE_SG (kernel >= 6.6) */
+	/* The driver's xdp_zc_max_segs when the caller has read it
+	 * (rl_netdev_xdp_info); 0: a zero-copy multi-buffer socket asks */
+	uint32_t zc_max_segs;
 };
 
 /* User-space counters of one socket; one writer (its poller). */

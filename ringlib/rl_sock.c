@@ -22,7 +22,8 @@
  *     the limit the kernel checks each zero-copy tx packet against. libbpf
  *     reads it in bpf_xdp_query() from 1.3 on; Debian 12's libbpf 1.1.2
  *     cannot, so rl_netdev_xdp_info() asks the "netdev" netlink family
- *     (rl_netdev.c). The kernel refuses a zero-copy XDP_USE_SG bind when it
+ *     (rl_netdev.c); a caller that read it already (once per port) passes
+ *     it in rl_sock_opts.zc_max_segs, and the socket does not ask again. The kernel refuses a zero-copy XDP_USE_SG bind when it
  *     is 1 (auto mode then falls back to copy), so a zero-copy multi-buffer
  *     socket has a limit above 1. When it cannot be read (no netdev family,
  *     or not reported) we take 1: no chains sent in zero-copy mode (each is
@@ -98,7 +99,9 @@ static uint32_t max_chain(const struct rl_sock *s, const struct rl_sock_opts *o)
 
 	if (!s->sg)
 		return 1;
-	if (s->zerocopy)
+	if (s->zerocopy && o->zc_max_segs)
+		n = o->zc_max_segs;
+	else if (s->zerocopy)
 		n = rl_netdev_xdp_info((int)if_nametoindex(s->ifname), &info) || !info.zc_max_segs
 			    ? 1
 			    : info.zc_max_segs;

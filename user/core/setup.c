@@ -130,6 +130,7 @@ int xf_socket_create(const struct xf_run *r, const struct xf_port *p, struct rl_
 		.need_wakeup = !r->o.no_need_wakeup,
 		.xdp_skb_mode = r->o.xdp_mode == XDP_MODE_SKB,
 		.sg = r->sg,
+		.zc_max_segs = p->xdp_err ? 0 : p->xdp.zc_max_segs, /* read once per port */
 	};
 	int err = rl_sock_create(out, u, &so);
 
