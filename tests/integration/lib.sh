@@ -38,6 +38,7 @@
 #   assert_bad_args [PREFIX...] <LIST  each "EXPECTED|ARGS": exit 2, one line, nothing else
 #   assert_went_away LOG PORT        the one line of a run that lost PORT
 #   fwd_gone                         the forwarder has exited
+#   rig_up [ARGS...]                 scripts/rig.sh up --prefix $RIG_PREFIX ARGS, and its RIG_* variables
 #   fwd_start ARGS... / fwd_stop     the forwarder on the rig, started / stopped cleanly
 #   sink_start ARGS... / sink_stop   the sink on sink0 (or SINK_NS/SINK_IF), likewise
 #   received_at_least N              the sink's last JSON rate record counts N frames
@@ -400,6 +401,13 @@ assert_no_lock() {
 	lock=/run/xskfwd/$(stat -L -c %i "/var/run/netns/$1")-$(ip netns exec "$1" \
 		cat "/sys/class/net/$2/ifindex").lock
 	[ ! -e "$lock" ] || fail "lock file left behind: $lock"
+}
+
+# rig_up [ARGS...]: the file's rig, scripts/rig.sh up --prefix $RIG_PREFIX
+# ARGS (--queues, --mtu), then its RIG_* variables (rig.sh env) set here.
+rig_up() {
+	"$XF_RIG" up --prefix "$RIG_PREFIX" "$@" >/dev/null
+	eval "$("$XF_RIG" env --prefix "$RIG_PREFIX")"
 }
 
 # fwd_start ARGS...: `xskfwd forward` between the rig's fwd0 and fwd1 (the

@@ -30,8 +30,7 @@ setup_file() {
 	if [ ! -x "$XF_BIN/xskfwd" ] || [ ! -x "$XF_BIN/frametool" ]; then
 		fail "build first: make"
 	fi
-	"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
-	eval "$("$XF_RIG" env --prefix "$RIG_PREFIX")"
+	rig_up
 	# The mount point for the per-command lock directory.
 	mkdir -p /run/xskfwd
 }

@@ -13,8 +13,7 @@ setup_file() {
 	require_root
 	require_cmd ip python3
 	[ -x "$XF_BIN/xskfwd" ] || fail "build first: make"
-	"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
-	eval "$("$XF_RIG" env --prefix "$RIG_PREFIX")"
+	rig_up
 	ip netns exec "$RIG_FWD" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 	SERVE_ROOT=$(mktemp -d)
 	chmod 755 "$SERVE_ROOT"

@@ -34,8 +34,7 @@ setup_file() {
 	require_root
 	require_cmd ip
 	[ -x "$XF_BIN/xskfwd" ] && [ -x "$XF_BIN/frametool" ] || fail "build first: make"
-	"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
-	eval "$("$XF_RIG" env --prefix "$RIG_PREFIX")"
+	rig_up
 }
 
 teardown_file() {

@@ -28,8 +28,7 @@ setup_file() {
 	require_root
 	require_cmd ip ethtool
 	[[ -x "$XF_BIN/xskfwd" && -x "$XF_BIN/frametool" ]] || fail "build first: make"
-	"$XF_RIG" up --prefix "$RIG_PREFIX" --mtu "$JUMBO_MTU" >/dev/null
-	eval "$("$XF_RIG" env --prefix "$RIG_PREFIX")"
+	rig_up --mtu "$JUMBO_MTU"
 	assert_eq "$JUMBO_MTU" "$RIG_MTU" "the rig's MTU"
 }
 

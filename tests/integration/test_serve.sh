@@ -61,8 +61,7 @@ setup_file() {
 	tftpd-hpa) require_cmd in.tftpd ;;
 	*) fail "XF_TFTP_SERVER='$SRV_KIND': expected xskfwd (default) or tftpd-hpa" ;;
 	esac
-	"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
-	eval "$("$XF_RIG" env --prefix "$RIG_PREFIX")"
+	rig_up
 	# tftpd-hpa drops to user tftp after its chroot: the root and its
 	# files must be readable by others (xskfwd serves only such files too).
 	SRV_ROOT=$(mktemp -d /tmp/xf-serve-root.XXXXXX)

@@ -56,8 +56,7 @@ setup_file() {
 	require_cmd ip curl sha256sum
 	curl --version | grep -q '^Protocols:.* tftp' || skip "curl without tftp://"
 	[ -x "$XF_BIN/xskfwd" ] && [ -x "$XF_BIN/tftp_hostile" ] || fail "build first: make"
-	"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
-	eval "$("$XF_RIG" env --prefix "$RIG_PREFIX")"
+	rig_up
 	ip -n "$RIG_GEN" addr add "$FLOOD_IP/24" dev "$RIG_GEN_IF"
 	ip -n "$RIG_GEN" addr add "$ABANDON_IP/24" dev "$RIG_GEN_IF"
 	ip -n "$RIG_GEN" -6 addr add "$FLOOD_IP6/64" dev "$RIG_GEN_IF" nodad preferred_lft 0

@@ -34,10 +34,10 @@ teardown() {
 	"$XF_RIG" down --prefix "$RIG_PREFIX" >/dev/null 2>&1 || true
 }
 
-rig_up() {
+# svc_rig_up: the rig (lib.sh's rig_up), remembered for teardown.
+svc_rig_up() {
 	RIG_UP=1
-	"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
-	eval "$("$XF_RIG" env --prefix "$RIG_PREFIX")"
+	rig_up
 }
 
 # xf_make ARGS...: make in the repository for XF_BIN's build (a sanitizer
@@ -117,7 +117,7 @@ print(json.loads(lines[int(sys.argv[2]) - 1])[sys.argv[3]] if len(lines) >= int(
 test_notify_ready_after_start_record_and_stopping() {
 	require_root
 	require_cmd ip python3 make
-	rig_up
+	svc_rig_up
 	local d=$XF_TEST_TMP/i sock=$XF_TEST_TMP/notify.sock cmd=() log pid
 	install_at "$d"
 	mapfile -t cmd < <(unit_command "$d/usr/lib/systemd/system/$UNIT" xs)
@@ -194,7 +194,7 @@ test_systemctl_start_ready_stop() {
 	[[ "$comm" == systemd ]] || skip "systemd is not PID 1 here (PID 1 is $comm)"
 	require_root
 	require_cmd systemctl make
-	rig_up
+	svc_rig_up
 	local d=$SVC_DIR inst=$SVC_INST rc=0
 	local drop=/run/systemd/system/$SVC_INST.d
 	SVC_UP=1

@@ -16,8 +16,7 @@ setup_file() {
 	require_root
 	require_cmd ip ethtool
 	[ -x "$XF_BIN/xskfwd" ] && [ -x "$XF_BIN/payload_send" ] || fail "build first: make"
-	"$XF_RIG" up --prefix "$RIG_PREFIX" --queues 2 >/dev/null
-	eval "$("$XF_RIG" env --prefix "$RIG_PREFIX")"
+	rig_up --queues 2
 }
 
 teardown_file() {

@@ -14,8 +14,7 @@ setup_file() {
 	require_root
 	require_cmd ip python3
 	[ -x "$XF_BIN/xskfwd" ] || fail "build first: make"
-	"$XF_RIG" up --prefix "$RIG_PREFIX" >/dev/null
-	eval "$("$XF_RIG" env --prefix "$RIG_PREFIX")"
+	rig_up
 }
 
 teardown_file() {
